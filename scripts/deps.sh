@@ -1,0 +1,48 @@
+# scripts/deps.sh: sourced by test.sh and demo.sh.  Installs the Debian and
+# npm packages licgate needs, only what is missing, on Debian 12.
+
+# Debian 12 (bookworm) packages: build tools, the libraries of DESIGN.md
+# section 5, Check, and the tools the tests and benchmarks drive.
+LG_APT_PACKAGES="build-essential autoconf automake libtool pkg-config
+ libsecp256k1-dev nettle-dev libcurl4-openssl-dev libjansson-dev
+ libsqlite3-dev libmicrohttpd-dev check sqlite3 curl ca-certificates
+ clang libclang-rt-14-dev wrk valgrind procps"
+
+lg_sudo() {
+	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+lg_install_apt() {
+	local missing="" p
+	for p in $LG_APT_PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing="$missing $p"
+	done
+	if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+		missing="$missing nodejs npm"
+	fi
+	[ -z "$missing" ] && return 0
+	echo "==> installing Debian packages:$missing"
+	lg_sudo apt-get update -qq
+	lg_sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		--no-install-recommends $missing
+}
+
+# npm packages for the test chain (anvil, solc, ethers, cbor), pinned by
+# tests/chain/package-lock.json; reinstalled only when the lock changes.
+lg_install_npm() {
+	local dir=tests/chain
+	[ -f "$dir/package-lock.json" ] || return 0
+	if [ -f "$dir/node_modules/.package-lock.json" ] &&
+	   cmp -s "$dir/package-lock.json" "$dir/node_modules/.lg-lock"; then
+		return 0
+	fi
+	echo "==> installing npm packages from $dir/package-lock.json"
+	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) &&
+		cp "$dir/package-lock.json" "$dir/node_modules/.lg-lock"
+}
+
+lg_install_deps() {
+	lg_install_apt
+	lg_install_npm
+}

@@ -1,0 +1,219 @@
+/* hex.c: JSON-RPC hex, where every deviation from the canonical form is an
+ * error rather than a guess. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "chain/hex.h"
+#include "xmalloc.h"
+
+static int
+hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static int
+hex_prefix(const char **digits, size_t *ndigits, const char *s,
+    const char **why)
+{
+	if (s == NULL) {
+		*why = "not a string";
+		return 0;
+	}
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) {
+		*why = "missing 0x prefix";
+		return 0;
+	}
+	*digits = s + 2;
+	*ndigits = strlen(s + 2);
+	return 1;
+}
+
+/* Decodes ndigits (even) digits into out; checks every character. */
+static int
+hex_digits(uint8_t *out, const char *d, size_t ndigits, const char **why)
+{
+	size_t i;
+	int hi, lo;
+
+	for (i = 0; i < ndigits / 2; i++) {
+		hi = hex_nibble(d[2 * i]);
+		lo = hex_nibble(d[2 * i + 1]);
+		if (hi < 0 || lo < 0) {
+			*why = "invalid hex digit";
+			return 0;
+		}
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 1;
+}
+
+int
+hex_decode(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
+    const char **why)
+{
+	const char *d;
+	size_t n;
+
+	*outlen = 0;
+	if (!hex_prefix(&d, &n, s, why))
+		return 0;
+	if (n % 2) {
+		*why = "odd number of hex digits";
+		return 0;
+	}
+	if (n / 2 > outcap) {
+		*why = "hex data too long";
+		return 0;
+	}
+	if (!hex_digits(out, d, n, why))
+		return 0;
+	*outlen = n / 2;
+	return 1;
+}
+
+int
+hex_decode_fixed(uint8_t *out, size_t len, const char *s, const char **why)
+{
+	size_t n;
+
+	if (!hex_decode(out, len, &n, s, why))
+		return 0;
+	if (n != len) {
+		*why = "hex data has the wrong length";
+		return 0;
+	}
+	return 1;
+}
+
+int
+hex_decode_alloc(uint8_t **out, size_t *outlen, const char *s, size_t maxlen,
+    const char **why)
+{
+	const char *d;
+	size_t n;
+
+	*out = NULL;
+	*outlen = 0;
+	if (!hex_prefix(&d, &n, s, why))
+		return 0;
+	if (n % 2) {
+		*why = "odd number of hex digits";
+		return 0;
+	}
+	if (n / 2 > maxlen) {
+		*why = "hex data too long";
+		return 0;
+	}
+	*out = xmalloc(n / 2 + 1);
+	if (!hex_digits(*out, d, n, why)) {
+		free(*out);
+		*out = NULL;
+		return 0;
+	}
+	*outlen = n / 2;
+	return 1;
+}
+
+int
+hex_quantity_be(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
+    const char **why)
+{
+	const char *d;
+	size_t n, i, nbytes;
+	int v;
+
+	*outlen = 0;
+	if (!hex_prefix(&d, &n, s, why))
+		return 0;
+	if (n == 0) {
+		*why = "empty quantity";
+		return 0;
+	}
+	if (n > 1 && d[0] == '0') {
+		*why = "quantity has leading zeros";
+		return 0;
+	}
+	if (n == 1 && d[0] == '0')
+		return 1;
+	nbytes = (n + 1) / 2;
+	if (nbytes > outcap) {
+		*why = "quantity too large";
+		return 0;
+	}
+	memset(out, 0, nbytes);
+	for (i = 0; i < n; i++) {
+		if ((v = hex_nibble(d[i])) < 0) {
+			*why = "invalid hex digit";
+			return 0;
+		}
+		/* Digit i counted from the right lands in byte nbytes-1-k/2. */
+		size_t k = n - 1 - i;
+		out[nbytes - 1 - k / 2] |= (uint8_t)(k % 2 ? v << 4 : v);
+	}
+	*outlen = nbytes;
+	return 1;
+}
+
+int
+hex_quantity_u64(uint64_t *out, const char *s, const char **why)
+{
+	uint8_t be[8];
+	size_t n, i;
+
+	*out = 0;
+	if (!hex_quantity_be(be, sizeof(be), &n, s, why))
+		return 0;
+	for (i = 0; i < n; i++)
+		*out = *out << 8 | be[i];
+	return 1;
+}
+
+char *
+hex_encode(char *out, const uint8_t *in, size_t len)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	out[0] = '0';
+	out[1] = 'x';
+	for (i = 0; i < len; i++) {
+		out[2 + 2 * i] = digits[in[i] >> 4];
+		out[3 + 2 * i] = digits[in[i] & 15];
+	}
+	out[2 + 2 * len] = '\0';
+	return out;
+}
+
+char *
+hex_encode_alloc(const uint8_t *in, size_t len)
+{
+	return hex_encode(xmalloc(2 * len + 3), in, len);
+}
+
+char *
+hex_format_u64(char out[19], uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[16];
+	int n = 0, i;
+
+	do {
+		tmp[n++] = digits[v & 15];
+		v >>= 4;
+	} while (v);
+	out[0] = '0';
+	out[1] = 'x';
+	for (i = 0; i < n; i++)
+		out[2 + i] = tmp[n - 1 - i];
+	out[2 + n] = '\0';
+	return out;
+}

@@ -1,0 +1,24 @@
+/* ctl.h: licgatectl verbs.  Each verb is a function in its own ctl_*.c file,
+ * registered in the table in licgatectl.c. */
+#ifndef LICGATE_CTL_H
+#define LICGATE_CTL_H
+
+/* Exit codes every verb uses. */
+#define CTL_OK		0	/* checked and good */
+#define CTL_MISMATCH	1	/* checked and bad: the data does not verify */
+#define CTL_BADINPUT	2	/* malformed input or wrong usage */
+
+/* A verb gets argv with argv[0] = the verb's name and returns an exit code. */
+struct ctl_verb {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;	/* arguments, after the verb's name */
+	const char *summary;	/* one line for --help */
+};
+
+/* Prints "usage: licgatectl VERB USAGE" to stderr; returns CTL_BADINPUT. */
+int ctl_usage(const struct ctl_verb *v);
+/* Finds a verb by name, or NULL. */
+const struct ctl_verb *ctl_find(const char *name);
+
+#endif

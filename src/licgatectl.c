@@ -1,0 +1,77 @@
+/* licgatectl: the admin's tool.  Verbs are registered in one table. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "log.h"
+
+static const struct ctl_verb ctl_verbs[] = {
+	{ NULL, NULL, NULL, NULL }
+};
+
+const struct ctl_verb *
+ctl_find(const char *name)
+{
+	const struct ctl_verb *v;
+
+	for (v = ctl_verbs; v->name != NULL; v++)
+		if (strcmp(v->name, name) == 0)
+			return v;
+	return NULL;
+}
+
+int
+ctl_usage(const struct ctl_verb *v)
+{
+	fprintf(stderr, "usage: licgatectl %s %s\n", v->name, v->usage);
+	return CTL_BADINPUT;
+}
+
+static void
+ctl_help(FILE *f)
+{
+	const struct ctl_verb *v;
+
+	fprintf(f, "usage: licgatectl [--help | --version] VERB [ARGS]\n\n"
+	    "Inspect chain data and the licgate gateway.\n\nVerbs:\n");
+	for (v = ctl_verbs; v->name != NULL; v++)
+		fprintf(f, "  %-14s %s\n", v->name, v->summary);
+	fprintf(f, "\n'licgatectl VERB --help' shows a verb's arguments. "
+	    "See licgatectl(8).\nExit status: 0 ok, 1 verification failed, "
+	    "2 bad input or usage.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct ctl_verb *v;
+
+	log_init("licgatectl", 1, 0);
+	if (argc < 2) {
+		ctl_help(stderr);
+		return CTL_BADINPUT;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		ctl_help(stdout);
+		return CTL_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("licgatectl %s\n", PACKAGE_VERSION);
+		return CTL_OK;
+	}
+	if ((v = ctl_find(argv[1])) == NULL) {
+		fprintf(stderr, "licgatectl: unknown verb '%s' "
+		    "(licgatectl --help lists them)\n", argv[1]);
+		return CTL_BADINPUT;
+	}
+	if (argc > 2 && (strcmp(argv[2], "--help") == 0 ||
+	    strcmp(argv[2], "-h") == 0)) {
+		printf("usage: licgatectl %s %s\n  %s\n", v->name, v->usage,
+		    v->summary);
+		return CTL_OK;
+	}
+	return v->run(argc - 1, argv + 1);
+}

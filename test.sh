@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# test.sh: the README's test command.  Installs what is missing, builds with
+# -Werror, runs every test, then builds again under ASan+UBSan and runs every
+# test there, then gives each libFuzzer target a short run.  The last line
+# is "N passed, N failed"; the exit status is the truth.
+set -uo pipefail
+cd "$(dirname "$0")"
+. scripts/deps.sh
+
+if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
+	echo "usage: ./test.sh [--quick]"
+	echo "  --quick  skip the sanitizer build and the fuzz smoke run"
+	exit 0
+fi
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+
+jobs=$(nproc 2>/dev/null || echo 2)
+failed_stage=""
+
+lg_install_deps || { echo "test.sh: installing dependencies failed"; exit 1; }
+
+echo "==> autoreconf"
+autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; echo "test.sh: autoreconf failed"; exit 1; }
+
+# build DIR CONFIGURE-ARGS...: configure out of tree, make, make check.
+build() {
+	local dir=$1; shift
+	echo "==> $dir: configure $*"
+	rm -rf "$dir" && mkdir -p "$dir" || return 1
+	(cd "$dir" && ../configure -q "$@" >configure.out 2>&1) ||
+		{ cat "$dir/configure.out"; return 1; }
+	echo "==> $dir: make"
+	make -C "$dir" -j"$jobs" >"$dir/make.out" 2>&1 ||
+		{ tail -50 "$dir/make.out"; return 1; }
+	echo "==> $dir: make check"
+	make -C "$dir" -j"$jobs" check 2>&1 | grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):'
+	local rc=${PIPESTATUS[0]}
+	if [ "$rc" -ne 0 ]; then
+		for f in "$dir"/tests/*.log; do
+			grep -qE '^:test-result: (FAIL|ERROR)' "${f%.log}.trs" 2>/dev/null &&
+				{ echo "---- $f"; tail -40 "$f"; }
+		done
+	fi
+	return "$rc"
+}
+
+build build --enable-werror || failed_stage="$failed_stage build"
+if [ "$quick" -eq 0 ]; then
+	build build-asan --enable-werror --enable-asan ||
+		failed_stage="$failed_stage asan"
+	echo "==> fuzz smoke run (libFuzzer, clang)"
+	if ! scripts/fuzz-smoke.sh build-fuzz 2000; then
+		failed_stage="$failed_stage fuzz"
+	fi
+fi
+
+# Count results: Check logs give per-case counts, script tests print
+# "ok"/"not ok" lines, anything else counts as one test.
+passed=0 failed=0
+for trs in build/tests/*.trs build-asan/tests/*.trs; do
+	[ -f "$trs" ] || continue
+	log=${trs%.trs}.log
+	if line=$(grep -E 'Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$log" | tail -1) && [ -n "$line" ]; then
+		n=$(echo "$line" | sed -E 's/.*Checks: ([0-9]+).*/\1/')
+		f=$(echo "$line" | sed -E 's/.*Failures: ([0-9]+).*/\1/')
+		e=$(echo "$line" | sed -E 's/.*Errors: ([0-9]+).*/\1/')
+		passed=$((passed + n - f - e)); failed=$((failed + f + e))
+		grep -qE '^:test-result: PASS' "$trs" || [ $((f + e)) -gt 0 ] || failed=$((failed + 1))
+	elif grep -qE '^(not )?ok ' "$log"; then
+		passed=$((passed + $(grep -cE '^ok ' "$log")))
+		failed=$((failed + $(grep -cE '^not ok ' "$log")))
+		grep -qE '^:test-result: PASS' "$trs" || [ "$(grep -cE '^not ok ' "$log")" -gt 0 ] ||
+			failed=$((failed + 1))
+	elif grep -qE '^:test-result: PASS' "$trs"; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+	fi
+done
+if [ -n "$failed_stage" ]; then
+	echo "test.sh: failed stages:$failed_stage"
+	[ "$failed" -eq 0 ] && failed=1
+fi
+[ "$passed" -eq 0 ] && { echo "test.sh: no test ran"; failed=$((failed + 1)); }
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ -z "$failed_stage" ]

@@ -1,0 +1,284 @@
+/* check_core.c: hex parsing, Keccak-256, SHA-256 and secp256k1 on known
+ * answers and real chain data. */
+#include "config.h"
+
+#include <string.h>
+
+#include "chain/hash.h"
+#include "chain/hex.h"
+#include "chain/sig.h"
+#include "testutil.h"
+
+static void
+assert_hash(const uint8_t h[32], const char *want)
+{
+	char got[67];
+
+	hex_encode(got, h, 32);
+	ck_assert_str_eq(got, want);
+}
+
+START_TEST(hex_data_strict)
+{
+	uint8_t buf[4];
+	size_t n;
+	const char *why;
+
+	ck_assert(hex_decode(buf, sizeof(buf), &n, "0xdeadBEEF", &why));
+	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(buf[0], 0xde);
+	ck_assert(hex_decode(buf, sizeof(buf), &n, "0x", &why));
+	ck_assert_uint_eq(n, 0);
+	ck_assert(!hex_decode(buf, sizeof(buf), &n, "deadbeef", &why));
+	ck_assert_str_eq(why, "missing 0x prefix");
+	ck_assert(!hex_decode(buf, sizeof(buf), &n, "0xabc", &why));
+	ck_assert_str_eq(why, "odd number of hex digits");
+	ck_assert(!hex_decode(buf, sizeof(buf), &n, "0x0011223344", &why));
+	ck_assert_str_eq(why, "hex data too long");
+	ck_assert(!hex_decode(buf, sizeof(buf), &n, "0x12g4", &why));
+	ck_assert_str_eq(why, "invalid hex digit");
+	ck_assert(!hex_decode_fixed(buf, 4, "0x1234", &why));
+	ck_assert(!hex_decode(buf, sizeof(buf), &n, NULL, &why));
+}
+END_TEST
+
+START_TEST(hex_quantities_strict)
+{
+	uint64_t v;
+	uint8_t be[32];
+	size_t n;
+	const char *why;
+	char buf[19];
+
+	ck_assert(hex_quantity_u64(&v, "0x0", &why));
+	ck_assert_uint_eq(v, 0);
+	ck_assert(hex_quantity_u64(&v, "0x1a", &why));
+	ck_assert_uint_eq(v, 26);
+	ck_assert(hex_quantity_u64(&v, "0xabc", &why));
+	ck_assert_uint_eq(v, 0xabc);
+	ck_assert(hex_quantity_u64(&v, "0xffffffffffffffff", &why));
+	ck_assert_uint_eq(v, UINT64_MAX);
+	ck_assert(!hex_quantity_u64(&v, "0x10000000000000000", &why));
+	ck_assert_str_eq(why, "quantity too large");
+	ck_assert(!hex_quantity_u64(&v, "0x", &why));
+	ck_assert_str_eq(why, "empty quantity");
+	ck_assert(!hex_quantity_u64(&v, "0x0400", &why));
+	ck_assert_str_eq(why, "quantity has leading zeros");
+	ck_assert(!hex_quantity_u64(&v, "0x00", &why));
+	ck_assert(!hex_quantity_u64(&v, "12", &why));
+	ck_assert(!hex_quantity_u64(&v, "0x1z", &why));
+	ck_assert(hex_quantity_be(be, sizeof(be), &n, "0x0", &why));
+	ck_assert_uint_eq(n, 0);
+	ck_assert(hex_quantity_be(be, sizeof(be), &n, "0x100", &why));
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(be[0], 1);
+	ck_assert_uint_eq(be[1], 0);
+	ck_assert_str_eq(hex_format_u64(buf, 0), "0x0");
+	ck_assert_str_eq(hex_format_u64(buf, 0xabc), "0xabc");
+	ck_assert_str_eq(hex_format_u64(buf, UINT64_MAX), "0xffffffffffffffff");
+}
+END_TEST
+
+START_TEST(keccak_known_answers)
+{
+	uint8_t h[32];
+	const char *fox = "The quick brown fox jumps over the lazy dog";
+
+	keccak256(h, "", 0);
+	assert_hash(h, "0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
+	keccak256(h, "abc", 3);
+	assert_hash(h, "0x4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
+	keccak256(h, fox, strlen(fox));
+	assert_hash(h, "0x4d741b6f1eb29cb2a9b9911c82f56fa8d73b04959d3d9d222895df6c0b28aa15");
+	/* The event signature every ERC-20 uses. */
+	keccak256(h, "Transfer(address,address,uint256)", 33);
+	assert_hash(h, "0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef");
+}
+END_TEST
+
+/* Real header RLP (several Keccak blocks each) hashes to the block hash. */
+START_TEST(keccak_block_headers)
+{
+	json_t *index = tu_json("headers/INDEX.json"), *e;
+	const char *name;
+	uint8_t *rlp, h[32];
+	size_t len;
+	int count = 0;
+
+	json_object_foreach(index, name, e) {
+		rlp = tu_hex(json_string_value(json_object_get(e, "rlp")), &len);
+		ck_assert_uint_gt(len, KECCAK256_RATE);
+		keccak256(h, rlp, len);
+		assert_hash(h, json_string_value(json_object_get(e, "hash")));
+		free(rlp);
+		count++;
+	}
+	ck_assert_int_ge(count, 24);
+	json_decref(index);
+}
+END_TEST
+
+/* Feeding the same bytes in pieces of every size gives the same digest. */
+START_TEST(keccak_incremental)
+{
+	uint8_t data[700], one[32], inc[32];
+	struct keccak_ctx ctx;
+	size_t step, off;
+
+	for (off = 0; off < sizeof(data); off++)
+		data[off] = (uint8_t)(off * 7 + 3);
+	keccak256(one, data, sizeof(data));
+	for (step = 1; step <= 300; step += 7) {
+		keccak256_init(&ctx);
+		for (off = 0; off < sizeof(data); off += step)
+			keccak256_update(&ctx, data + off,
+			    off + step > sizeof(data) ? sizeof(data) - off : step);
+		keccak256_final(&ctx, inc);
+		ck_assert_mem_eq(one, inc, 32);
+	}
+}
+END_TEST
+
+START_TEST(sha256_known_answers)
+{
+	uint8_t h[32];
+
+	sha256(h, "abc", 3);
+	assert_hash(h, "0xba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	sha256(h, "", 0);
+	assert_hash(h, "0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+END_TEST
+
+static void
+assert_addr(const uint8_t a[20], const char *want)
+{
+	char got[43];
+
+	hex_encode(got, a, 20);
+	ck_assert_str_eq(got, want);
+}
+
+START_TEST(sig_addresses)
+{
+	uint8_t key[32] = { 0 }, pub[65], pubc[33], addr[20];
+	size_t n;
+	const char *why;
+
+	key[31] = 1;
+	ck_assert(sig_pubkey_create(pub, 65, key));
+	ck_assert(sig_pubkey_to_address(addr, pub, 65));
+	assert_addr(addr, "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf");
+	ck_assert(sig_pubkey_create(pubc, 33, key));
+	ck_assert(sig_pubkey_to_address(addr, pubc, 33));
+	assert_addr(addr, "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf");
+	ck_assert(sig_pubkey_to_address(addr, pub + 1, 64));
+	assert_addr(addr, "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf");
+	ck_assert(hex_decode(key, 32, &n,
+	    "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318", &why));
+	ck_assert(sig_pubkey_create(pub, 65, key));
+	ck_assert(sig_pubkey_to_address(addr, pub, 65));
+	assert_addr(addr, "0x2c7536e3605d9c16a7a3d7b1898e529396a65c23");
+	ck_assert(!sig_pubkey_to_address(addr, pub, 20));
+	pub[10] ^= 1;	/* no longer on the curve */
+	ck_assert(!sig_pubkey_to_address(addr, pub, 65));
+}
+END_TEST
+
+/* s' = n - s: the same signature in its high-S form. */
+static void
+negate_s(uint8_t s[32])
+{
+	static const uint8_t n[32] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+		0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b,
+		0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41 };
+	int i, borrow = 0, d;
+
+	for (i = 31; i >= 0; i--) {
+		d = n[i] - s[i] - borrow;
+		borrow = d < 0;
+		s[i] = (uint8_t)(d + (borrow ? 256 : 0));
+	}
+}
+
+START_TEST(sig_sign_verify_recover)
+{
+	uint8_t key[32], pub[33], addr[20], rec[20], hash[32], sig[65];
+	int recid;
+
+	ck_assert(sig_keygen(key));
+	ck_assert(sig_pubkey_create(pub, 33, key));
+	ck_assert(sig_pubkey_to_address(addr, pub, 33));
+	sha256(hash, "licgate", 7);
+	ck_assert(sig_sign(sig, &recid, hash, key));
+	sig[64] = (uint8_t)recid;
+	ck_assert(sig_verify(sig, hash, pub, 33));
+	ck_assert(sig_recover(rec, hash, sig, 1));
+	ck_assert_mem_eq(rec, addr, 20);
+	sig[64] = (uint8_t)(recid + 27);
+	ck_assert(sig_recover(rec, hash, sig, 1));
+	ck_assert_mem_eq(rec, addr, 20);
+	/* Another message: verification fails, recovery names someone else. */
+	hash[0] ^= 1;
+	ck_assert(!sig_verify(sig, hash, pub, 33));
+	ck_assert(sig_recover(rec, hash, sig, 1));
+	ck_assert_mem_ne(rec, addr, 20);
+	hash[0] ^= 1;
+	/* The high-S twin is refused where low S is required. */
+	negate_s(sig + 32);
+	sig[64] = (uint8_t)(recid ^ 1);
+	ck_assert(!sig_verify(sig, hash, pub, 33));
+	ck_assert(!sig_recover(rec, hash, sig, 1));
+	ck_assert(sig_recover(rec, hash, sig, 0));
+	ck_assert_mem_eq(rec, addr, 20);
+	sig[64] = 2;
+	ck_assert(!sig_recover(rec, hash, sig, 0));
+}
+END_TEST
+
+/* A real Clique seal (Goerli block 1) recovers to the genesis signer. */
+START_TEST(sig_recover_goerli_seal)
+{
+	json_t *j = tu_json("clique/goerli_1.json");
+	json_t *hdr = json_object_get(j, "header");
+	uint8_t *extra, hash[32], addr[20];
+	size_t n;
+	const char *why;
+
+	extra = tu_hex(json_string_value(json_object_get(hdr, "extraData")), &n);
+	ck_assert_uint_ge(n, 65);
+	ck_assert(hex_decode_fixed(hash, 32,
+	    json_string_value(json_object_get(j, "expectedSealHash")), &why));
+	ck_assert(sig_recover(addr, hash, extra + n - 65, 0));
+	assert_addr(addr, json_string_value(json_object_get(j, "expectedSigner")));
+	free(extra);
+	json_decref(j);
+}
+END_TEST
+
+static Suite *
+core_suite(void)
+{
+	Suite *s = suite_create("core");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, hex_data_strict);
+	tcase_add_test(tc, hex_quantities_strict);
+	tcase_add_test(tc, keccak_known_answers);
+	tcase_add_test(tc, keccak_block_headers);
+	tcase_add_test(tc, keccak_incremental);
+	tcase_add_test(tc, sha256_known_answers);
+	tcase_add_test(tc, sig_addresses);
+	tcase_add_test(tc, sig_sign_verify_recover);
+	tcase_add_test(tc, sig_recover_goerli_seal);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return tu_run(core_suite());
+}
