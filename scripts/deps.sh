@@ -28,18 +28,22 @@ lg_install_apt() {
 		--no-install-recommends $missing
 }
 
-# npm packages for the test chain (anvil, solc, ethers, cbor), pinned by
-# tests/chain/package-lock.json; reinstalled only when the lock changes.
+# npm packages for the test tooling (anvil, solc, ethers, cbor), each folder
+# tests/*/ with a package-lock.json pinning them; reinstalled only when its
+# lock file changes.
 lg_install_npm() {
-	local dir=tests/chain
-	[ -f "$dir/package-lock.json" ] || return 0
-	if [ -f "$dir/node_modules/.package-lock.json" ] &&
-	   cmp -s "$dir/package-lock.json" "$dir/node_modules/.lg-lock"; then
-		return 0
-	fi
-	echo "==> installing npm packages from $dir/package-lock.json"
-	(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) &&
-		cp "$dir/package-lock.json" "$dir/node_modules/.lg-lock"
+	local lock dir
+	for lock in tests/*/package-lock.json; do
+		[ -f "$lock" ] || continue
+		dir=$(dirname "$lock")
+		if [ -d "$dir/node_modules" ] &&
+		   cmp -s "$lock" "$dir/node_modules/.lg-lock"; then
+			continue
+		fi
+		echo "==> installing npm packages pinned by $lock"
+		(cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) &&
+			cp "$lock" "$dir/node_modules/.lg-lock" || return 1
+	done
 }
 
 lg_install_deps() {
