@@ -2,17 +2,20 @@
 src_liblicgate_a_SOURCES += src/log.c src/log.h src/xmalloc.c src/xmalloc.h \
 	src/chain/hex.c src/chain/hex.h src/chain/hash.c src/chain/hash.h \
 	src/chain/rlp.c src/chain/rlp.h src/chain/sig.c src/chain/sig.h \
-	src/chain/jsonv.c src/chain/jsonv.h \
+	src/chain/jsonv.c src/chain/jsonv.h src/chain/header.c src/chain/header.h \
 	src/file.c src/file.h
 
-check_PROGRAMS += tests/check_core tests/check_rlp
-TESTS += tests/check_core tests/check_rlp
+check_PROGRAMS += tests/check_core tests/check_rlp tests/check_header
+TESTS += tests/check_core tests/check_rlp tests/check_header
 tests_check_core_SOURCES = tests/check_core.c
 tests_check_core_CFLAGS = $(TEST_CC_OPTS)
 tests_check_core_LDADD = $(TEST_LIBS)
 tests_check_rlp_SOURCES = tests/check_rlp.c
 tests_check_rlp_CFLAGS = $(TEST_CC_OPTS)
 tests_check_rlp_LDADD = $(TEST_LIBS)
+tests_check_header_SOURCES = tests/check_header.c
+tests_check_header_CFLAGS = $(TEST_CC_OPTS)
+tests_check_header_LDADD = $(TEST_LIBS)
 
 FUZZ_TARGETS += fuzz/fuzz_rlp
 fuzz_fuzz_rlp_SOURCES = fuzz/fuzz_rlp.c src/chain/rlp.c src/xmalloc.c src/log.c
