@@ -1,0 +1,622 @@
+/* http.c: routes live in one table; each handler checks its parameters
+ * strictly, and every refusal is a JSON error with a stable code. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "chain/hex.h"
+#include "http.h"
+#include "metrics.h"
+#include "xmalloc.h"
+
+struct http_server {
+	struct MHD_Daemon *mhd;
+	struct http_config cfg;
+	struct http_backend be;
+	uint16_t port;
+};
+
+/* Per-request state, kept across MHD's calls for one request. */
+struct http_req {
+	const struct http_route *route;
+	uint8_t *body;
+	size_t len;
+	int too_large;
+	struct timespec start;
+};
+
+typedef void (*http_handler)(struct http_server *, struct MHD_Connection *,
+    struct http_req *, const char *rest, struct http_reply *);
+
+struct http_route {
+	const char *method;
+	const char *path;
+	int prefix;		/* path is a prefix; the rest is one segment */
+	const char *name;	/* metrics label */
+	const char *const *params;	/* allowed query parameters */
+	http_handler handler;
+};
+
+static const char *const no_params[] = { NULL };
+static const char *const attest_params[] = { "device", "firmware", "nonce", NULL };
+
+static void route_attest_get(struct http_server *, struct MHD_Connection *,
+    struct http_req *, const char *, struct http_reply *);
+static void route_attest_post(struct http_server *, struct MHD_Connection *,
+    struct http_req *, const char *, struct http_reply *);
+static void route_status(struct http_server *, struct MHD_Connection *,
+    struct http_req *, const char *, struct http_reply *);
+static void route_device(struct http_server *, struct MHD_Connection *,
+    struct http_req *, const char *, struct http_reply *);
+static void route_firmware(struct http_server *, struct MHD_Connection *,
+    struct http_req *, const char *, struct http_reply *);
+static void route_license(struct http_server *, struct MHD_Connection *,
+    struct http_req *, const char *, struct http_reply *);
+static void route_healthz(struct http_server *, struct MHD_Connection *,
+    struct http_req *, const char *, struct http_reply *);
+static void route_readyz(struct http_server *, struct MHD_Connection *,
+    struct http_req *, const char *, struct http_reply *);
+static void route_metrics(struct http_server *, struct MHD_Connection *,
+    struct http_req *, const char *, struct http_reply *);
+
+static const struct http_route http_routes[] = {
+	{ "GET", "/v1/attestation", 0, "attestation", attest_params, route_attest_get },
+	{ "POST", "/v1/attestation", 0, "attestation", no_params, route_attest_post },
+	{ "GET", "/v1/status", 0, "status", no_params, route_status },
+	{ "GET", "/v1/devices/", 1, "devices", no_params, route_device },
+	{ "GET", "/v1/firmware/", 1, "firmware", no_params, route_firmware },
+	{ "GET", "/v1/licenses/", 1, "licenses", no_params, route_license },
+	{ "GET", "/healthz", 0, "healthz", no_params, route_healthz },
+	{ "GET", "/readyz", 0, "readyz", no_params, route_readyz },
+	{ "GET", "/metrics", 0, "metrics", no_params, route_metrics },
+	{ NULL, NULL, 0, NULL, NULL, NULL }
+};
+
+void
+http_reply_bytes(struct http_reply *rep, int status, const char *ctype,
+    const uint8_t *p, size_t n)
+{
+	free(rep->body);
+	rep->status = status;
+	rep->content_type = ctype;
+	rep->body = xmalloc(n + 1);
+	memcpy(rep->body, p, n);
+	rep->len = n;
+}
+
+void
+http_reply_json(struct http_reply *rep, int status, json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+
+	json_decref(j);
+	if (s == NULL) {
+		http_reply_error(rep, 500, "internal", "cannot encode JSON");
+		return;
+	}
+	free(rep->body);
+	rep->status = status;
+	rep->content_type = "application/json";
+	rep->body = s;
+	rep->len = strlen(s);
+}
+
+void
+http_reply_error(struct http_reply *rep, int status, const char *code,
+    const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	http_reply_json(rep, status, json_pack("{s:s, s:s}", "error", code,
+	    "message", msg));
+}
+
+/* Query checking: every parameter must be allowed and appear once. */
+struct query_check {
+	const char *const *allowed;
+	const char *bad;	/* first offending name */
+	const char *code;
+};
+
+static enum MHD_Result
+query_visit(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct query_check *q = cls;
+	size_t i;
+
+	(void)kind;
+	(void)value;
+	for (i = 0; q->allowed[i] != NULL; i++)
+		if (strcmp(q->allowed[i], key) == 0)
+			return MHD_YES;
+	q->bad = key;
+	q->code = "unknown-parameter";
+	return MHD_NO;
+}
+
+static int
+query_ok(struct MHD_Connection *c, const struct http_route *r,
+    struct http_reply *rep)
+{
+	struct query_check q = { r->params, NULL, NULL };
+
+	/* Duplicates of allowed parameters are caught by query_get. */
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_visit, &q);
+	if (q.bad != NULL) {
+		http_reply_error(rep, 400, q.code, "unknown query parameter '%.64s'",
+		    q.bad);
+		return 0;
+	}
+	return 1;
+}
+
+/* Counts how often name appears in the query. */
+struct query_count {
+	const char *name;
+	int n;
+};
+
+static enum MHD_Result
+count_visit(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct query_count *q = cls;
+
+	(void)kind;
+	(void)value;
+	if (strcmp(key, q->name) == 0)
+		q->n++;
+	return MHD_YES;
+}
+
+/* The value of a parameter that must appear at most once. */
+static int
+query_get(const char **out, struct MHD_Connection *c, const char *name,
+    struct http_reply *rep)
+{
+	struct query_count q = { name, 0 };
+
+	*out = NULL;
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_visit, &q);
+	if (q.n > 1) {
+		http_reply_error(rep, 400, "duplicate-parameter",
+		    "parameter '%s' given %d times", name, q.n);
+		return 0;
+	}
+	*out = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+	return 1;
+}
+
+/* Parses a required 0x-hex parameter of exactly len bytes. */
+static int
+param_fixed(uint8_t *out, size_t len, struct MHD_Connection *c,
+    const char *name, const char *code, struct http_reply *rep)
+{
+	const char *v, *why;
+
+	if (!query_get(&v, c, name, rep))
+		return 0;
+	if (v == NULL || *v == '\0') {
+		http_reply_error(rep, 400, "missing-parameter",
+		    "parameter '%s' is required", name);
+		return 0;
+	}
+	if (!hex_decode_fixed(out, len, v, &why)) {
+		http_reply_error(rep, 400, code, "%s: %s (want 0x and %zu hex digits)",
+		    name, why, 2 * len);
+		return 0;
+	}
+	return 1;
+}
+
+/* The optional nonce: HTTP_NONCE_MIN..MAX bytes of hex, 0x optional. */
+static int
+param_nonce(struct http_attest *a, struct MHD_Connection *c,
+    struct http_reply *rep)
+{
+	const char *v, *why;
+	char *p;
+	int ok;
+
+	if (!query_get(&v, c, "nonce", rep))
+		return 0;
+	if (v == NULL)
+		return 1;
+	p = strncmp(v, "0x", 2) == 0 ? xstrdup(v) : xasprintf("0x%s", v);
+	ok = hex_decode(a->nonce, sizeof(a->nonce), &a->nonce_len, p, &why);
+	free(p);
+	if (ok && a->nonce_len < HTTP_NONCE_MIN) {
+		ok = 0;
+		why = "nonce too short";
+	}
+	if (!ok)
+		http_reply_error(rep, 400, "bad-nonce", "nonce: %s (want %d to %d "
+		    "bytes of hex)", why, HTTP_NONCE_MIN, HTTP_NONCE_MAX);
+	return ok;
+}
+
+static int
+wants_json(struct MHD_Connection *c)
+{
+	const char *a = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_ACCEPT);
+
+	return a != NULL && strstr(a, "application/json") != NULL;
+}
+
+static void
+route_attest_get(struct http_server *s, struct MHD_Connection *c,
+    struct http_req *r, const char *rest, struct http_reply *rep)
+{
+	struct http_attest a;
+
+	(void)r;
+	(void)rest;
+	if (s->cfg.require_device_auth) {
+		http_reply_error(rep, 403, "device-auth-required", "this gateway "
+		    "answers only device-signed requests (POST /v1/attestation)");
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	if (!param_fixed(a.device, 20, c, "device", "bad-device", rep) ||
+	    !param_fixed(a.firmware, 32, c, "firmware", "bad-firmware", rep) ||
+	    !param_nonce(&a, c, rep))
+		return;
+	a.want_json = wants_json(c);
+	s->be.attestation(s->be.arg, &a, rep);
+}
+
+static void
+route_attest_post(struct http_server *s, struct MHD_Connection *c,
+    struct http_req *r, const char *rest, struct http_reply *rep)
+{
+	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+	struct http_attest a;
+
+	(void)rest;
+	if (ct == NULL || strncmp(ct, "application/cose", 16) != 0) {
+		http_reply_error(rep, 415, "unsupported-media-type",
+		    "POST a COSE_Sign1 request as application/cose");
+		return;
+	}
+	if (r->len == 0) {
+		http_reply_error(rep, 400, "bad-request", "empty request body");
+		return;
+	}
+	memset(&a, 0, sizeof(a));
+	a.want_json = wants_json(c);
+	a.signed_req = r->body;
+	a.signed_len = r->len;
+	s->be.attestation(s->be.arg, &a, rep);
+}
+
+static void
+route_status(struct http_server *s, struct MHD_Connection *c,
+    struct http_req *r, const char *rest, struct http_reply *rep)
+{
+	(void)c;
+	(void)r;
+	(void)rest;
+	s->be.status(s->be.arg, rep);
+}
+
+static void
+route_device(struct http_server *s, struct MHD_Connection *c,
+    struct http_req *r, const char *rest, struct http_reply *rep)
+{
+	uint8_t addr[20];
+	const char *why;
+
+	(void)c;
+	(void)r;
+	if (!hex_decode_fixed(addr, sizeof(addr), rest, &why)) {
+		http_reply_error(rep, 400, "bad-device", "device address: %s "
+		    "(want 0x and 40 hex digits)", why);
+		return;
+	}
+	s->be.device(s->be.arg, addr, rep);
+}
+
+static void
+route_firmware(struct http_server *s, struct MHD_Connection *c,
+    struct http_req *r, const char *rest, struct http_reply *rep)
+{
+	uint8_t hash[32];
+	const char *why;
+
+	(void)c;
+	(void)r;
+	if (!hex_decode_fixed(hash, sizeof(hash), rest, &why)) {
+		http_reply_error(rep, 400, "bad-firmware", "firmware hash: %s "
+		    "(want 0x and 64 hex digits)", why);
+		return;
+	}
+	s->be.firmware(s->be.arg, hash, rep);
+}
+
+/* License ids: decimal, or a 0x quantity. */
+static int
+parse_license_id(uint64_t *id, const char *s)
+{
+	const char *why;
+	char *end;
+
+	if (strncmp(s, "0x", 2) == 0)
+		return hex_quantity_u64(id, s, &why);
+	if (*s < '1' || *s > '9' || strlen(s) > 19)
+		return 0;
+	errno = 0;
+	*id = strtoull(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+static void
+route_license(struct http_server *s, struct MHD_Connection *c,
+    struct http_req *r, const char *rest, struct http_reply *rep)
+{
+	uint64_t id;
+
+	(void)c;
+	(void)r;
+	if (!parse_license_id(&id, rest)) {
+		http_reply_error(rep, 400, "bad-license-id", "license id must be "
+		    "a positive decimal number or a 0x quantity");
+		return;
+	}
+	s->be.license(s->be.arg, id, rep);
+}
+
+static void
+route_healthz(struct http_server *s, struct MHD_Connection *c,
+    struct http_req *r, const char *rest, struct http_reply *rep)
+{
+	(void)s;
+	(void)c;
+	(void)r;
+	(void)rest;
+	http_reply_json(rep, 200, json_pack("{s:s}", "status", "alive"));
+}
+
+static void
+route_readyz(struct http_server *s, struct MHD_Connection *c,
+    struct http_req *r, const char *rest, struct http_reply *rep)
+{
+	const char *why = "not ready";
+
+	(void)c;
+	(void)r;
+	(void)rest;
+	if (s->be.ready(s->be.arg, &why))
+		http_reply_json(rep, 200, json_pack("{s:s}", "status", "ready"));
+	else
+		http_reply_error(rep, 503, "not-ready", "%s", why);
+}
+
+static void
+route_metrics(struct http_server *s, struct MHD_Connection *c,
+    struct http_req *r, const char *rest, struct http_reply *rep)
+{
+	(void)c;
+	(void)r;
+	(void)rest;
+	if (s->be.metrics != NULL)
+		s->be.metrics(s->be.arg);
+	free(rep->body);
+	rep->body = metrics_render();
+	rep->len = strlen(rep->body);
+	rep->status = 200;
+	rep->content_type = "text/plain; version=0.0.4";
+}
+
+/* Finds the route for url; *method_ok says whether the method matched. */
+static const struct http_route *
+route_find(const char *method, const char *url, const char **rest,
+    int *method_ok)
+{
+	const struct http_route *r, *path_match = NULL;
+	size_t n;
+
+	*method_ok = 0;
+	for (r = http_routes; r->path != NULL; r++) {
+		n = strlen(r->path);
+		if (r->prefix ? strncmp(url, r->path, n) != 0 ||
+		    url[n] == '\0' || strchr(url + n, '/') != NULL :
+		    strcmp(url, r->path) != 0)
+			continue;
+		path_match = r;
+		*rest = r->prefix ? url + n : "";
+		if (strcmp(method, r->method) == 0 ||
+		    (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0)) {
+			*method_ok = 1;
+			return r;
+		}
+	}
+	return path_match;
+}
+
+static enum MHD_Result
+http_send(struct MHD_Connection *c, const struct http_route *route,
+    struct http_reply *rep)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	char code[8];
+
+	if (rep->body == NULL)
+		http_reply_error(rep, 500, "internal", "no answer produced");
+	resp = MHD_create_response_from_buffer_with_free_callback(rep->len,
+	    rep->body, free);
+	if (resp == NULL) {
+		free(rep->body);
+		return MHD_NO;
+	}
+	rep->body = NULL;
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    rep->content_type);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	if (rep->status == 405)
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW,
+		    route != NULL ? route->method : "GET");
+	ret = MHD_queue_response(c, (unsigned)rep->status, resp);
+	MHD_destroy_response(resp);
+	snprintf(code, sizeof(code), "%d", rep->status);
+	metrics_count("licgate_http_requests_total", "route",
+	    route != NULL ? route->name : "other", "code", code, 1);
+	return ret;
+}
+
+/* Collects a POST body up to the cap; past it, remembers and discards. */
+static void
+body_append(struct http_req *r, const struct http_server *s, const char *data,
+    size_t n)
+{
+	if (r->too_large || r->len + n > s->cfg.max_body) {
+		r->too_large = 1;
+		return;
+	}
+	r->body = xreallocarray(r->body, r->len + n + 1, 1);
+	memcpy(r->body + r->len, data, n);
+	r->len += n;
+}
+
+static enum MHD_Result
+http_access(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **req_cls)
+{
+	struct http_server *s = cls;
+	struct http_req *r = *req_cls;
+	struct http_reply rep = { 0, NULL, NULL, 0 };
+	const struct http_route *route;
+	const char *rest = "";
+	int method_ok;
+
+	(void)version;
+	if (r == NULL) {
+		r = xcalloc(1, sizeof(*r));
+		clock_gettime(CLOCK_MONOTONIC, &r->start);
+		*req_cls = r;
+		return MHD_YES;
+	}
+	if (*upload_size != 0) {
+		body_append(r, s, upload, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	route = route_find(method, url, &rest, &method_ok);
+	if (route == NULL)
+		http_reply_error(&rep, 404, "not-found", "no such resource");
+	else if (!method_ok)
+		http_reply_error(&rep, 405, "method-not-allowed",
+		    "use %s for this resource", route->method);
+	else if (r->too_large)
+		http_reply_error(&rep, 413, "body-too-large", "request body over "
+		    "%zu bytes", s->cfg.max_body);
+	else if (query_ok(c, route, &rep))
+		route->handler(s, c, r, rest, &rep);
+	return http_send(c, route, &rep);
+}
+
+static void
+http_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct http_req *r = *req_cls;
+
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (r != NULL) {
+		free(r->body);
+		free(r);
+		*req_cls = NULL;
+	}
+}
+
+/* Fills a sockaddr for an IPv4 or IPv6 literal. */
+static int
+http_addr(struct sockaddr_storage *ss, const char *host, uint16_t port)
+{
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons(port);
+		return 1;
+	}
+	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		return 1;
+	}
+	return 0;
+}
+
+int
+http_start(struct http_server **out, const struct http_config *cfg,
+    const struct http_backend *be, const char **why)
+{
+	struct sockaddr_storage ss;
+	const union MHD_DaemonInfo *info;
+	struct http_server *s;
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD;
+
+	*out = NULL;
+	if (!http_addr(&ss, cfg->listen, cfg->port)) {
+		*why = "listen address is not an IPv4 or IPv6 literal";
+		return 0;
+	}
+	if (ss.ss_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	s = xcalloc(1, sizeof(*s));
+	s->cfg = *cfg;
+	s->be = *be;
+	s->mhd = MHD_start_daemon(flags, cfg->port, NULL, NULL, http_access, s,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+	    MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
+	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->request_timeout,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_connections,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+	    MHD_OPTION_NOTIFY_COMPLETED, http_completed, s,
+	    MHD_OPTION_END);
+	if (s->mhd == NULL) {
+		*why = errno ? strerror(errno) : "libmicrohttpd could not start";
+		free(s);
+		return 0;
+	}
+	info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = info != NULL ? info->port : cfg->port;
+	*out = s;
+	return 1;
+}
+
+uint16_t
+http_port(const struct http_server *s)
+{
+	return s->port;
+}
+
+void
+http_stop(struct http_server *s)
+{
+	if (s == NULL)
+		return;
+	MHD_stop_daemon(s->mhd);
+	free(s);
+}
