@@ -21,4 +21,7 @@ int ctl_usage(const struct ctl_verb *v);
 /* Finds a verb by name, or NULL. */
 const struct ctl_verb *ctl_find(const char *name);
 
+/* The verbs (one file each: src/ctl_NAME.c). */
+int ctl_verify_block(int argc, char **argv);
+
 #endif

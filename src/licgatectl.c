@@ -8,6 +8,8 @@
 #include "log.h"
 
 static const struct ctl_verb ctl_verbs[] = {
+	{ "verify-block", ctl_verify_block, "FILE",
+	    "check a block's hash, and its receipts root and blooms if given" },
 	{ NULL, NULL, NULL, NULL }
 };
 

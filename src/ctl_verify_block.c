@@ -1,0 +1,207 @@
+/* ctl_verify_block.c: `licgatectl verify-block FILE`: does this block (and
+ * its receipts) verify, without trusting whoever produced the file? */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chain/hash.h"
+#include "chain/header.h"
+#include "chain/hex.h"
+#include "chain/receipts.h"
+#include "ctl.h"
+#include "ctl_util.h"
+#include "xmalloc.h"
+
+struct block_input {
+	struct header h;
+	struct receipts rs;
+	int has_receipts;
+	int has_block_hash;		/* a top-level "blockHash" to check too */
+	uint8_t block_hash[32];
+};
+
+/* Reads the three shapes the verb accepts; returns CTL_OK or CTL_BADINPUT
+ * with the JSON path printed. */
+static int
+block_read(struct block_input *in, const json_t *j, const char *file)
+{
+	struct jerr e = { "", NULL };
+	const char *why = NULL;
+	uint8_t *raw = NULL;
+	size_t len;
+	int ok;
+
+	if (json_object_get(j, "rawHeader") != NULL) {
+		ok = jv_bytes(&raw, &len, 1 << 20, j, "$", "rawHeader", &e);
+		if (ok && !header_from_rlp(&in->h, raw, len, &why))
+			ok = jerr_set(&e, "$", "rawHeader", why);
+		free(raw);
+		if (ok && json_object_get(j, "rawReceipts") != NULL) {
+			in->has_receipts = 1;
+			ok = receipts_from_raw(&in->rs, json_object_get(j,
+			    "rawReceipts"), "$.rawReceipts", &e);
+		}
+	} else if (json_object_get(j, "header") != NULL) {
+		ok = header_from_json(&in->h, json_object_get(j, "header"),
+		    "$.header", &e);
+		if (ok && json_object_get(j, "receipts") != NULL) {
+			in->has_receipts = 1;
+			ok = receipts_from_json(&in->rs, json_object_get(j,
+			    "receipts"), "$.receipts", &e);
+		}
+		if (ok && json_is_string(json_object_get(j, "blockHash"))) {
+			in->has_block_hash = 1;
+			ok = jv_fixed(in->block_hash, 32, j, "$", "blockHash", &e);
+		}
+	} else
+		ok = header_from_json(&in->h, j, "$", &e);
+	if (!ok)
+		return ctl_bad_json(file, &e);
+	return CTL_OK;
+}
+
+static int
+mismatch(const char *what, const uint8_t *got, const uint8_t *want, size_t n,
+    const char *whose)
+{
+	char a[2 * 256 + 3], b[2 * 256 + 3];
+
+	printf("%s mismatch: computed %s, %s %s\n", what, hex_encode(a, got, n),
+	    whose, hex_encode(b, want, n));
+	return CTL_MISMATCH;
+}
+
+/* An RPC position claim against the truth; prints and returns 0 on a lie. */
+static int
+check_pos(const struct rpc_pos *p, const char *what, const struct header *h,
+    const uint8_t hash[32], uint64_t tx, uint64_t log)
+{
+	const char *bad = NULL;
+
+	if (p->has_block_hash && memcmp(p->block_hash, hash, 32) != 0)
+		bad = "blockHash is not this block's hash";
+	else if (p->has_block_number && p->block_number != h->number)
+		bad = "blockNumber is not this block's number";
+	else if (p->has_tx_index && p->tx_index != tx)
+		bad = "transactionIndex is not its position in the block";
+	else if (p->has_log_index && p->log_index != log)
+		bad = "logIndex is not its position in the block";
+	if (bad != NULL)
+		printf("%s: %s\n", what, bad);
+	return bad == NULL;
+}
+
+/* Per-receipt checks: bloom against logs, positions, gas arithmetic.
+ * *log_index counts logs across the block. */
+static int
+check_receipt(const struct receipt *r, size_t i, const struct header *h,
+    const uint8_t hash[32], uint64_t prev_gas, uint64_t *log_index)
+{
+	uint8_t bloom[BLOOM_BYTES];
+	char what[64];
+	size_t k;
+
+	receipt_bloom(bloom, r);
+	if (memcmp(bloom, r->bloom, BLOOM_BYTES) != 0) {
+		printf("receipt %zu: logsBloom does not match its logs\n", i);
+		return CTL_MISMATCH;
+	}
+	snprintf(what, sizeof(what), "receipt %zu", i);
+	if (!check_pos(&r->pos, what, h, hash, i, 0))
+		return CTL_MISMATCH;
+	for (k = 0; k < r->nlogs; k++, (*log_index)++) {
+		snprintf(what, sizeof(what), "receipt %zu log %zu", i, k);
+		if (!check_pos(&r->logs[k].pos, what, h, hash, i, *log_index))
+			return CTL_MISMATCH;
+	}
+	if (r->cumulative_gas < prev_gas) {
+		printf("receipt %zu: cumulativeGasUsed decreases\n", i);
+		return CTL_MISMATCH;
+	}
+	if (r->has_gas_used && r->gas_used != r->cumulative_gas - prev_gas) {
+		printf("receipt %zu: gasUsed %llu is not the step in "
+		    "cumulativeGasUsed (%llu)\n", i,
+		    (unsigned long long)r->gas_used,
+		    (unsigned long long)(r->cumulative_gas - prev_gas));
+		return CTL_MISMATCH;
+	}
+	return CTL_OK;
+}
+
+static int
+check_receipts(const struct block_input *in, const uint8_t hash[32])
+{
+	uint8_t root[32], bloom[BLOOM_BYTES] = { 0 };
+	uint64_t gas = 0, log_index = 0;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < in->rs.n; i++) {
+		if ((rc = check_receipt(&in->rs.r[i], i, &in->h, hash, gas,
+		    &log_index)) != 0)
+			return rc;
+		gas = in->rs.r[i].cumulative_gas;
+		bloom_or(bloom, in->rs.r[i].bloom);
+	}
+	receipts_root(root, &in->rs);
+	if (memcmp(root, in->h.receipts_root, 32) != 0)
+		return mismatch("receiptsRoot", root, in->h.receipts_root, 32,
+		    "header has");
+	if (memcmp(bloom, in->h.bloom, BLOOM_BYTES) != 0) {
+		printf("header logsBloom is not the OR of the receipt blooms\n");
+		return CTL_MISMATCH;
+	}
+	if (gas != in->h.gas_used) {
+		printf("gasUsed mismatch: receipts add up to %llu, header has "
+		    "%llu\n", (unsigned long long)gas,
+		    (unsigned long long)in->h.gas_used);
+		return CTL_MISMATCH;
+	}
+	return CTL_OK;
+}
+
+static int
+verify_block(const struct block_input *in)
+{
+	uint8_t hash[32];
+	char hex[67];
+	int rc;
+
+	header_hash(hash, &in->h);
+	if (in->h.has_claimed_hash && memcmp(hash, in->h.claimed_hash, 32) != 0)
+		return mismatch("hash", hash, in->h.claimed_hash, 32,
+		    "header says");
+	if (in->has_block_hash && memcmp(hash, in->block_hash, 32) != 0)
+		return mismatch("hash", hash, in->block_hash, 32,
+		    "blockHash says");
+	if (in->has_receipts && (rc = check_receipts(in, hash)) != CTL_OK)
+		return rc;
+	if (in->has_receipts)
+		printf("ok %s (%zu receipts, receiptsRoot and blooms verified)\n",
+		    hex_encode(hex, hash, 32), in->rs.n);
+	else
+		printf("ok %s\n", hex_encode(hex, hash, 32));
+	return CTL_OK;
+}
+
+int
+ctl_verify_block(int argc, char **argv)
+{
+	struct block_input *in;
+	json_t *j;
+	int rc;
+
+	if (argc != 2)
+		return ctl_usage(ctl_find("verify-block"));
+	if ((rc = ctl_load_json(&j, argv[1])) != CTL_OK)
+		return rc;
+	in = xcalloc(1, sizeof(*in));
+	if ((rc = block_read(in, j, argv[1])) == CTL_OK)
+		rc = verify_block(in);
+	receipts_free(&in->rs);
+	free(in);
+	json_decref(j);
+	return rc;
+}

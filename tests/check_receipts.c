@@ -1,0 +1,204 @@
+/* check_receipts.c: every receipts fixture rebuilds its block's receiptsRoot,
+ * blooms recompute, and any changed byte of a receipt or log is caught. */
+#include "config.h"
+
+#include <string.h>
+
+#include "chain/header.h"
+#include "chain/receipts.h"
+#include "testutil.h"
+
+static const char *const files[] = {
+	"receipts/mainnet_14764013_london.json",
+	"receipts/mainnet_15537393_london.json",
+	"receipts/mainnet_19426587_cancun.json",
+	"receipts/mainnet_21925176_cancun_rpc.json",
+	"receipts/mainnet_22162263_cancun.json",
+	"receipts/mainnet_22869878_prague.json",
+	"receipts/testchain_1_prebyzantium_rpc.json",
+	"receipts/testchain_54_osaka_rpc.json",
+};
+#define NFILES (sizeof(files) / sizeof(files[0]))
+
+static void
+load(struct header *h, struct receipts *rs, json_t *j)
+{
+	struct jerr e;
+
+	ck_assert_msg(header_from_json(h, json_object_get(j, "header"),
+	    "$.header", &e), "%s: %s", e.path, e.why);
+	ck_assert_msg(receipts_from_json(rs, json_object_get(j, "receipts"),
+	    "$.receipts", &e), "%s: %s", e.path, e.why);
+}
+
+START_TEST(receipts_roots_and_blooms)
+{
+	json_t *j = tu_json(files[_i]);
+	struct header h;
+	struct receipts rs;
+	uint8_t root[32], bloom[BLOOM_BYTES], all[BLOOM_BYTES] = { 0 };
+	size_t i;
+
+	load(&h, &rs, j);
+	ck_assert_uint_gt(rs.n, 0);
+	receipts_root(root, &rs);
+	ck_assert_msg(memcmp(root, h.receipts_root, 32) == 0,
+	    "%s: receiptsRoot differs", files[_i]);
+	for (i = 0; i < rs.n; i++) {
+		receipt_bloom(bloom, &rs.r[i]);
+		ck_assert_msg(memcmp(bloom, rs.r[i].bloom, BLOOM_BYTES) == 0,
+		    "%s: receipt %zu bloom", files[_i], i);
+		bloom_or(all, bloom);
+	}
+	ck_assert_mem_eq(all, h.bloom, BLOOM_BYTES);
+	ck_assert_uint_eq(rs.r[rs.n - 1].cumulative_gas, h.gas_used);
+	receipts_free(&rs);
+	json_decref(j);
+}
+END_TEST
+
+/* The receipt types that occur are the ones we claim to handle. */
+START_TEST(receipts_all_types)
+{
+	json_t *j = tu_json("receipts/mainnet_22869878_prague.json");
+	struct header h;
+	struct receipts rs;
+	int seen[5] = { 0 };
+	size_t i;
+
+	load(&h, &rs, j);
+	ck_assert_uint_eq(rs.n, 301);
+	for (i = 0; i < rs.n; i++)
+		seen[rs.r[i].type]++;
+	for (i = 0; i < 5; i++)
+		ck_assert_msg(seen[i] > 0, "no receipt of type %zu", i);
+	receipts_free(&rs);
+	json_decref(j);
+}
+END_TEST
+
+/* debug_getRawReceipts of a pre-Byzantium block (post-state roots). */
+START_TEST(receipts_raw_prebyzantium)
+{
+	json_t *j = tu_json("receipts/testchain_3_prebyzantium_raw.json");
+	struct header h;
+	struct receipts rs;
+	struct jerr e;
+	uint8_t *raw, root[32];
+	size_t len;
+	const char *why;
+
+	raw = tu_hex(json_string_value(json_object_get(j, "rawHeader")), &len);
+	ck_assert_msg(header_from_rlp(&h, raw, len, &why), "%s", why);
+	ck_assert_msg(receipts_from_raw(&rs, json_object_get(j, "rawReceipts"),
+	    "$.rawReceipts", &e), "%s: %s", e.path, e.why);
+	ck_assert(rs.r[0].has_root);
+	receipts_root(root, &rs);
+	ck_assert_mem_eq(root, h.receipts_root, 32);
+	receipts_free(&rs);
+	free(raw);
+	json_decref(j);
+}
+END_TEST
+
+/* Any change to what the root commits to changes the root. */
+START_TEST(receipts_any_change_caught)
+{
+	json_t *j = tu_json("receipts/mainnet_21925176_cancun_rpc.json");
+	struct header h;
+	struct receipts rs;
+	uint8_t root[32];
+	size_t i, changes = 0;
+	struct log_entry *l;
+
+	load(&h, &rs, j);
+	for (i = 0; i < rs.n; i += 7) {
+		struct receipt *r = &rs.r[i];
+
+		r->cumulative_gas ^= 1;
+		receipts_root(root, &rs);
+		ck_assert_mem_ne(root, h.receipts_root, 32);
+		r->cumulative_gas ^= 1;
+		r->status ^= 1;
+		receipts_root(root, &rs);
+		ck_assert_mem_ne(root, h.receipts_root, 32);
+		r->status ^= 1;
+		r->bloom[i % BLOOM_BYTES] ^= 0x10;
+		receipts_root(root, &rs);
+		ck_assert_mem_ne(root, h.receipts_root, 32);
+		r->bloom[i % BLOOM_BYTES] ^= 0x10;
+		if (r->nlogs == 0)
+			continue;
+		l = &r->logs[r->nlogs - 1];
+		l->address[19] ^= 1;
+		receipts_root(root, &rs);
+		ck_assert_mem_ne(root, h.receipts_root, 32);
+		l->address[19] ^= 1;
+		if (l->ntopics > 0) {
+			l->topics[l->ntopics - 1][0] ^= 1;
+			receipts_root(root, &rs);
+			ck_assert_mem_ne(root, h.receipts_root, 32);
+			l->topics[l->ntopics - 1][0] ^= 1;
+		}
+		if (l->data_len > 0) {
+			l->data[l->data_len - 1] ^= 1;
+			receipts_root(root, &rs);
+			ck_assert_mem_ne(root, h.receipts_root, 32);
+			l->data[l->data_len - 1] ^= 1;
+		}
+		changes++;
+	}
+	ck_assert_uint_gt(changes, 5);
+	receipts_root(root, &rs);
+	ck_assert_mem_eq(root, h.receipts_root, 32);
+	receipts_free(&rs);
+	json_decref(j);
+}
+END_TEST
+
+START_TEST(receipts_json_errors)
+{
+	json_t *j = tu_json("receipts/mainnet_15537393_london.json");
+	json_t *arr = json_object_get(j, "receipts"), *log0;
+	struct receipts rs;
+	struct jerr e;
+
+	log0 = json_array_get(json_object_get(json_array_get(arr, 0), "logs"), 0);
+	json_object_set_new(log0, "data", json_string("0x123"));
+	ck_assert(!receipts_from_json(&rs, arr, "$.receipts", &e));
+	ck_assert_str_eq(e.path, "$.receipts[0].logs[0].data");
+	ck_assert_str_eq(e.why, "odd number of hex digits");
+	json_object_set_new(json_array_get(arr, 0), "type", json_string("0x5"));
+	ck_assert(!receipts_from_json(&rs, arr, "$.receipts", &e));
+	ck_assert_str_eq(e.path, "$.receipts[0].type");
+	json_object_set_new(json_array_get(arr, 0), "type", json_string("0x2"));
+	json_object_set_new(json_array_get(arr, 0), "status", json_string("0x2"));
+	ck_assert(!receipts_from_json(&rs, arr, "$.receipts", &e));
+	ck_assert_str_eq(e.path, "$.receipts[0].status");
+	ck_assert(!receipts_from_json(&rs, json_object_get(j, "header"), "$.x", &e));
+	ck_assert_str_eq(e.why, "not an array");
+	json_decref(j);
+}
+END_TEST
+
+static Suite *
+receipts_suite(void)
+{
+	Suite *s = suite_create("receipts");
+	TCase *tc = tcase_create("receipts");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, receipts_roots_and_blooms, 0, NFILES);
+	tcase_add_test(tc, receipts_all_types);
+	tcase_add_test(tc, receipts_raw_prebyzantium);
+	tcase_add_test(tc, receipts_any_change_caught);
+	tcase_add_test(tc, receipts_json_errors);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return tu_run(receipts_suite());
+}
