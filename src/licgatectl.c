@@ -10,6 +10,8 @@
 static const struct ctl_verb ctl_verbs[] = {
 	{ "verify-block", ctl_verify_block, "FILE",
 	    "check a block's hash, and its receipts root and blooms if given" },
+	{ "verify-proof", ctl_verify_proof, "FILE",
+	    "check an eth_getProof answer against a header's state root" },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -9,7 +9,7 @@
 #include "chain/header.h"
 
 enum field_kind {
-	F_FIXED,	/* exactly size bytes (hashes, addresses, bloom, nonce) */
+	F_FIXED,	/* exactly size bytes (hashes, addresses, bloom) */
 	F_BIG,		/* quantity up to size bytes, minimal big-endian */
 	F_U64,		/* quantity that fits 64 bits */
 	F_DATA		/* byte string up to size bytes (extraData) */
@@ -26,6 +26,8 @@ struct header_field {
 #define FIX(n, m, s) { n, F_FIXED, offsetof(struct header, m), 0, s }
 #define BIG(n, m) { n, F_BIG, offsetof(struct header, m), \
 	offsetof(struct header, m##_len), 32 }
+#define SEAL(n, m) { n, F_DATA, offsetof(struct header, m), \
+	offsetof(struct header, m##_len), HEADER_MAX_SEAL }
 #define U64(n, m) { n, F_U64, offsetof(struct header, m), 0, 8 }
 
 static const struct header_field header_fields[] = {
@@ -43,8 +45,8 @@ static const struct header_field header_fields[] = {
 	U64("timestamp", timestamp),
 	{ "extraData", F_DATA, offsetof(struct header, extra),
 	    offsetof(struct header, extra_len), HEADER_MAX_EXTRA },
-	FIX("mixHash", mix_hash, 32),
-	FIX("nonce", nonce, 8),
+	SEAL("mixHash", mix_hash),
+	SEAL("nonce", nonce),
 	/* London and later, in the order the forks appended them. */
 	BIG("baseFeePerGas", base_fee),
 	FIX("withdrawalsRoot", withdrawals_root, 32),
@@ -212,7 +214,7 @@ field_from_rlp(struct header *h, const struct header_field *f,
 		/* FALLTHROUGH */
 	case F_DATA:
 		if (it->len > f->size) {
-			*why = "header: extraData too long";
+			*why = "header: extraData or seal field too long";
 			return 0;
 		}
 		memcpy(field_ptr(h, f), it->payload, it->len);

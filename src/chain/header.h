@@ -13,6 +13,8 @@
 
 /* Largest extraData accepted: Clique and QBFT carry signer lists and seals. */
 #define HEADER_MAX_EXTRA 4096
+/* Largest seal field (an Aura signature is 65 bytes). */
+#define HEADER_MAX_SEAL 65
 
 /* Field counts of the layouts, by the fork that added the last field. */
 enum header_layout {
@@ -39,8 +41,12 @@ struct header {
 	uint64_t timestamp;
 	uint8_t extra[HEADER_MAX_EXTRA];	/* extraData */
 	size_t extra_len;
-	uint8_t mix_hash[32];
-	uint8_t nonce[8];
+	/* The two seal fields: mixHash and nonce on Ethereum (32 and 8 bytes);
+	 * Aura chains put a step and a 65-byte signature there instead. */
+	uint8_t mix_hash[HEADER_MAX_SEAL];
+	size_t mix_hash_len;
+	uint8_t nonce[HEADER_MAX_SEAL];
+	size_t nonce_len;
 	enum header_layout layout;	/* which of the fields below exist */
 	uint8_t base_fee[32];		/* baseFeePerGas, minimal big-endian */
 	size_t base_fee_len;
