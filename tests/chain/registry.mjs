@@ -127,7 +127,8 @@ export async function random(provider, address, n, seed = 1, log = () => {}) {
       else { r = await send(c, 'revokeLicense', [id, 1 + rnd(5)]); l.dead = true; }
     } else if (kind === 8) {
       const role = 1 + rnd(4); const k = `${v}/${role}`;
-      st.floors[k] = (st.floors[k] ?? 0) + 1 + rnd(3);
+      const onChain = Number(await c.securityFloor(wallet(provider, v).address, role));
+      st.floors[k] = Math.max(st.floors[k] ?? 0, onChain) + 1 + rnd(3);
       r = await send(c, 'raiseFloor', [role, st.floors[k]]);
     } else {
       const ds = mine(st.devices); const d = ds[rnd(ds.length)];
