@@ -7,3 +7,17 @@ EXTRA_DIST += tests/contract.sh tests/chain contracts-abi
 abi:
 	node $(top_srcdir)/tests/chain/compile.mjs
 .PHONY: abi
+
+src_liblicgate_a_SOURCES += src/registry.c src/registry.h
+check_PROGRAMS += tests/check_registry
+TESTS += tests/check_registry
+tests_check_registry_SOURCES = tests/check_registry.c
+tests_check_registry_CFLAGS = $(TEST_CC_OPTS)
+tests_check_registry_LDADD = $(TEST_LIBS)
+
+FUZZ_TARGETS += fuzz/fuzz_registry
+fuzz_fuzz_registry_SOURCES = fuzz/fuzz_registry.c src/registry.c src/chain/hex.c \
+	src/xmalloc.c src/log.c
+fuzz_fuzz_registry_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(JANSSON_CFLAGS)
+fuzz_fuzz_registry_LDFLAGS = $(FUZZ_LD_OPTS)
+fuzz_fuzz_registry_LDADD = $(JANSSON_LIBS)

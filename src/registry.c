@@ -1,0 +1,336 @@
+/* registry.c: the event table is the single description of the registry's
+ * events; the decoder accepts only the encoding solc's abi.encode produces. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "chain/hex.h"
+#include "registry.h"
+#include "xmalloc.h"
+
+#define A(n) { n, ABI_ADDRESS, 0 }
+#define IA(n) { n, ABI_ADDRESS, 1 }
+
+const struct registry_def registry_defs[REG_KIND_COUNT] = {
+	{ REG_ADMIN_TRANSFERRED, "AdminTransferred", "AdminTransferred(address,address)",
+	    "0xf8ccb027dfcd135e000e9d45e6cc2d662578a8825d4c45b5e32e0adf67e79ec6",
+	    { IA("previousAdmin"), IA("newAdmin") }, 2 },
+	{ REG_VENDOR_ADDED, "VendorAdded", "VendorAdded(address,string)",
+	    "0x3bfb2a482f27320475ccb8d79591c7fad41a601402791a4194f05e5069d0ac03",
+	    { IA("vendor"), { "name", ABI_STRING, 0 } }, 2 },
+	{ REG_VENDOR_REMOVED, "VendorRemoved", "VendorRemoved(address)",
+	    "0xceb8b5081e60cbeafb2db1ed5f2ef32309a5ba1d0d74ac127be270181f297e58",
+	    { IA("vendor") }, 1 },
+	{ REG_GATEWAY_AUTHORIZED, "GatewayAuthorized", "GatewayAuthorized(address,string)",
+	    "0x0b2d4ebbd6ca733fdbbc99dd487dd09331d747ed8764ed4ad19d583c32b8ab14",
+	    { IA("gateway"), { "label", ABI_STRING, 0 } }, 2 },
+	{ REG_GATEWAY_WITHDRAWN, "GatewayWithdrawn", "GatewayWithdrawn(address)",
+	    "0xaca45aace018ce4ed529c479f1f0e044d1c7695b2bf21671a52c6be069b352ce",
+	    { IA("gateway") }, 1 },
+	{ REG_DEVICE_REGISTERED, "DeviceRegistered",
+	    "DeviceRegistered(address,address,uint8,bytes)",
+	    "0xf064817c880fa2abe34f6038c165c8363a230b006b23a8507eec9d35633ffa84",
+	    { IA("device"), IA("vendor"), { "role", ABI_UINT8, 0 },
+	    { "publicKey", ABI_BYTES, 0 } }, 4 },
+	{ REG_DEVICE_ROLE_CHANGED, "DeviceRoleChanged", "DeviceRoleChanged(address,uint8)",
+	    "0xcc208409d13f771aee9578c7ff1bcaec8a373d84b0417d1c569be2af8550f077",
+	    { IA("device"), { "role", ABI_UINT8, 0 } }, 2 },
+	{ REG_DEVICE_REVOKED, "DeviceRevoked", "DeviceRevoked(address,uint32)",
+	    "0xeb22f147ae919272b0836221f561723364946945ed4818243270d2613926b814",
+	    { IA("device"), { "reason", ABI_UINT32, 0 } }, 2 },
+	{ REG_FIRMWARE_REGISTERED, "FirmwareRegistered",
+	    "FirmwareRegistered(bytes32,address,uint64,uint8,uint64,string)",
+	    "0x77875ec7976a3da39bba0ff9d681ecadcae1535dcbded7e09623530becd94f6b",
+	    { { "imageHash", ABI_BYTES32, 1 }, IA("vendor"),
+	    { "version", ABI_UINT64, 0 }, { "role", ABI_UINT8, 0 },
+	    { "endOfSupport", ABI_UINT64, 0 }, { "uri", ABI_STRING, 0 } }, 6 },
+	{ REG_FIRMWARE_REVOKED, "FirmwareRevoked", "FirmwareRevoked(bytes32,uint32)",
+	    "0x9ca859f34da718bd96b95c18e9e3af5d156d45cc98b28815f454bd82ac9a4363",
+	    { { "imageHash", ABI_BYTES32, 1 }, { "reason", ABI_UINT32, 0 } }, 2 },
+	{ REG_FLOOR_RAISED, "SecurityFloorRaised",
+	    "SecurityFloorRaised(address,uint8,uint64)",
+	    "0x29204834782341537d2b281742cdb17a28c39a8d703428ada435132e1625fca7",
+	    { IA("vendor"), { "role", ABI_UINT8, 1 },
+	    { "minVersion", ABI_UINT64, 0 } }, 3 },
+	{ REG_LICENSE_ISSUED, "LicenseIssued",
+	    "LicenseIssued(uint256,address,address,uint8,uint64,uint64,uint64,uint256)",
+	    "0xcc37d328b748f688433c4334fd10aea1d216b00102872f3b14cf64359d3e6fdd",
+	    { { "licenseId", ABI_UINT256, 1 }, IA("device"), IA("vendor"),
+	    { "role", ABI_UINT8, 0 }, { "maxVersion", ABI_UINT64, 0 },
+	    { "notBefore", ABI_UINT64, 0 }, { "expiresAt", ABI_UINT64, 0 },
+	    { "features", ABI_UINT256, 0 } }, 8 },
+	{ REG_LICENSE_RENEWED, "LicenseRenewed", "LicenseRenewed(uint256,uint64)",
+	    "0xb418c857d3a385082267139357dec1216bab840d71eadc0035b94a79a443ea4e",
+	    { { "licenseId", ABI_UINT256, 1 }, { "expiresAt", ABI_UINT64, 0 } }, 2 },
+	{ REG_LICENSE_REVOKED, "LicenseRevoked", "LicenseRevoked(uint256,uint32)",
+	    "0x73f0ab101816d51a46282eae22d9da70b692412913c864c24bef522f0529b019",
+	    { { "licenseId", ABI_UINT256, 1 }, { "reason", ABI_UINT32, 0 } }, 2 },
+};
+
+/* Bytes at the top of a word that must be zero for a static type. */
+static size_t
+abi_zero_prefix(enum abi_type t)
+{
+	switch (t) {
+	case ABI_ADDRESS:
+		return 12;
+	case ABI_UINT8:
+		return 31;
+	case ABI_UINT32:
+		return 28;
+	case ABI_UINT64:
+		return 24;
+	default:
+		return 0;
+	}
+}
+
+static int
+abi_dynamic(enum abi_type t)
+{
+	return t == ABI_BYTES || t == ABI_STRING;
+}
+
+static int
+word_ok(const uint8_t w[32], enum abi_type t, const char **why)
+{
+	size_t i, n = abi_zero_prefix(t);
+
+	for (i = 0; i < n; i++)
+		if (w[i] != 0) {
+			*why = "registry: non-zero padding in a static value";
+			return 0;
+		}
+	return 1;
+}
+
+/* A word as a size, refusing anything that does not fit comfortably. */
+static int
+word_size(size_t *out, const uint8_t w[32])
+{
+	size_t i;
+
+	*out = 0;
+	for (i = 0; i < 28; i++)
+		if (w[i] != 0)
+			return 0;
+	*out = (size_t)w[28] << 24 | (size_t)w[29] << 16 | (size_t)w[30] << 8 | w[31];
+	return *out <= REGISTRY_MAX_DATA;
+}
+
+/* Well-formed UTF-8: no overlong forms, surrogates or values past U+10FFFF. */
+static int
+utf8_valid(const uint8_t *p, size_t n)
+{
+	size_t i = 0, k, need;
+	uint32_t c, min;
+
+	while (i < n) {
+		c = p[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0) {
+			need = 1, c &= 0x1f, min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			need = 2, c &= 0x0f, min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			need = 3, c &= 0x07, min = 0x10000;
+		} else
+			return 0;
+		if (need > n - i - 1)
+			return 0;
+		for (k = 1; k <= need; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 0;
+			c = c << 6 | (p[i + k] & 0x3f);
+		}
+		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+			return 0;
+		i += need + 1;
+	}
+	return 1;
+}
+
+/* Reads the dynamic value whose head word is at head; *next is where a
+ * canonical encoder puts it, and moves past it. */
+static int
+decode_dynamic(struct registry_value *v, enum abi_type t, const uint8_t *data,
+    size_t len, const uint8_t head[32], size_t *next, const char **why)
+{
+	size_t off, n, padded, i;
+
+	if (!word_size(&off, head) || off != *next) {
+		*why = "registry: dynamic value not at its canonical offset";
+		return 0;
+	}
+	if (off + 32 > len || !word_size(&n, data + off) || n > len - off - 32) {
+		*why = "registry: dynamic value runs past the end of the data";
+		return 0;
+	}
+	padded = (n + 31) / 32 * 32;
+	if (padded > len - off - 32) {
+		*why = "registry: dynamic value padding runs past the end";
+		return 0;
+	}
+	for (i = n; i < padded; i++)
+		if (data[off + 32 + i] != 0) {
+			*why = "registry: non-zero padding after a dynamic value";
+			return 0;
+		}
+	if (n > (t == ABI_BYTES ? REGISTRY_MAX_PUBKEY : REGISTRY_MAX_TEXT)) {
+		*why = "registry: value longer than its cap";
+		return 0;
+	}
+	if (t == ABI_STRING && !utf8_valid(data + off + 32, n)) {
+		*why = "registry: string is not valid UTF-8";
+		return 0;
+	}
+	v->ptr = data + off + 32;
+	v->len = n;
+	*next = off + 32 + padded;
+	return 1;
+}
+
+static const struct registry_def *
+registry_find(const uint8_t topic0[32])
+{
+	uint8_t t[32];
+	const char *why;
+	size_t k;
+
+	for (k = 0; k < REG_KIND_COUNT; k++)
+		if (hex_decode_fixed(t, 32, registry_defs[k].topic0, &why) &&
+		    memcmp(t, topic0, 32) == 0)
+			return &registry_defs[k];
+	return NULL;
+}
+
+static int
+decode_args(struct registry_event *ev, const uint8_t (*topics)[32],
+    const uint8_t *data, size_t len, const char **why)
+{
+	const struct registry_def *d = ev->def;
+	size_t i, ti = 1, hi = 0, nhead = 0, next;
+
+	for (i = 0; i < d->nargs; i++)
+		nhead += !d->args[i].indexed;
+	if (len < 32 * nhead) {
+		*why = "registry: log data shorter than its head";
+		return 0;
+	}
+	next = 32 * nhead;
+	for (i = 0; i < d->nargs; i++) {
+		const struct registry_arg *a = &d->args[i];
+		const uint8_t *w = a->indexed ? topics[ti++] : data + 32 * hi++;
+
+		if (abi_dynamic(a->type)) {
+			if (!decode_dynamic(&ev->v[i], a->type, data, len, w, &next, why))
+				return 0;
+			continue;
+		}
+		if (!word_ok(w, a->type, why))
+			return 0;
+		memcpy(ev->v[i].word, w, 32);
+	}
+	if (next != len) {
+		*why = "registry: trailing bytes after the log data";
+		return 0;
+	}
+	return 1;
+}
+
+int
+registry_decode(struct registry_event *ev, const uint8_t (*topics)[32],
+    size_t ntopics, const uint8_t *data, size_t len, const char **why)
+{
+	size_t i, nindexed = 0;
+
+	memset(ev, 0, sizeof(*ev));
+	if (ntopics == 0 || (ev->def = registry_find(topics[0])) == NULL) {
+		*why = "registry: not a registry event (unknown topic0)";
+		return 0;
+	}
+	for (i = 0; i < ev->def->nargs; i++)
+		nindexed += ev->def->args[i].indexed;
+	if (ntopics != 1 + nindexed) {
+		*why = "registry: wrong number of topics for the event";
+		goto fail;
+	}
+	if (len > REGISTRY_MAX_DATA) {
+		*why = "registry: log data too large";
+		goto fail;
+	}
+	if (!decode_args(ev, topics, data, len, why))
+		goto fail;
+	return 1;
+fail:
+	memset(ev, 0, sizeof(*ev));
+	return 0;
+}
+
+uint64_t
+registry_u64(const struct registry_event *ev, size_t i)
+{
+	uint64_t v = 0;
+	int k;
+
+	for (k = 24; k < 32; k++)
+		v = v << 8 | ev->v[i].word[k];
+	return v;
+}
+
+const uint8_t *
+registry_addr(const struct registry_event *ev, size_t i)
+{
+	return ev->v[i].word + 12;
+}
+
+static json_t *
+value_json(const struct registry_value *v, enum abi_type t)
+{
+	char hex[2 * 32 + 3], *s;
+	json_t *j;
+
+	switch (t) {
+	case ABI_ADDRESS:
+		return json_string(hex_encode(hex, v->word + 12, 20));
+	case ABI_UINT8:
+	case ABI_UINT32:
+	case ABI_UINT64: {
+		uint64_t x = 0;
+		int k;
+
+		for (k = 24; k < 32; k++)
+			x = x << 8 | v->word[k];
+		/* JSON numbers stay exact up to 2^53; larger ones as text. */
+		return x < (1ULL << 53) ? json_integer((json_int_t)x) :
+		    json_string(hex_format_u64(hex, x));
+	}
+	case ABI_UINT256:
+	case ABI_BYTES32:
+		return json_string(hex_encode(hex, v->word, 32));
+	case ABI_BYTES:
+		s = hex_encode_alloc(v->ptr, v->len);
+		j = json_string(s);
+		free(s);
+		return j;
+	case ABI_STRING:
+		return json_stringn((const char *)v->ptr, v->len);
+	}
+	return json_null();
+}
+
+json_t *
+registry_args_json(const struct registry_event *ev)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < ev->def->nargs; i++)
+		json_object_set_new(o, ev->def->args[i].name,
+		    value_json(&ev->v[i], ev->def->args[i].type));
+	return o;
+}

@@ -1,0 +1,90 @@
+/* registry.h: the LicenseRegistry's events, the only input a gateway
+ * believes, and a strict decoder for their ABI encoding. */
+#ifndef LICGATE_REGISTRY_H
+#define LICGATE_REGISTRY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#define REGISTRY_MAX_ARGS 8
+#define REGISTRY_MAX_TEXT 256		/* bytes in a name, label or uri */
+#define REGISTRY_MAX_PUBKEY 65		/* bytes in a device public key */
+#define REGISTRY_MAX_DATA 4096		/* bytes of log data */
+
+enum registry_kind {
+	REG_ADMIN_TRANSFERRED,
+	REG_VENDOR_ADDED,
+	REG_VENDOR_REMOVED,
+	REG_GATEWAY_AUTHORIZED,
+	REG_GATEWAY_WITHDRAWN,
+	REG_DEVICE_REGISTERED,
+	REG_DEVICE_ROLE_CHANGED,
+	REG_DEVICE_REVOKED,
+	REG_FIRMWARE_REGISTERED,
+	REG_FIRMWARE_REVOKED,
+	REG_FLOOR_RAISED,
+	REG_LICENSE_ISSUED,
+	REG_LICENSE_RENEWED,
+	REG_LICENSE_REVOKED,
+	REG_KIND_COUNT
+};
+
+enum abi_type {
+	ABI_ADDRESS, ABI_UINT8, ABI_UINT32, ABI_UINT64, ABI_UINT256,
+	ABI_BYTES32, ABI_BYTES, ABI_STRING
+};
+
+struct registry_arg {
+	const char *name;
+	enum abi_type type;
+	int indexed;
+};
+
+/* One row of the event table. */
+struct registry_def {
+	enum registry_kind kind;
+	const char *name;
+	const char *signature;		/* canonical, e.g. "VendorRemoved(address)" */
+	const char *topic0;		/* keccak256(signature), 0x hex */
+	struct registry_arg args[REGISTRY_MAX_ARGS];
+	size_t nargs;
+};
+
+/* A decoded argument: static values as their 32-byte word (addresses in the
+ * last 20 bytes, integers big-endian); bytes and strings point into the log
+ * data they were decoded from. */
+struct registry_value {
+	uint8_t word[32];
+	const uint8_t *ptr;
+	size_t len;
+};
+
+struct registry_event {
+	const struct registry_def *def;
+	struct registry_value v[REGISTRY_MAX_ARGS];	/* in declaration order */
+};
+
+/* The table, REG_KIND_COUNT rows indexed by kind. */
+extern const struct registry_def registry_defs[REG_KIND_COUNT];
+
+/* Decodes a registry log.  Rejects an unknown topic0, a topic count that
+ * does not fit the event, non-zero padding in topics or words, data that is
+ * short, long, or whose offsets are not where a canonical encoder puts them,
+ * lengths past the end, non-zero tail padding, invalid UTF-8 and values over
+ * the caps.  ev borrows data.  Returns 1, or 0 with *why. */
+int registry_decode(struct registry_event *ev, const uint8_t (*topics)[32],
+    size_t ntopics, const uint8_t *data, size_t len, const char **why)
+    __attribute__((warn_unused_result));
+
+/* Typed reads of argument i (which must have the matching type). */
+uint64_t registry_u64(const struct registry_event *ev, size_t i);
+const uint8_t *registry_addr(const struct registry_event *ev, size_t i);
+
+/* The arguments as a JSON object: addresses, bytes32, bytes and uint256 as
+ * lowercase 0x hex, smaller integers as numbers, strings as text.  New
+ * reference for the caller. */
+json_t *registry_args_json(const struct registry_event *ev);
+
+#endif

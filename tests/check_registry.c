@@ -1,0 +1,280 @@
+/* check_registry.c: the C event table against the committed ABI, and the
+ * decoder on real logs captured from anvil, on every truncation and byte
+ * change of them, and on each malformed case by name. */
+#include "config.h"
+
+#include <string.h>
+
+#include "chain/hash.h"
+#include "registry.h"
+#include "testutil.h"
+
+/* The committed ABI (contracts-abi/, beside tests/data). */
+static json_t *
+load_abi(void)
+{
+	const char *src = getenv("LICGATE_SRCDIR");
+	char *p = xasprintf("%s/contracts-abi/LicenseRegistry.abi.json",
+	    src ? src : ".");
+	json_error_t err;
+	json_t *j = json_load_file(p, 0, &err);
+
+	ck_assert_msg(j != NULL, "%s: %s", p, err.text);
+	free(p);
+	return j;
+}
+
+START_TEST(registry_table_matches_abi)
+{
+	json_t *abi = load_abi(), *e, *in;
+	const struct registry_def *d;
+	char sig[512], hex[67];
+	uint8_t h[32];
+	size_t i, k, n, events = 0;
+
+	json_array_foreach(abi, i, e) {
+		if (strcmp(json_string_value(json_object_get(e, "type")), "event"))
+			continue;
+		events++;
+		d = NULL;
+		for (k = 0; k < REG_KIND_COUNT; k++)
+			if (strcmp(registry_defs[k].name,
+			    json_string_value(json_object_get(e, "name"))) == 0)
+				d = &registry_defs[k];
+		ck_assert_msg(d != NULL, "ABI event %s missing from the C table",
+		    json_string_value(json_object_get(e, "name")));
+		ck_assert_int_eq(d->kind, (int)(d - registry_defs));
+		in = json_object_get(e, "inputs");
+		ck_assert_uint_eq(json_array_size(in), d->nargs);
+		n = (size_t)snprintf(sig, sizeof(sig), "%s(", d->name);
+		for (k = 0; k < d->nargs; k++) {
+			json_t *a = json_array_get(in, k);
+			ck_assert_str_eq(json_string_value(json_object_get(a, "name")),
+			    d->args[k].name);
+			ck_assert_int_eq(json_is_true(json_object_get(a, "indexed")),
+			    d->args[k].indexed);
+			n += (size_t)snprintf(sig + n, sizeof(sig) - n, "%s%s", k ? "," : "",
+			    json_string_value(json_object_get(a, "type")));
+		}
+		snprintf(sig + n, sizeof(sig) - n, ")");
+		ck_assert_str_eq(sig, d->signature);
+		keccak256(h, sig, strlen(sig));
+		ck_assert_str_eq(hex_encode(hex, h, 32), d->topic0);
+	}
+	ck_assert_uint_eq(events, REG_KIND_COUNT);
+	json_decref(abi);
+}
+END_TEST
+
+struct raw_log {
+	uint8_t topics[4][32];
+	size_t ntopics;
+	uint8_t *data;
+	size_t len;
+	json_t *args;		/* ethers' decoding, borrowed */
+	const char *event;
+};
+
+static void
+raw_log(struct raw_log *r, json_t *l)
+{
+	json_t *t = json_object_get(l, "topics");
+	const char *why;
+	size_t i;
+
+	r->ntopics = json_array_size(t);
+	ck_assert_uint_le(r->ntopics, 4);
+	for (i = 0; i < r->ntopics; i++)
+		ck_assert(hex_decode_fixed(r->topics[i], 32,
+		    json_string_value(json_array_get(t, i)), &why));
+	r->data = tu_hex(json_string_value(json_object_get(l, "data")), &r->len);
+	r->args = json_object_get(l, "args");
+	r->event = json_string_value(json_object_get(l, "event"));
+}
+
+/* The decoded arguments as canonical JSON text (caller frees). */
+static char *
+decoded(const struct raw_log *r, const char **why)
+{
+	struct registry_event ev;
+	json_t *j;
+	char *s;
+
+	if (!registry_decode(&ev, (const uint8_t (*)[32])r->topics, r->ntopics,
+	    r->data, r->len, why))
+		return NULL;
+	j = registry_args_json(&ev);
+	s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+	json_decref(j);
+	return xasprintf("%s %s", ev.def->name, s);
+}
+
+START_TEST(registry_decodes_captured_logs)
+{
+	json_t *f = tu_json("registry/logs.json"), *l;
+	int kinds[REG_KIND_COUNT] = { 0 };
+	struct registry_event ev;
+	struct raw_log r;
+	const char *why;
+	size_t i;
+	char *want, *got, *args;
+
+	json_array_foreach(json_object_get(f, "logs"), i, l) {
+		raw_log(&r, l);
+		ck_assert_msg(registry_decode(&ev, (const uint8_t (*)[32])r.topics,
+		    r.ntopics, r.data, r.len, &why), "log %zu: %s", i, why);
+		ck_assert_str_eq(ev.def->name, r.event);
+		kinds[ev.def->kind]++;
+		args = json_dumps(r.args, JSON_SORT_KEYS | JSON_COMPACT);
+		want = xasprintf("%s %s", r.event, args);
+		got = decoded(&r, &why);
+		ck_assert_str_eq(got, want);
+		free(args);
+		free(want);
+		free(got);
+		free(r.data);
+	}
+	for (i = 0; i < REG_KIND_COUNT; i++)
+		ck_assert_msg(kinds[i] > 0, "no captured %s", registry_defs[i].name);
+	json_decref(f);
+}
+END_TEST
+
+/* Every truncation fails; every changed byte fails or decodes differently. */
+START_TEST(registry_alterations)
+{
+	json_t *f = tu_json("registry/logs.json"), *l;
+	struct raw_log r;
+	const char *why;
+	char *orig, *got;
+	size_t i, n, t, b, tried = 0;
+
+	json_array_foreach(json_object_get(f, "logs"), i, l) {
+		if (i % 3)
+			continue;	/* a third of the logs keeps the test quick */
+		raw_log(&r, l);
+		orig = decoded(&r, &why);
+		ck_assert_ptr_nonnull(orig);
+		for (n = r.len; n-- > 0;) {
+			size_t full = r.len;
+			r.len = n;
+			ck_assert_msg(decoded(&r, &why) == NULL, "%s truncated to %zu "
+			    "decodes", r.event, n);
+			r.len = full;
+		}
+		r.ntopics--;
+		ck_assert(decoded(&r, &why) == NULL);
+		r.ntopics++;
+		for (b = 0; b < r.len; b++) {
+			r.data[b] ^= 0x01;
+			got = decoded(&r, &why);
+			ck_assert_msg(got == NULL || strcmp(got, orig) != 0,
+			    "%s: byte %zu changed, same event", r.event, b);
+			free(got);
+			r.data[b] ^= 0x01;
+			tried++;
+		}
+		for (t = 0; t < r.ntopics; t++)
+			for (b = 0; b < 32; b += 5) {
+				r.topics[t][b] ^= 0x80;
+				got = decoded(&r, &why);
+				ck_assert(got == NULL || strcmp(got, orig) != 0);
+				free(got);
+				r.topics[t][b] ^= 0x80;
+			}
+		free(orig);
+		free(r.data);
+	}
+	ck_assert_uint_gt(tried, 1000);
+	json_decref(f);
+}
+END_TEST
+
+/* The first captured log of an event, as a raw_log. */
+static void
+first_of(struct raw_log *r, json_t *f, const char *event)
+{
+	json_t *l;
+	size_t i;
+
+	json_array_foreach(json_object_get(f, "logs"), i, l)
+		if (strcmp(json_string_value(json_object_get(l, "event")), event) == 0) {
+			raw_log(r, l);
+			return;
+		}
+	ck_abort_msg("no %s captured", event);
+}
+
+static void
+expect_reject(struct raw_log *r, const char *want)
+{
+	const char *why = NULL;
+	char *got = decoded(r, &why);
+
+	ck_assert_msg(got == NULL, "accepted: %s", got);
+	ck_assert_str_eq(why, want);
+}
+
+START_TEST(registry_malformed_cases)
+{
+	json_t *f = tu_json("registry/logs.json");
+	struct raw_log r;
+
+	/* VendorAdded: data = [offset 0x20][length][name bytes, padded]. */
+	first_of(&r, f, "VendorAdded");
+	r.topics[1][0] = 1;		/* address topic with high bytes set */
+	expect_reject(&r, "registry: non-zero padding in a static value");
+	r.topics[1][0] = 0;
+	r.data[31] = 0x40;		/* offset not where the encoder puts it */
+	expect_reject(&r, "registry: dynamic value not at its canonical offset");
+	r.data[31] = 0x20;
+	r.data[63] = 0xff;		/* length past the end */
+	expect_reject(&r, "registry: dynamic value runs past the end of the data");
+	r.data[63] = 3;			/* shorter: the rest must be zero padding */
+	expect_reject(&r, "registry: non-zero padding after a dynamic value");
+	free(r.data);
+	first_of(&r, f, "VendorAdded");
+	r.data[64] = 0xc0;		/* overlong UTF-8 lead byte */
+	r.data[65] = 0x80;
+	expect_reject(&r, "registry: string is not valid UTF-8");
+	r.topics[0][5] ^= 1;
+	expect_reject(&r, "registry: not a registry event (unknown topic0)");
+	free(r.data);
+	/* DeviceRoleChanged: one uint8 word. */
+	first_of(&r, f, "DeviceRoleChanged");
+	r.data[30] = 1;
+	expect_reject(&r, "registry: non-zero padding in a static value");
+	r.data[30] = 0;
+	r.len = 64;			/* a trailing word */
+	r.data = xreallocarray(r.data, 64, 1);
+	memset(r.data + 32, 0, 32);
+	expect_reject(&r, "registry: trailing bytes after the log data");
+	r.len = 16;
+	expect_reject(&r, "registry: log data shorter than its head");
+	r.ntopics = 1;
+	expect_reject(&r, "registry: wrong number of topics for the event");
+	free(r.data);
+	json_decref(f);
+}
+END_TEST
+
+static Suite *
+registry_suite(void)
+{
+	Suite *s = suite_create("registry");
+	TCase *tc = tcase_create("registry");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, registry_table_matches_abi);
+	tcase_add_test(tc, registry_decodes_captured_logs);
+	tcase_add_test(tc, registry_alterations);
+	tcase_add_test(tc, registry_malformed_cases);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	return tu_run(registry_suite());
+}
