@@ -98,7 +98,7 @@ decoded(const struct raw_log *r, const char **why)
 {
 	struct registry_event ev;
 	json_t *j;
-	char *s;
+	char *s, *out;
 
 	if (!registry_decode(&ev, (const uint8_t (*)[32])r->topics, r->ntopics,
 	    r->data, r->len, why))
@@ -106,7 +106,9 @@ decoded(const struct raw_log *r, const char **why)
 	j = registry_args_json(&ev);
 	s = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
 	json_decref(j);
-	return xasprintf("%s %s", ev.def->name, s);
+	out = xasprintf("%s %s", ev.def->name, s);
+	free(s);
+	return out;
 }
 
 START_TEST(registry_decodes_captured_logs)
