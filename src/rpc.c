@@ -1,0 +1,466 @@
+/* rpc.c: one curl handle per client, reused across calls (keep-alive); each
+ * failed attempt moves to the next endpoint after a growing, jittered pause. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "rpc.h"
+#include "xmalloc.h"
+
+struct rpc_endpoint {
+	char *url;
+	char *shown;		/* redacted, for messages */
+	unsigned failures;	/* consecutive; the healthiest goes first */
+};
+
+struct rpc_client {
+	struct rpc_endpoint ep[RPC_MAX_ENDPOINTS];
+	size_t n;
+	struct rpc_options opt;
+	char *auth_header;
+	CURL *curl;
+	uint64_t next_id;
+};
+
+/* The answer body being received, with the cap applied as it arrives. */
+struct rpc_body {
+	char *p;
+	size_t len, cap, max;
+	int too_large;
+};
+
+static void __attribute__((format(printf, 2, 3)))
+rpc_fail(struct rpc_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+char *
+rpc_redact(char *out, size_t outsz, const char *url)
+{
+	const char *scheme = strstr(url, "://"), *at, *slash;
+
+	if (scheme == NULL) {
+		snprintf(out, outsz, "%s", url);
+		return out;
+	}
+	scheme += 3;
+	slash = strchr(scheme, '/');
+	at = strchr(scheme, '@');
+	if (at != NULL && (slash == NULL || at < slash))
+		snprintf(out, outsz, "%.*s***%s", (int)(scheme - url), url, at);
+	else
+		snprintf(out, outsz, "%s", url);
+	return out;
+}
+
+int
+rpc_client_new(struct rpc_client **out, const char *const *urls, size_t n,
+    const struct rpc_options *opt, const char **why)
+{
+	struct rpc_client *c;
+	char shown[512];
+	size_t i;
+
+	*out = NULL;
+	if (n == 0 || n > RPC_MAX_ENDPOINTS) {
+		*why = "rpc: between 1 and 16 endpoints are needed";
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		if (strncmp(urls[i], "http://", 7) != 0 &&
+		    strncmp(urls[i], "https://", 8) != 0) {
+			*why = "rpc: endpoint URLs must start with http:// or https://";
+			return 0;
+		}
+	c = xcalloc(1, sizeof(*c));
+	if ((c->curl = curl_easy_init()) == NULL) {
+		free(c);
+		*why = "rpc: curl_easy_init failed";
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		c->ep[i].url = xstrdup(urls[i]);
+		c->ep[i].shown = xstrdup(rpc_redact(shown, sizeof(shown), urls[i]));
+	}
+	c->n = n;
+	c->opt = *opt;
+	if (opt->bearer_token != NULL)
+		c->auth_header = xasprintf("Authorization: Bearer %s",
+		    opt->bearer_token);
+	c->opt.bearer_token = NULL;
+	c->next_id = 1;
+	*out = c;
+	return 1;
+}
+
+void
+rpc_client_free(struct rpc_client *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++) {
+		free(c->ep[i].url);
+		free(c->ep[i].shown);
+	}
+	if (c->auth_header != NULL) {
+		memset(c->auth_header, 0, strlen(c->auth_header));
+		free(c->auth_header);
+	}
+	curl_easy_cleanup(c->curl);
+	free(c);
+}
+
+static size_t
+rpc_write(char *p, size_t sz, size_t nmemb, void *arg)
+{
+	struct rpc_body *b = arg;
+	size_t n = sz * nmemb;
+
+	if (n > b->max - b->len) {
+		b->too_large = 1;
+		return 0;	/* aborts the transfer */
+	}
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->p = xreallocarray(b->p, b->cap, 1);
+	}
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return n;
+}
+
+/* One HTTP POST to one endpoint.  Returns 1 with the body, or 0 with err
+ * filled (transport failure, HTTP status, size cap). */
+static int
+rpc_post(struct rpc_client *c, struct rpc_endpoint *ep, const char *req,
+    struct rpc_body *b, const char *method, struct rpc_error *err)
+{
+	struct curl_slist *h = NULL;
+	CURLcode rc;
+	long status = 0;
+
+	b->len = 0;
+	b->too_large = 0;
+	b->max = c->opt.max_response;
+	h = curl_slist_append(h, "Content-Type: application/json");
+	if (c->auth_header != NULL)
+		h = curl_slist_append(h, c->auth_header);
+	curl_easy_reset(c->curl);
+	curl_easy_setopt(c->curl, CURLOPT_URL, ep->url);
+	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c->curl, CURLOPT_POSTFIELDS, req);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, rpc_write);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, b);
+	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS, c->opt.connect_timeout_ms);
+	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, c->opt.timeout_ms);
+	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	rc = curl_easy_perform(c->curl);
+	curl_slist_free_all(h);
+	if (b->too_large) {
+		rpc_fail(err, "rpc: %s: %s: response larger than %zu bytes",
+		    ep->shown, method, c->opt.max_response);
+		return 0;
+	}
+	if (rc == CURLE_OPERATION_TIMEDOUT) {
+		rpc_fail(err, "rpc: %s: %s: timed out after %ld ms", ep->shown,
+		    method, c->opt.timeout_ms);
+		return 0;
+	}
+	if (rc != CURLE_OK) {
+		rpc_fail(err, "rpc: %s: %s: %s", ep->shown, method,
+		    curl_easy_strerror(rc));
+		return 0;
+	}
+	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+	if (status != 200) {
+		rpc_fail(err, "rpc: %s: %s: HTTP %ld", ep->shown, method, status);
+		return 0;
+	}
+	return 1;
+}
+
+/* The start of a body, printable, for messages. */
+static const char *
+rpc_snippet(char *out, size_t outsz, const char *body, size_t len)
+{
+	size_t i, n = len < outsz - 1 ? len : outsz - 1;
+
+	for (i = 0; i < n; i++)
+		out[i] = body[i] >= 0x20 && body[i] < 0x7f ? body[i] : '?';
+	out[n] = '\0';
+	return out;
+}
+
+/* Checks one answer object against id; on success *result is "result". */
+static int
+rpc_answer(json_t **result, json_t *a, uint64_t id, struct rpc_error *err)
+{
+	json_t *e, *jid;
+
+	*result = NULL;
+	if (!json_is_object(a)) {
+		rpc_fail(err, "answer is not a JSON object");
+		return 0;
+	}
+	jid = json_object_get(a, "id");
+	if (!json_is_integer(jid) || (uint64_t)json_integer_value(jid) != id) {
+		rpc_fail(err, "answer has the wrong id");
+		return 0;
+	}
+	if ((e = json_object_get(a, "error")) != NULL) {
+		err->answer = 1;
+		err->code = (long)json_integer_value(json_object_get(e, "code"));
+		rpc_fail(err, "node error %ld: %.200s", err->code,
+		    json_string_value(json_object_get(e, "message")) ?
+		    json_string_value(json_object_get(e, "message")) : "(no message)");
+		return 0;
+	}
+	if ((*result = json_object_get(a, "result")) == NULL) {
+		rpc_fail(err, "answer has neither result nor error");
+		return 0;
+	}
+	json_incref(*result);
+	return 1;
+}
+
+static json_t *
+rpc_load(const char *body, size_t len, struct rpc_error *err)
+{
+	char snip[48];
+	json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+
+	if (j == NULL)
+		rpc_fail(err, "not JSON: '%s'", rpc_snippet(snip, sizeof(snip),
+		    body, len));
+	return j;
+}
+
+int
+rpc_parse_single(json_t **result, const char *body, size_t len, uint64_t id,
+    struct rpc_error *err)
+{
+	json_t *j;
+	int ok;
+
+	*result = NULL;
+	memset(err, 0, sizeof(*err));
+	if ((j = rpc_load(body, len, err)) == NULL)
+		return 0;
+	ok = rpc_answer(result, j, id, err);
+	json_decref(j);
+	return ok;
+}
+
+int
+rpc_parse_batch(json_t **results, const char *body, size_t len,
+    uint64_t first_id, size_t n, struct rpc_error *err)
+{
+	json_t *j, *a, *jid;
+	char msg[sizeof(err->msg)];
+	size_t i, k;
+	uint64_t id;
+
+	memset(err, 0, sizeof(*err));
+	memset(results, 0, n * sizeof(*results));
+	if ((j = rpc_load(body, len, err)) == NULL)
+		return 0;
+	if (!json_is_array(j) || json_array_size(j) != n) {
+		rpc_fail(err, "batch answer is not an array of %zu answers", n);
+		goto fail;
+	}
+	json_array_foreach(j, i, a) {
+		jid = json_object_get(a, "id");
+		id = json_is_integer(jid) ? (uint64_t)json_integer_value(jid) : 0;
+		if (id < first_id || id - first_id >= n) {
+			rpc_fail(err, "batch answer %zu has an unknown id", i);
+			goto fail;
+		}
+		k = id - first_id;
+		if (results[k] != NULL) {
+			rpc_fail(err, "batch answer repeats id %llu",
+			    (unsigned long long)id);
+			goto fail;
+		}
+		if (!rpc_answer(&results[k], a, id, err)) {
+			snprintf(msg, sizeof(msg), "batch item %zu: %.400s", k, err->msg);
+			memcpy(err->msg, msg, sizeof(msg));
+			goto fail;
+		}
+	}
+	json_decref(j);
+	return 1;
+fail:
+	for (i = 0; i < n; i++) {
+		json_decref(results[i]);
+		results[i] = NULL;
+	}
+	json_decref(j);
+	return 0;
+}
+
+/* Sleeps before attempt (1-based): backoff doubling, capped, with up to 50%
+ * jitter so that gateways restarting together do not retry in step. */
+static void
+rpc_backoff(const struct rpc_options *o, unsigned attempt)
+{
+	uint64_t ms = o->backoff_ms;
+	unsigned r = 0;
+	struct timespec ts;
+
+	while (--attempt > 0 && ms < o->backoff_max_ms)
+		ms *= 2;
+	if (ms > o->backoff_max_ms)
+		ms = o->backoff_max_ms;
+	if (getrandom(&r, sizeof(r), 0) == sizeof(r) && ms > 1)
+		ms = ms / 2 + r % (ms / 2 + 1);
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+/* Where an exchange starts: the endpoint with the fewest recent failures
+ * (attempts then go round from there). */
+static size_t
+rpc_first(const struct rpc_client *c)
+{
+	size_t best = 0, i;
+
+	for (i = 1; i < c->n; i++)
+		if (c->ep[i].failures < c->ep[best].failures)
+			best = i;
+	return best;
+}
+
+typedef int (*rpc_parser)(void *arg, const char *body, size_t len,
+    struct rpc_error *err);
+
+/* Sends req, with retries and failover, until parse accepts an answer or a
+ * JSON-RPC error object comes back. */
+static int
+rpc_exchange(struct rpc_client *c, const char *req, const char *method,
+    rpc_parser parse, void *arg, struct rpc_error *err)
+{
+	struct rpc_body b = { NULL, 0, 0, 0, 0 };
+	struct rpc_endpoint *ep;
+	char msg[sizeof(err->msg)];
+	size_t first = rpc_first(c);
+	unsigned k;
+	int ok = 0;
+
+	for (k = 0; k <= c->opt.retries && !ok; k++) {
+		if (k > 0)
+			rpc_backoff(&c->opt, k);
+		ep = &c->ep[(first + k) % c->n];
+		memset(err, 0, sizeof(*err));
+		if (!rpc_post(c, ep, req, &b, method, err)) {
+			ep->failures++;
+			continue;
+		}
+		ok = parse(arg, b.p, b.len, err);
+		if (!ok) {
+			snprintf(msg, sizeof(msg), "rpc: %.120s: %.64s: %.300s", ep->shown,
+			    method, err->msg);
+			memcpy(err->msg, msg, sizeof(msg));
+			if (err->answer)
+				break;	/* the node's own answer: no retry */
+			ep->failures++;
+		} else
+			ep->failures = 0;
+	}
+	free(b.p);
+	return ok;
+}
+
+struct single_arg {
+	json_t **result;
+	uint64_t id;
+};
+
+static int
+parse_single(void *arg, const char *body, size_t len, struct rpc_error *err)
+{
+	struct single_arg *a = arg;
+
+	return rpc_parse_single(a->result, body, len, a->id, err);
+}
+
+int
+rpc_call(struct rpc_client *c, json_t **result, const char *method,
+    json_t *params, struct rpc_error *err)
+{
+	struct single_arg a = { result, c->next_id++ };
+	json_t *req;
+	char *text;
+	int ok;
+
+	*result = NULL;
+	req = json_pack("{s:s, s:I, s:s, s:o}", "jsonrpc", "2.0", "id",
+	    (json_int_t)a.id, "method", method, "params",
+	    params != NULL ? params : json_array());
+	text = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	ok = rpc_exchange(c, text, method, parse_single, &a, err);
+	free(text);
+	return ok;
+}
+
+struct batch_arg {
+	json_t **results;
+	uint64_t first;
+	size_t n;
+};
+
+static int
+parse_batch(void *arg, const char *body, size_t len, struct rpc_error *err)
+{
+	struct batch_arg *a = arg;
+
+	return rpc_parse_batch(a->results, body, len, a->first, a->n, err);
+}
+
+int
+rpc_batch(struct rpc_client *c, json_t **results, const char *const *methods,
+    json_t **params, size_t n, struct rpc_error *err)
+{
+	struct batch_arg a = { results, c->next_id, n };
+	json_t *req = json_array();
+	char *text, what[64];
+	size_t i;
+	int ok;
+
+	memset(results, 0, n * sizeof(*results));
+	if (n == 0 || n > RPC_MAX_BATCH) {
+		for (i = 0; i < n; i++)
+			json_decref(params[i]);
+		json_decref(req);
+		rpc_fail(err, "rpc: a batch holds 1 to %d calls", RPC_MAX_BATCH);
+		return 0;
+	}
+	c->next_id += n;
+	for (i = 0; i < n; i++)
+		json_array_append_new(req, json_pack("{s:s, s:I, s:s, s:o}",
+		    "jsonrpc", "2.0", "id", (json_int_t)(a.first + i), "method",
+		    methods[i], "params", params[i] != NULL ? params[i] : json_array()));
+	text = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	snprintf(what, sizeof(what), "batch of %zu %s", n, methods[0]);
+	ok = rpc_exchange(c, text, what, parse_batch, &a, err);
+	free(text);
+	return ok;
+}

@@ -1,0 +1,69 @@
+/* rpc.h: JSON-RPC 2.0 over HTTP(S) with libcurl: batches, timeouts, a cap on
+ * response size, retries with backoff and jitter, and failover between
+ * endpoints.  It moves JSON; checking what the JSON claims is chain/'s job. */
+#ifndef LICGATE_RPC_H
+#define LICGATE_RPC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#define RPC_MAX_ENDPOINTS 16
+#define RPC_MAX_BATCH 1000
+
+struct rpc_options {
+	long connect_timeout_ms;	/* per attempt */
+	long timeout_ms;		/* whole request, per attempt */
+	size_t max_response;		/* bytes; larger answers are refused */
+	unsigned retries;		/* further attempts after the first */
+	unsigned backoff_ms;		/* first pause; doubles per attempt */
+	unsigned backoff_max_ms;
+	const char *bearer_token;	/* Authorization: Bearer, or NULL */
+};
+
+/* Why a call failed.  answer is 1 when the node answered with a JSON-RPC
+ * error object (code/message from the node): not retried.  msg names the
+ * endpoint (credentials redacted) and the method. */
+struct rpc_error {
+	char msg[512];
+	int answer;
+	long code;
+};
+
+struct rpc_client;
+
+/* Makes a client for urls[0..n) (http or https; user:password@ in a URL is
+ * sent as basic auth and never shown).  Returns 1, or 0 with *why. */
+int rpc_client_new(struct rpc_client **out, const char *const *urls,
+    size_t n, const struct rpc_options *opt, const char **why)
+    __attribute__((warn_unused_result));
+void rpc_client_free(struct rpc_client *c);
+
+/* Calls method with params (an array; stolen, may be NULL for []).  On
+ * success *result is the answer's "result" (new reference). */
+int rpc_call(struct rpc_client *c, json_t **result, const char *method,
+    json_t *params, struct rpc_error *err) __attribute__((warn_unused_result));
+
+/* n calls in one request; results[i] answers methods[i] (params stolen).
+ * Fails as a whole when any answer is missing, duplicated, unknown or an
+ * error object (err says which).  On success the caller owns results[]. */
+int rpc_batch(struct rpc_client *c, json_t **results,
+    const char *const *methods, json_t **params, size_t n,
+    struct rpc_error *err) __attribute__((warn_unused_result));
+
+/* Writes url into out (size outsz) with any user:password@ replaced by
+ * ***@; returns out. */
+char *rpc_redact(char *out, size_t outsz, const char *url);
+
+/* Parsers of answer bodies, exposed for tests and fuzzing.  ids are the
+ * request ids expected (first_id .. first_id + n - 1 for a batch).  On
+ * failure err->msg says what was wrong (without the endpoint), and
+ * err->answer/code describe a JSON-RPC error object when that was it. */
+int rpc_parse_single(json_t **result, const char *body, size_t len,
+    uint64_t id, struct rpc_error *err) __attribute__((warn_unused_result));
+int rpc_parse_batch(json_t **results, const char *body, size_t len,
+    uint64_t first_id, size_t n, struct rpc_error *err)
+    __attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,16 @@
+# The JSON-RPC client.
+src_liblicgate_a_SOURCES += src/rpc.c src/rpc.h
+
+check_PROGRAMS += tests/check_rpc
+TESTS += tests/rpc.sh
+EXTRA_DIST += tests/rpc.sh
+tests_check_rpc_SOURCES = tests/check_rpc.c
+tests_check_rpc_CFLAGS = $(TEST_CC_OPTS)
+tests_check_rpc_LDADD = $(TEST_LIBS)
+
+FUZZ_TARGETS += fuzz/fuzz_rpc_response
+fuzz_fuzz_rpc_response_SOURCES = fuzz/fuzz_rpc_response.c src/rpc.c \
+	src/xmalloc.c src/log.c
+fuzz_fuzz_rpc_response_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(JANSSON_CFLAGS) $(CURL_CFLAGS)
+fuzz_fuzz_rpc_response_LDFLAGS = $(FUZZ_LD_OPTS)
+fuzz_fuzz_rpc_response_LDADD = $(JANSSON_LIBS) $(CURL_LIBS)

@@ -1,0 +1,384 @@
+/* check_rpc.c: the JSON-RPC client against a real anvil (LICGATE_RPC_URL,
+ * started by tests/rpc.sh) and against an adversary on loopback that
+ * answers 500s, garbage, oversized or mismatched answers, or nothing. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <microhttpd.h>
+
+#include "rpc.h"
+#include "testutil.h"
+
+enum adv_mode { ADV_ECHO, ADV_500, ADV_GARBAGE, ADV_BIG, ADV_WRONG_ID,
+	ADV_BATCH_SHORT, ADV_BATCH_DUP };
+
+static struct MHD_Daemon *adv;
+static enum adv_mode adv_mode;
+static int adv_hits;
+static char adv_auth[128];
+
+struct adv_req {
+	char body[65536];
+	size_t len;
+};
+
+/* Answers per adv_mode; ECHO gives a correct "0x1" result for each id. */
+static char *
+adv_answer(const char *req, size_t len, int *status)
+{
+	json_t *j = json_loadb(req, len, 0, NULL), *out, *x;
+	size_t i;
+	char *s;
+
+	*status = 200;
+	switch (adv_mode) {
+	case ADV_500:
+		*status = 500;
+		json_decref(j);
+		return xstrdup("{\"oops\":1}");
+	case ADV_GARBAGE:
+		json_decref(j);
+		return xstrdup("<html>bad gateway</html>");
+	case ADV_BIG:
+		json_decref(j);
+		s = xmalloc(200001);
+		memset(s, ' ', 200000);
+		s[200000] = '\0';
+		return s;
+	default:
+		break;
+	}
+	if (json_is_array(j)) {
+		out = json_array();
+		json_array_foreach(j, i, x) {
+			if (adv_mode == ADV_BATCH_SHORT && i == 1)
+				continue;
+			json_array_append_new(out, json_pack("{s:s,s:O,s:s}", "jsonrpc",
+			    "2.0", "id", adv_mode == ADV_BATCH_DUP ?
+			    json_object_get(json_array_get(j, 0), "id") :
+			    json_object_get(x, "id"), "result", "0x1"));
+		}
+	} else
+		out = json_pack("{s:s,s:I,s:s}", "jsonrpc", "2.0", "id",
+		    json_integer_value(json_object_get(j, "id")) +
+		    (adv_mode == ADV_WRONG_ID), "result", "0x1");
+	s = json_dumps(out, JSON_COMPACT);
+	json_decref(out);
+	json_decref(j);
+	return s;
+}
+
+static enum MHD_Result
+adv_handler(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **req_cls)
+{
+	struct adv_req *r = *req_cls;
+	struct MHD_Response *resp;
+	const char *auth;
+	enum MHD_Result ret;
+	int status;
+	char *body;
+
+	(void)cls; (void)url; (void)method; (void)version;
+	if (r == NULL) {
+		*req_cls = xcalloc(1, sizeof(*r));
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		size_t n = *upload_size < sizeof(r->body) - r->len ?
+		    *upload_size : sizeof(r->body) - r->len;
+		memcpy(r->body + r->len, upload, n);
+		r->len += n;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	adv_hits++;
+	auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	snprintf(adv_auth, sizeof(adv_auth), "%s", auth ? auth : "");
+	body = adv_answer(r->body, r->len, &status);
+	resp = MHD_create_response_from_buffer_with_free_callback(strlen(body),
+	    body, free);
+	ret = MHD_queue_response(c, (unsigned)status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static void
+adv_done(void *cls, struct MHD_Connection *c, void **req_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	(void)cls; (void)c; (void)toe;
+	free(*req_cls);
+	*req_cls = NULL;
+}
+
+static char adv_url[64], dead_url[64], silent_url[64];
+static int silent_fd;
+
+/* A port that accepts connections (the kernel completes them) but never
+ * answers, and a port nobody listens on. */
+static int
+listen_port(int *fd, int do_listen)
+{
+	struct sockaddr_in a = { 0 };
+	socklen_t len = sizeof(a);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(s, (struct sockaddr *)&a, sizeof(a)), 0);
+	if (do_listen)
+		ck_assert_int_eq(listen(s, 16), 0);
+	getsockname(s, (struct sockaddr *)&a, &len);
+	*fd = s;
+	return ntohs(a.sin_port);
+}
+
+static void
+setup(void)
+{
+	const union MHD_DaemonInfo *info;
+	int fd;
+
+	adv = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL,
+	    adv_handler, NULL, MHD_OPTION_NOTIFY_COMPLETED, adv_done, NULL,
+	    MHD_OPTION_END);
+	ck_assert_ptr_nonnull(adv);
+	info = MHD_get_daemon_info(adv, MHD_DAEMON_INFO_BIND_PORT);
+	snprintf(adv_url, sizeof(adv_url), "http://127.0.0.1:%u/", info->port);
+	snprintf(dead_url, sizeof(dead_url), "http://127.0.0.1:%d/",
+	    listen_port(&fd, 0));
+	close(fd);	/* now nobody listens there */
+	snprintf(silent_url, sizeof(silent_url), "http://127.0.0.1:%d/",
+	    listen_port(&silent_fd, 1));
+	adv_mode = ADV_ECHO;
+	adv_hits = 0;
+}
+
+static void
+teardown(void)
+{
+	MHD_stop_daemon(adv);
+	close(silent_fd);
+}
+
+static struct rpc_client *
+client(const char *u1, const char *u2, unsigned retries)
+{
+	struct rpc_options o = { 1000, 2000, 1 << 20, retries, 10, 40, NULL };
+	const char *urls[2] = { u1, u2 }, *why;
+	struct rpc_client *c;
+
+	ck_assert_msg(rpc_client_new(&c, urls, u2 ? 2 : 1, &o, &why), "%s", why);
+	return c;
+}
+
+static const char *
+anvil(void)
+{
+	const char *u = getenv("LICGATE_RPC_URL");
+
+	ck_assert_msg(u != NULL, "LICGATE_RPC_URL not set (run tests/rpc.sh)");
+	return u;
+}
+
+START_TEST(rpc_real_node)
+{
+	struct rpc_client *c = client(anvil(), NULL, 0);
+	struct rpc_error err;
+	json_t *r, *res[20], *params[20];
+	const char *methods[20];
+	uint64_t n;
+	const char *why;
+	size_t i;
+
+	ck_assert_msg(rpc_call(c, &r, "eth_chainId", NULL, &err), "%s", err.msg);
+	ck_assert_str_eq(json_string_value(r), "0x7a69");
+	json_decref(r);
+	ck_assert(rpc_call(c, &r, "anvil_mine", json_pack("[i]", 25), &err));
+	json_decref(r);
+	ck_assert(rpc_call(c, &r, "eth_blockNumber", NULL, &err));
+	ck_assert(hex_quantity_u64(&n, json_string_value(r), &why));
+	ck_assert_uint_ge(n, 25);
+	json_decref(r);
+	for (i = 0; i < 20; i++) {
+		char q[19];
+		methods[i] = "eth_getBlockByNumber";
+		params[i] = json_pack("[s,b]", hex_format_u64(q, i), 0);
+	}
+	ck_assert_msg(rpc_batch(c, res, methods, params, 20, &err), "%s", err.msg);
+	for (i = 0; i < 20; i++) {
+		ck_assert(hex_quantity_u64(&n, json_string_value(json_object_get(res[i],
+		    "number")), &why));
+		ck_assert_uint_eq(n, i);
+		json_decref(res[i]);
+	}
+	/* The node's own error is reported with its code and not retried. */
+	ck_assert(!rpc_call(c, &r, "eth_noSuchMethod", NULL, &err));
+	ck_assert(err.answer);
+	ck_assert_int_eq(err.code, -32601);
+	ck_assert_msg(strstr(err.msg, "eth_noSuchMethod: node error -32601") != NULL,
+	    "%s", err.msg);
+	rpc_client_free(c);
+}
+END_TEST
+
+START_TEST(rpc_failover)
+{
+	struct rpc_client *c;
+	struct rpc_error err;
+	json_t *r;
+
+	c = client(dead_url, anvil(), 2);
+	ck_assert_msg(rpc_call(c, &r, "eth_chainId", NULL, &err), "%s", err.msg);
+	json_decref(r);
+	rpc_client_free(c);
+	adv_mode = ADV_500;
+	c = client(adv_url, anvil(), 2);
+	ck_assert_msg(rpc_call(c, &r, "eth_chainId", NULL, &err), "%s", err.msg);
+	ck_assert_int_eq(adv_hits, 1);
+	/* The failed endpoint is no longer tried first. */
+	ck_assert(rpc_call(c, &r, "eth_chainId", NULL, &err));
+	ck_assert_int_eq(adv_hits, 1);
+	json_decref(r);
+	rpc_client_free(c);
+}
+END_TEST
+
+/* Each fault of the adversary gives its own clear error, and the client
+ * works again once the adversary answers properly. */
+START_TEST(rpc_faults)
+{
+	static const struct { enum adv_mode m; const char *want; } cases[] = {
+		{ ADV_500, "HTTP 500" },
+		{ ADV_GARBAGE, "not JSON: '<html>bad gateway</html>'" },
+		{ ADV_BIG, "response larger than 65536 bytes" },
+		{ ADV_WRONG_ID, "answer has the wrong id" },
+	};
+	struct rpc_options o = { 1000, 2000, 65536, 1, 5, 10, NULL };
+	const char *urls[1] = { adv_url }, *why;
+	struct rpc_client *c;
+	struct rpc_error err;
+	json_t *r;
+	size_t i;
+
+	ck_assert(rpc_client_new(&c, urls, 1, &o, &why));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		adv_mode = cases[i].m;
+		adv_hits = 0;
+		ck_assert(!rpc_call(c, &r, "eth_blockNumber", NULL, &err));
+		ck_assert_msg(strstr(err.msg, cases[i].want) != NULL, "%s", err.msg);
+		ck_assert_msg(strstr(err.msg, adv_url) == err.msg + 5, "%s", err.msg);
+		ck_assert_int_eq(adv_hits, 2);	/* retried once */
+	}
+	adv_mode = ADV_ECHO;
+	ck_assert_msg(rpc_call(c, &r, "eth_blockNumber", NULL, &err), "%s", err.msg);
+	json_decref(r);
+	rpc_client_free(c);
+}
+END_TEST
+
+START_TEST(rpc_batch_faults)
+{
+	struct rpc_client *c = client(adv_url, NULL, 0);
+	const char *methods[3] = { "a", "b", "c" };
+	json_t *params[3], *res[3];
+	struct rpc_error err;
+	size_t i;
+
+	adv_mode = ADV_BATCH_SHORT;
+	for (i = 0; i < 3; i++)
+		params[i] = NULL;
+	ck_assert(!rpc_batch(c, res, methods, params, 3, &err));
+	ck_assert_msg(strstr(err.msg, "batch answer is not an array of 3 answers"),
+	    "%s", err.msg);
+	adv_mode = ADV_BATCH_DUP;
+	ck_assert(!rpc_batch(c, res, methods, params, 3, &err));
+	ck_assert_msg(strstr(err.msg, "batch answer repeats id"), "%s", err.msg);
+	adv_mode = ADV_ECHO;
+	ck_assert(rpc_batch(c, res, methods, params, 3, &err));
+	for (i = 0; i < 3; i++)
+		json_decref(res[i]);
+	rpc_client_free(c);
+}
+END_TEST
+
+START_TEST(rpc_timeout)
+{
+	struct rpc_options o = { 500, 300, 65536, 0, 5, 10, NULL };
+	const char *urls[1] = { silent_url }, *why;
+	struct rpc_client *c;
+	struct rpc_error err;
+	json_t *r;
+
+	ck_assert(rpc_client_new(&c, urls, 1, &o, &why));
+	ck_assert(!rpc_call(c, &r, "eth_getBlockByNumber", NULL, &err));
+	ck_assert_msg(strstr(err.msg, "eth_getBlockByNumber: timed out after 300 ms"),
+	    "%s", err.msg);
+	rpc_client_free(c);
+}
+END_TEST
+
+/* Credentials are sent but never shown. */
+START_TEST(rpc_credentials)
+{
+	struct rpc_options o = { 500, 1000, 65536, 0, 5, 10, "s3cret-token" };
+	char secret_url[128], shown[128];
+	const char *urls[1], *why;
+	struct rpc_client *c;
+	struct rpc_error err;
+	json_t *r;
+
+	snprintf(secret_url, sizeof(secret_url), "http://alice:hunter2@%s",
+	    dead_url + 7);
+	urls[0] = secret_url;
+	ck_assert(rpc_client_new(&c, urls, 1, &o, &why));
+	ck_assert(!rpc_call(c, &r, "eth_chainId", NULL, &err));
+	ck_assert_msg(strstr(err.msg, "hunter2") == NULL, "%s", err.msg);
+	ck_assert_msg(strstr(err.msg, "http://***@127.0.0.1:") != NULL, "%s", err.msg);
+	rpc_client_free(c);
+	urls[0] = adv_url;
+	ck_assert(rpc_client_new(&c, urls, 1, &o, &why));
+	ck_assert(rpc_call(c, &r, "eth_chainId", NULL, &err));
+	json_decref(r);
+	ck_assert_str_eq(adv_auth, "Bearer s3cret-token");
+	rpc_client_free(c);
+	ck_assert_str_eq(rpc_redact(shown, sizeof(shown),
+	    "https://u:p@node.example:8545/x@y"), "https://***@node.example:8545/x@y");
+	ck_assert_str_eq(rpc_redact(shown, sizeof(shown), "http://h/a@b"),
+	    "http://h/a@b");
+	urls[0] = "ftp://x";
+	ck_assert(!rpc_client_new(&c, urls, 1, &o, &why));
+}
+END_TEST
+
+static Suite *
+rpc_suite(void)
+{
+	Suite *s = suite_create("rpc");
+	TCase *tc = tcase_create("rpc");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, rpc_real_node);
+	tcase_add_test(tc, rpc_failover);
+	tcase_add_test(tc, rpc_faults);
+	tcase_add_test(tc, rpc_batch_faults);
+	tcase_add_test(tc, rpc_timeout);
+	tcase_add_test(tc, rpc_credentials);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	return tu_run(rpc_suite());
+}
