@@ -243,6 +243,7 @@ START_TEST(rpc_failover)
 	c = client(adv_url, anvil(), 2);
 	ck_assert_msg(rpc_call(c, &r, "eth_chainId", NULL, &err), "%s", err.msg);
 	ck_assert_int_eq(adv_hits, 1);
+	json_decref(r);
 	/* The failed endpoint is no longer tried first. */
 	ck_assert(rpc_call(c, &r, "eth_chainId", NULL, &err));
 	ck_assert_int_eq(adv_hits, 1);
