@@ -8,6 +8,8 @@ import { ethers } from 'ethers';
 import { connect, deploy, registry, wallet, send, deviceKey, digestOf, registryLogs, slots, random, proofFile } from './registry.mjs';
 
 const provider = connect(process.env.ANVIL_URL);
+// A hung call fails its test instead of blocking the suite.
+const T = { timeout: 120000 };
 let addr, admin, v1, v2, stranger;
 const A = (i) => wallet(provider, i).address;
 const FW = ethers.sha256(ethers.toUtf8Bytes('acme-sensor-7.bin'));
@@ -39,7 +41,7 @@ before(async () => {
   await send(admin, 'addVendor', [A(2), 'Globex']);
 });
 
-test('deployment emits AdminTransferred and counts it', async () => {
+test('deployment emits AdminTransferred and counts it', T, async () => {
   const s = await slots(provider, addr);
   assert.ok(s.count >= 1);
   const logs = await registryLogs(provider, addr);
@@ -49,7 +51,7 @@ test('deployment emits AdminTransferred and counts it', async () => {
   assert.equal(await admin.admin(), A(0));
 });
 
-test('only the admin manages vendors and gateways', async () => {
+test('only the admin manages vendors and gateways', T, async () => {
   await rejects(stranger, 'addVendor', [A(5), 'x'], 'NotAdmin');
   await rejects(v1, 'addVendor', [A(5), 'x'], 'NotAdmin');
   await rejects(stranger, 'authorizeGateway', [A(9), 'gw'], 'NotAdmin');
@@ -67,7 +69,7 @@ test('only the admin manages vendors and gateways', async () => {
   assert.equal(await admin.isGateway(A(9)), false);
 });
 
-test('device ids are the addresses of their keys, in every key form', async () => {
+test('device ids are the addresses of their keys, in every key form', T, async () => {
   for (const [i, form] of [[1, 'u65'], [2, 'c33'], [3, 'raw64']]) {
     const k = deviceKey(100 + i);
     const pub = form === 'u65' ? k.publicKey : form === 'c33' ? k.compressedPublicKey : '0x' + k.publicKey.slice(4);
@@ -86,7 +88,7 @@ test('device ids are the addresses of their keys, in every key form', async () =
   await rejects(stranger, 'registerDevice', [deviceKey(151).publicKey, 1], 'NotVendor');
 });
 
-test('only the registering vendor changes or revokes a device', async () => {
+test('only the registering vendor changes or revokes a device', T, async () => {
   const k = deviceKey(200);
   const dev = ethers.computeAddress(k.publicKey);
   await send(v1, 'registerDevice', [k.publicKey, 1]);
@@ -102,7 +104,7 @@ test('only the registering vendor changes or revokes a device', async () => {
   await rejects(v1, 'issueLicense', [dev, 1, 5, 0, 0, 0], 'DeviceIsRevoked');
 });
 
-test('firmware: registered once, revoked by its vendor only', async () => {
+test('firmware: registered once, revoked by its vendor only', T, async () => {
   const e = eventOf(v1, await send(v1, 'registerFirmware', [FW, 7, 2, 2000000000, 'https://fw.example/7.bin']));
   assert.equal(e.name, 'FirmwareRegistered');
   assert.deepEqual([e.args.imageHash, e.args.vendor, e.args.version, e.args.role, e.args.endOfSupport, e.args.uri],
@@ -113,7 +115,7 @@ test('firmware: registered once, revoked by its vendor only', async () => {
   await rejects(v1, 'revokeFirmware', [ethers.id('nope'), 1], 'UnknownFirmware');
 });
 
-test('the security floor only goes up', async () => {
+test('the security floor only goes up', T, async () => {
   const e = eventOf(v1, await send(v1, 'raiseFloor', [2, 5]));
   assert.equal(e.name, 'SecurityFloorRaised');
   assert.deepEqual([e.args.vendor, e.args.role, e.args.minVersion], [A(1), 2n, 5n]);
@@ -124,7 +126,7 @@ test('the security floor only goes up', async () => {
   assert.equal(await v1.securityFloor(A(2), 2), 0n, 'floors are per vendor');
 });
 
-test('licenses: unique ids, fields, renew and revoke by the issuer only', async () => {
+test('licenses: unique ids, fields, renew and revoke by the issuer only', T, async () => {
   const k = deviceKey(300);
   const dev = ethers.computeAddress(k.publicKey);
   await send(v1, 'registerDevice', [k.publicKey, 2]);
@@ -157,7 +159,7 @@ test('licenses: unique ids, fields, renew and revoke by the issuer only', async 
   assert.equal(next, ids[4] + 1n);
 });
 
-test('the digest from logs equals storage and its proof after 300 mixed calls', async () => {
+test('the digest from logs equals storage and its proof after 300 mixed calls', T, async () => {
   await random(provider, addr, 300, 42);
   const logs = await registryLogs(provider, addr);
   const mine = digestOf(logs);

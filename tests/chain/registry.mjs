@@ -15,7 +15,9 @@ export function wallet(provider, index) {
 
 // Fresh nonces for every transaction: anvil mines each one at once.
 export function connect(rpc) {
-  return new ethers.JsonRpcProvider(rpc, undefined, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+  const p = new ethers.JsonRpcProvider(rpc, undefined, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+  p.pollingInterval = 50;
+  return p;
 }
 
 export async function deploy(provider) {
