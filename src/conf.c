@@ -1,0 +1,446 @@
+/* conf.c: options are rows of one table; parsing, defaults, the example
+ * file all come from it. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "chain/hex.h"
+#include "conf.h"
+#include "xmalloc.h"
+
+enum opt_type {
+	T_STRING, T_PATH, T_BOOL, T_UINT, T_DURATION, T_SIZE, T_ENUM,
+	T_URL, T_ADDRESS, T_HASH, T_LISTEN
+};
+
+#define REQUIRED 1
+#define REPEATABLE 2
+
+struct opt {
+	const char *name;
+	enum opt_type type;
+	size_t off;
+	const char *def;		/* NULL: no default */
+	uint64_t min, max;		/* numbers, durations, sizes */
+	const char *allowed;		/* T_ENUM: "a|b|c" */
+	int flags;
+	const char *help;
+};
+
+#define O(f) offsetof(struct conf, f)
+
+static const struct opt opts[] = {
+	{ "rpc.url", T_URL, O(rpc_url), NULL, 0, 0, NULL, REQUIRED | REPEATABLE,
+	    "JSON-RPC endpoint (http or https); repeat for failover" },
+	{ "rpc.bearer_token_file", T_PATH, O(rpc_bearer_file), NULL, 0, 0, NULL, 0,
+	    "file holding a bearer token for hosted endpoints (mode 0600)" },
+	{ "rpc.timeout", T_DURATION, O(rpc_timeout), "10s", 1, 600, NULL, 0,
+	    "limit on one RPC request" },
+	{ "rpc.connect_timeout", T_DURATION, O(rpc_connect_timeout), "5s", 1, 120, NULL, 0,
+	    "limit on connecting to an endpoint" },
+	{ "rpc.max_response_size", T_SIZE, O(rpc_max_response), "16M", 65536, 1ULL << 30, NULL, 0,
+	    "larger answers are refused (a node cannot exhaust memory)" },
+	{ "rpc.retries", T_UINT, O(rpc_retries), "3", 0, 20, NULL, 0,
+	    "further attempts, over the endpoints in turn, with backoff" },
+	{ "chain.id", T_UINT, O(chain_id), NULL, 1, UINT64_MAX, NULL, REQUIRED,
+	    "chain id; the nodes' eth_chainId must match it" },
+	{ "chain.engine", T_ENUM, O(chain_engine), "none", 0, 0, "none|clique|qbft|quorum", 0,
+	    "consensus rules checked on headers (none: local development chains)" },
+	{ "chain.checkpoint_number", T_UINT, O(checkpoint_number), NULL, 0, UINT64_MAX, NULL, REQUIRED,
+	    "number of the trusted block everything is linked back to" },
+	{ "chain.checkpoint_hash", T_HASH, O(checkpoint_hash), NULL, 0, 0, NULL, REQUIRED,
+	    "hash of that block" },
+	{ "chain.confirmations", T_UINT, O(confirmations), "12", 0, 10000, NULL, 0,
+	    "blocks on top before a change takes effect (the reorg window)" },
+	{ "quorum.min_agree", T_UINT, O(quorum_min_agree), "2", 1, CONF_MAX_URLS, NULL, 0,
+	    "quorum engine: endpoints that must report the same finalized hash" },
+	{ "registry.address", T_ADDRESS, O(registry), NULL, 0, 0, NULL, REQUIRED,
+	    "address of the LicenseRegistry contract" },
+	{ "sync.batch_size", T_UINT, O(batch_size), "500", 1, 10000, NULL, 0,
+	    "headers fetched and committed per batch" },
+	{ "sync.poll_interval", T_DURATION, O(poll_interval), "2s", 1, 3600, NULL, 0,
+	    "pause between looks at the chain head once caught up" },
+	{ "db.path", T_PATH, O(db_path), "/var/lib/licgate/gateway.db", 0, 0, NULL, 0,
+	    "the SQLite cache of verified state" },
+	{ "http.listen", T_LISTEN, O(http_listen), "127.0.0.1", 0, 0, NULL, 0,
+	    "address the HTTP API listens on (an IPv4 or IPv6 literal)" },
+	{ "http.port", T_UINT, O(http_port), "8477", 1, 65535, NULL, 0,
+	    "port of the HTTP API" },
+	{ "http.max_connections", T_UINT, O(http_max_connections), "1024", 1, 65536, NULL, 0,
+	    "connections served at once; more wait in the kernel" },
+	{ "http.max_body_size", T_SIZE, O(http_max_body), "4k", 256, 1 << 20, NULL, 0,
+	    "largest device-signed request accepted" },
+	{ "http.request_timeout", T_DURATION, O(http_request_timeout), "10s", 1, 600, NULL, 0,
+	    "idle connections are closed after this (slow clients)" },
+	{ "key.file", T_PATH, O(key_file), "/etc/licgate/gateway.key", 0, 0, NULL, 0,
+	    "the gateway's secp256k1 signing key (mode 0600)" },
+	{ "attestation.ttl", T_DURATION, O(attestation_ttl), "5m", 1, 86400 * 7, NULL, 0,
+	    "lifetime of an attestation (never past the license's expiry)" },
+	{ "attestation.max_staleness", T_DURATION, O(max_staleness), "1h", 1, 86400 * 365, NULL, 0,
+	    "older verified state makes every verdict 'stale'" },
+	{ "attestation.require_device_auth", T_BOOL, O(require_device_auth), "no", 0, 0, NULL, 0,
+	    "answer only device-signed requests (POST /v1/attestation)" },
+	{ "log.verbose", T_BOOL, O(log_verbose), "no", 0, 0, NULL, 0,
+	    "log debugging detail" },
+};
+#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+
+#define CONFIG_MAX_LINE 4096
+#define CONFIG_MAX_FILE (1 << 20)
+
+static void *
+field(struct conf *c, const struct opt *o)
+{
+	return (char *)c + o->off;
+}
+
+static int __attribute__((format(printf, 3, 4)))
+fail(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* Digits with an optional unit suffix; *mult from the suffix table. */
+static int
+parse_scaled(uint64_t *out, const char *v, const char *units,
+    const uint64_t *mults)
+{
+	char *end;
+	const char *u;
+
+	if (!isdigit((unsigned char)v[0]))
+		return 0;
+	errno = 0;
+	*out = strtoull(v, &end, 10);
+	if (errno != 0)
+		return 0;
+	if (*end == '\0')
+		return 1;
+	if (end[1] != '\0' || (u = strchr(units, *end)) == NULL)
+		return 0;
+	if (*out > UINT64_MAX / mults[u - units])
+		return 0;
+	*out *= mults[u - units];
+	return 1;
+}
+
+/* Parses v for o into the config; returns 1, or 0 with msg. */
+static int
+set_value(struct conf *c, const struct opt *o, const char *v, char *msg,
+    size_t msgsz)
+{
+	static const uint64_t dur[] = { 1, 60, 3600, 86400 };
+	static const uint64_t size[] = { 1024, 1024 * 1024, 1024 * 1024 * 1024 };
+	void *f = field(c, o);
+	uint64_t n = 0;
+	const char *why;
+	uint8_t tmp[16];
+	int ok = 1;
+
+	switch (o->type) {
+	case T_STRING:
+	case T_PATH:
+		if (*v == '\0')
+			return fail(msg, msgsz, "%s: empty value", o->name);
+		free(*(char **)f);
+		*(char **)f = xstrdup(v);
+		return 1;
+	case T_BOOL:
+		if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0)
+			*(int *)f = 1;
+		else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0)
+			*(int *)f = 0;
+		else
+			return fail(msg, msgsz, "%s: '%s' is not yes or no", o->name, v);
+		return 1;
+	case T_UINT:
+		ok = parse_scaled(&n, v, "", NULL);
+		break;
+	case T_DURATION:
+		ok = parse_scaled(&n, v, "smhd", dur);
+		break;
+	case T_SIZE:
+		ok = parse_scaled(&n, v, "kMG", size);
+		break;
+	case T_ENUM: {
+		size_t len = strlen(v);
+		const char *p = strstr(o->allowed, v);
+		if (len == 0 || p == NULL || (p != o->allowed && p[-1] != '|') ||
+		    (p[len] != '\0' && p[len] != '|'))
+			return fail(msg, msgsz, "%s: '%s' is not one of %s", o->name,
+			    v, o->allowed);
+		free(*(char **)f);
+		*(char **)f = xstrdup(v);
+		return 1;
+	}
+	case T_URL: {
+		char **urls = f;
+		size_t *count = &c->rpc_nurl;
+		if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
+			return fail(msg, msgsz, "%s: '%s' is not an http or https URL",
+			    o->name, v);
+		if (*count == CONF_MAX_URLS)
+			return fail(msg, msgsz, "%s: more than %d endpoints", o->name,
+			    CONF_MAX_URLS);
+		urls[(*count)++] = xstrdup(v);
+		return 1;
+	}
+	case T_ADDRESS:
+		if (!hex_decode_fixed(f, 20, v, &why))
+			return fail(msg, msgsz, "%s: '%s': %s (want 0x and 40 hex "
+			    "digits)", o->name, v, why);
+		return 1;
+	case T_HASH:
+		if (!hex_decode_fixed(f, 32, v, &why))
+			return fail(msg, msgsz, "%s: '%s': %s (want 0x and 64 hex "
+			    "digits)", o->name, v, why);
+		return 1;
+	case T_LISTEN:
+		if (inet_pton(AF_INET, v, tmp) != 1 && inet_pton(AF_INET6, v, tmp) != 1)
+			return fail(msg, msgsz, "%s: '%s' is not an IPv4 or IPv6 "
+			    "address", o->name, v);
+		free(*(char **)f);
+		*(char **)f = xstrdup(v);
+		return 1;
+	}
+	if (!ok)
+		return fail(msg, msgsz, "%s: '%s' is not a %s", o->name, v,
+		    o->type == T_UINT ? "whole number" : o->type == T_DURATION ?
+		    "duration (like 30s, 5m, 2h, 7d)" : "size (like 64k, 16M)");
+	if (n < o->min || n > o->max)
+		return fail(msg, msgsz, "%s: %s is out of range (%llu to %llu)",
+		    o->name, v, (unsigned long long)o->min,
+		    (unsigned long long)o->max);
+	*(uint64_t *)f = n;
+	return 1;
+}
+
+/* Edit distance, for "did you mean". */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, prev, cur, d[128];
+
+	if (lb >= sizeof(d) / sizeof(d[0]))
+		return SIZE_MAX;
+	for (j = 0; j <= lb; j++)
+		d[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = d[0];
+		d[0] = i;
+		for (j = 1; j <= lb; j++) {
+			cur = d[j];
+			d[j] = a[i - 1] == b[j - 1] ? prev :
+			    1 + (prev < d[j - 1] ? (prev < d[j] ? prev : d[j]) :
+			    (d[j - 1] < d[j] ? d[j - 1] : d[j]));
+			prev = cur;
+		}
+	}
+	return d[lb];
+}
+
+static const struct opt *
+find_opt(const char *name, const char **suggest)
+{
+	size_t i, best = SIZE_MAX, dist;
+
+	*suggest = NULL;
+	for (i = 0; i < NOPTS; i++) {
+		if (strcmp(opts[i].name, name) == 0)
+			return &opts[i];
+		if ((dist = distance(name, opts[i].name)) < best) {
+			best = dist;
+			*suggest = opts[i].name;
+		}
+	}
+	if (best > 3)
+		*suggest = NULL;
+	return NULL;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* Splits "key = value # comment" in place; handles a quoted value.
+ * Returns 1 (with *key NULL for a blank line), or 0 with msg. */
+static int
+split_line(char *line, char **key, char **val, char *msg, size_t msgsz)
+{
+	char *eq, *v, *end;
+
+	*key = *val = NULL;
+	line = trim(line);
+	if (*line == '\0' || *line == '#')
+		return 1;
+	if ((eq = strchr(line, '=')) == NULL)
+		return fail(msg, msgsz, "expected 'option = value'");
+	*eq = '\0';
+	*key = trim(line);
+	v = trim(eq + 1);
+	if (*v == '"') {
+		if ((end = strchr(v + 1, '"')) == NULL)
+			return fail(msg, msgsz, "%s: unterminated quote", *key);
+		*end = '\0';
+		if (*trim(end + 1) != '\0' && *trim(end + 1) != '#')
+			return fail(msg, msgsz, "%s: text after the closing quote", *key);
+		*val = v + 1;
+		return 1;
+	}
+	if ((end = strchr(v, '#')) != NULL)
+		*end = '\0';
+	*val = trim(v);
+	if (**key == '\0')
+		return fail(msg, msgsz, "missing option name before '='");
+	return 1;
+}
+
+static int
+apply_defaults(struct conf *c, char *err, size_t errsz)
+{
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; i < NOPTS; i++)
+		if (opts[i].def != NULL && !set_value(c, &opts[i], opts[i].def,
+		    err, errsz))
+			return 0;
+	return 1;
+}
+
+/* Handles one line; seen[] holds the line each option was first set on. */
+static int
+config_line(struct conf *c, char *line, unsigned lineno, unsigned *seen,
+    const char *file, char *err, size_t errsz)
+{
+	char msg[512];
+	const char *suggest;
+	const struct opt *o;
+	char *key, *val;
+
+	if (!split_line(line, &key, &val, msg, sizeof(msg)))
+		return fail(err, errsz, "%s:%u: %s", file, lineno, msg);
+	if (key == NULL)
+		return 1;
+	if ((o = find_opt(key, &suggest)) == NULL)
+		return fail(err, errsz, "%s:%u: unknown option '%s'%s%s%s", file,
+		    lineno, key, suggest ? " (did you mean '" : "",
+		    suggest ? suggest : "", suggest ? "'?)" : "");
+	if (seen[o - opts] && !(o->flags & REPEATABLE))
+		return fail(err, errsz, "%s:%u: %s given twice (first on line %u)",
+		    file, lineno, key, seen[o - opts]);
+	if (!seen[o - opts])
+		seen[o - opts] = lineno;
+	if (!set_value(c, o, val, msg, sizeof(msg)))
+		return fail(err, errsz, "%s:%u: %s", file, lineno, msg);
+	return 1;
+}
+
+int
+conf_load(struct conf *c, const char *file, char *err, size_t errsz)
+{
+	unsigned seen[NOPTS] = { 0 }, lineno = 0;
+	char line[CONFIG_MAX_LINE + 2];
+	size_t i, total = 0;
+	FILE *f;
+
+	if (!apply_defaults(c, err, errsz))
+		return 0;
+	if ((f = fopen(file, "r")) == NULL) {
+		fail(err, errsz, "%s: %s", file, strerror(errno));
+		goto fail;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		total += strlen(line);
+		if (strlen(line) > CONFIG_MAX_LINE || total > CONFIG_MAX_FILE) {
+			fail(err, errsz, "%s:%u: line or file too long", file, lineno);
+			goto fail_close;
+		}
+		if (!config_line(c, line, lineno, seen, file, err, errsz))
+			goto fail_close;
+	}
+	fclose(f);
+	for (i = 0; i < NOPTS; i++)
+		if ((opts[i].flags & REQUIRED) && !seen[i]) {
+			fail(err, errsz, "%s: missing required option %s", file,
+			    opts[i].name);
+			goto fail;
+		}
+	return 1;
+fail_close:
+	fclose(f);
+fail:
+	conf_free(c);
+	return 0;
+}
+
+void
+conf_free(struct conf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->rpc_nurl; i++)
+		free(c->rpc_url[i]);
+	free(c->rpc_bearer_file);
+	free(c->chain_engine);
+	free(c->db_path);
+	free(c->http_listen);
+	free(c->key_file);
+	memset(c, 0, sizeof(*c));
+}
+
+void
+conf_print_example(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "# gateway.conf: licgated's configuration (see gateway.conf(5)).\n"
+	    "# Every option is listed with its default; required ones have none.\n"
+	    "# Generated by 'licgated --print-example'.\n");
+	for (i = 0; i < NOPTS; i++) {
+		fprintf(out, "\n# %s%s%s\n", opts[i].help,
+		    opts[i].flags & REQUIRED ? " (required)" : "",
+		    opts[i].flags & REPEATABLE ? " (repeatable)" : "");
+		if (opts[i].def != NULL)
+			fprintf(out, "#%s = %s\n", opts[i].name, opts[i].def);
+		else
+			fprintf(out, "#%s =\n", opts[i].name);
+	}
+}
+
+int
+conf_check_secret_file(const char *path, char *buf, size_t bufsz)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0)
+		return fail(buf, bufsz, "%s: %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode))
+		return fail(buf, bufsz, "%s: not a regular file", path);
+	if (st.st_mode & (S_IRWXG | S_IRWXO))
+		return fail(buf, bufsz, "%s: mode %04o lets group or others read "
+		    "or write it; run: chmod 600 %s", path,
+		    (unsigned)(st.st_mode & 07777), path);
+	return 1;
+}

@@ -1,0 +1,58 @@
+/* conf.h: gateway.conf, every option defined once in a table (name, type,
+ * default, range, help); errors as FILE:LINE: message. */
+#ifndef LICGATE_CONF_H
+#define LICGATE_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define CONF_MAX_URLS 16
+
+struct conf {
+	char *rpc_url[CONF_MAX_URLS];		/* rpc.url, repeatable */
+	size_t rpc_nurl;
+	char *rpc_bearer_file;			/* rpc.bearer_token_file */
+	uint64_t rpc_timeout;			/* seconds */
+	uint64_t rpc_connect_timeout;		/* seconds */
+	uint64_t rpc_max_response;		/* bytes */
+	uint64_t rpc_retries;
+	uint64_t chain_id;
+	char *chain_engine;			/* none, clique, qbft, quorum */
+	uint64_t checkpoint_number;
+	uint8_t checkpoint_hash[32];
+	uint64_t confirmations;
+	uint64_t quorum_min_agree;
+	uint8_t registry[20];
+	uint64_t batch_size;
+	uint64_t poll_interval;			/* seconds */
+	char *db_path;
+	char *http_listen;
+	uint64_t http_port;
+	uint64_t http_max_connections;
+	uint64_t http_max_body;			/* bytes */
+	uint64_t http_request_timeout;		/* seconds */
+	char *key_file;
+	uint64_t attestation_ttl;		/* seconds */
+	uint64_t max_staleness;			/* seconds */
+	int require_device_auth;
+	int log_verbose;
+};
+
+/* Reads FILE into *cfg (defaults first, then the file).  Returns 1, or 0
+ * with err holding one line "FILE:LINE: message" (or "FILE: message"). */
+int conf_load(struct conf *cfg, const char *file, char *err,
+    size_t errsz) __attribute__((warn_unused_result));
+
+/* Frees what conf_load allocated; cfg may be zeroed or loaded. */
+void conf_free(struct conf *cfg);
+
+/* Writes gateway.conf.example: every option, its default and its help. */
+void conf_print_example(FILE *out);
+
+/* Refuses a file that is not a regular file or that group or others may
+ * read or write (keys, credentials); *why names the mode and the fix in buf. */
+int conf_check_secret_file(const char *path, char *buf, size_t bufsz)
+    __attribute__((warn_unused_result));
+
+#endif
