@@ -205,6 +205,16 @@ account_encode(struct rlp_buf *b, const struct eth_proof *p)
 	rlp_list_end(b, mark);
 }
 
+/* 1 when the proved value is exactly the encoding in b; frees b. */
+static int
+proved_equals(const uint8_t *val, size_t vlen, struct rlp_buf *b)
+{
+	int ok = b->len == vlen && memcmp(b->data, val, vlen) == 0;
+
+	rlp_buf_free(b);
+	return ok;
+}
+
 int
 proof_verify_account(int *exists, const struct eth_proof *p,
     const uint8_t state_root[32], const char **why)
@@ -213,7 +223,6 @@ proof_verify_account(int *exists, const struct eth_proof *p,
 	const uint8_t *val;
 	size_t vlen;
 	struct rlp_buf b;
-	int ok;
 
 	keccak256(key, p->address, 20);
 	if (!proof_lookup(&val, &vlen, exists, state_root, key, &p->account, why))
@@ -229,12 +238,12 @@ proof_verify_account(int *exists, const struct eth_proof *p,
 	}
 	rlp_buf_init(&b);
 	account_encode(&b, p);
-	ok = b.len == vlen && memcmp(b.data, val, vlen) == 0;
-	rlp_buf_free(&b);
-	if (!ok)
+	if (!proved_equals(val, vlen, &b)) {
 		*why = "account claims (nonce, balance, storageHash, codeHash) "
 		    "differ from the proved account";
-	return ok;
+		return 0;
+	}
+	return 1;
 }
 
 int
@@ -245,7 +254,6 @@ proof_verify_slot(int *exists, const struct storage_proof *s,
 	const uint8_t *val;
 	size_t vlen;
 	struct rlp_buf b;
-	int ok;
 
 	keccak256(key, s->key, 32);
 	if (!proof_lookup(&val, &vlen, exists, storage_root, key, &s->nodes, why))
@@ -260,11 +268,12 @@ proof_verify_slot(int *exists, const struct storage_proof *s,
 	}
 	rlp_buf_init(&b);
 	rlp_put_bytes(&b, s->value, s->value_len);
-	ok = s->value_len > 0 && b.len == vlen && memcmp(b.data, val, vlen) == 0;
-	rlp_buf_free(&b);
-	if (!ok)
+	/* A present slot is never zero: a zero claim cannot match it. */
+	if (!proved_equals(val, vlen, &b) || s->value_len == 0) {
 		*why = "value mismatch: the proved value differs from the claim";
-	return ok;
+		return 0;
+	}
+	return 1;
 }
 
 static void
