@@ -10,7 +10,7 @@ else echo "not ok - committed ABI is stale (make abi)"; exit 1; fi
 chain_start || { echo "not ok - anvil did not start"; exit 1; }
 export ANVIL_URL
 # TAP from node's runner: top-level "ok N - name" lines are counted by test.sh.
-node --test --test-reporter=tap "$chain/contract.test.mjs" | grep -E '^(ok|not ok) |^# (pass|fail)|error:|expected|actual'
+timeout 600 node --test --test-reporter=tap "$chain/contract.test.mjs" | grep -E '^(ok|not ok) |^# (pass|fail)|error:|expected|actual'
 rc=${PIPESTATUS[0]}
 chain_stop
 exit $rc

@@ -20,11 +20,20 @@ export function connect(rpc) {
   return p;
 }
 
+async function waitReceipt(provider, hash) {
+  for (let i = 0; i < 1500; i++) {
+    const r = await provider.getTransactionReceipt(hash);
+    if (r) return r;
+    await new Promise((ok) => setTimeout(ok, 20));
+  }
+  throw new Error(`no receipt for ${hash} after 30 s`);
+}
+
 export async function deploy(provider) {
   const { abi, bin } = compile();
   const factory = new ethers.ContractFactory(abi, bin, wallet(provider, 0));
   const c = await factory.deploy();
-  const receipt = await c.deploymentTransaction().wait();
+  const receipt = await waitReceipt(provider, c.deploymentTransaction().hash);
   const net = await provider.getNetwork();
   return { address: await c.getAddress(), block: receipt.blockNumber, chainId: Number(net.chainId), gasUsed: Number(receipt.gasUsed) };
 }
@@ -34,10 +43,14 @@ export function registry(provider, address, from = 0) {
   return new ethers.Contract(address, abi, wallet(provider, from));
 }
 
-// Sends one call and waits for it; returns the receipt.
+// Sends one call and returns its receipt.  The receipt is polled for
+// directly: ethers' tx.wait() relies on a block poller that was seen to stall
+// under load, leaving a test hung with the receipt already on chain.
 export async function send(contract, method, args) {
   const tx = await contract[method](...args);
-  return tx.wait();
+  const r = await waitReceipt(contract.runner.provider, tx.hash);
+  if (r.status !== 1) throw new Error(`${method}: transaction ${tx.hash} failed`);
+  return r;
 }
 
 // The digest rule, recomputed from logs: d = keccak(d ‖ topics ‖ keccak(data)).
