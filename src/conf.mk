@@ -9,3 +9,8 @@ tests_check_conf_CFLAGS = $(TEST_CC_OPTS)
 tests_check_conf_LDADD = $(TEST_LIBS)
 tests_conf_example_SOURCES = tests/conf_example.c
 tests_conf_example_LDADD = $(LG_LIBS)
+
+# Gateway keys (licgatectl keygen, key-info).
+src_licgatectl_SOURCES += src/ctl_keys.c
+TESTS += tests/keys.sh
+EXTRA_DIST += tests/keys.sh

@@ -12,6 +12,10 @@ static const struct ctl_verb ctl_verbs[] = {
 	    "check a block's hash, and its receipts root and blooms if given" },
 	{ "verify-proof", ctl_verify_proof, "FILE",
 	    "check an eth_getProof answer against a header's state root" },
+	{ "keygen", ctl_keygen, "-o FILE [--force]",
+	    "create a gateway signing key (mode 0600) and print its address" },
+	{ "key-info", ctl_key_info, "-k FILE",
+	    "print the address and public key of a gateway key" },
 	{ NULL, NULL, NULL, NULL }
 };
 
