@@ -194,16 +194,17 @@ decode_dynamic(struct registry_value *v, enum abi_type t, const uint8_t *data,
 	return 1;
 }
 
+/* The table keeps topic0 as lowercase hex: encode the log's once and
+ * compare text, rather than decoding every row for every log. */
 static const struct registry_def *
 registry_find(const uint8_t topic0[32])
 {
-	uint8_t t[32];
-	const char *why;
+	char hex[67];
 	size_t k;
 
+	hex_encode(hex, topic0, 32);
 	for (k = 0; k < REG_KIND_COUNT; k++)
-		if (hex_decode_fixed(t, 32, registry_defs[k].topic0, &why) &&
-		    memcmp(t, topic0, 32) == 0)
+		if (strcmp(hex, registry_defs[k].topic0) == 0)
 			return &registry_defs[k];
 	return NULL;
 }
