@@ -76,8 +76,8 @@ void http_stop(struct http_server *s);
 void http_reply_json(struct http_reply *rep, int status, json_t *j);
 void http_reply_bytes(struct http_reply *rep, int status, const char *ctype,
     const uint8_t *p, size_t n);
-/* {"error": code, "message": ...}: code is a stable token from the list in
- * licgated(8); message is for people. */
+/* {"error": code, "message": ...}: code is a stable token such as
+ * "bad-device" or "not-found" that scripts may match; message is for people. */
 void http_reply_error(struct http_reply *rep, int status, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
