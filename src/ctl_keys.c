@@ -15,9 +15,7 @@
 #include "conf.h"
 #include "ctl.h"
 #include "file.h"
-
-/* The key file: 64 lowercase hex digits and a newline. */
-#define KEY_FILE_LEN 65
+#include "key.h"
 
 static void
 print_key(const uint8_t seckey[32])
@@ -36,30 +34,10 @@ print_key(const uint8_t seckey[32])
 static int
 key_read(uint8_t seckey[32], const char *path)
 {
-	char msg[512], text[KEY_FILE_LEN + 3];
-	const char *why;
-	uint8_t *buf;
-	size_t len;
-	int ok;
+	char msg[512];
 
-	if (!conf_check_secret_file(path, msg, sizeof(msg))) {
+	if (!key_load(seckey, path, msg, sizeof(msg))) {
 		fprintf(stderr, "licgatectl: %s\n", msg);
-		return CTL_BADINPUT;
-	}
-	if (!file_read(&buf, &len, path, 256, &why)) {
-		fprintf(stderr, "licgatectl: %s: %s\n", path, why);
-		return CTL_BADINPUT;
-	}
-	snprintf(text, sizeof(text), "0x%.*s", 64, (char *)buf);
-	ok = (len == KEY_FILE_LEN && buf[64] == '\n') &&
-	    hex_decode_fixed(seckey, 32, text, &why) &&
-	    sig_pubkey_create((uint8_t[33]){ 0 }, 33, seckey);
-	memset(buf, 0, len);
-	free(buf);
-	memset(text, 0, sizeof(text));
-	if (!ok) {
-		fprintf(stderr, "licgatectl: %s: not a licgate key file (64 hex "
-		    "digits and a newline, a valid secp256k1 key)\n", path);
 		return CTL_BADINPUT;
 	}
 	return CTL_OK;

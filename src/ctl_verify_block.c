@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain/blockcheck.h"
 #include "chain/hash.h"
 #include "chain/header.h"
 #include "chain/hex.h"
@@ -73,90 +74,13 @@ mismatch(const char *what, const uint8_t *got, const uint8_t *want, size_t n,
 	return CTL_MISMATCH;
 }
 
-/* An RPC position claim against the truth; prints and returns 0 on a lie. */
-static int
-check_pos(const struct rpc_pos *p, const char *what, const struct header *h,
-    const uint8_t hash[32], uint64_t tx, uint64_t log)
-{
-	const char *bad = NULL;
-
-	if (p->has_block_hash && memcmp(p->block_hash, hash, 32) != 0)
-		bad = "blockHash is not this block's hash";
-	else if (p->has_block_number && p->block_number != h->number)
-		bad = "blockNumber is not this block's number";
-	else if (p->has_tx_index && p->tx_index != tx)
-		bad = "transactionIndex is not its position in the block";
-	else if (p->has_log_index && p->log_index != log)
-		bad = "logIndex is not its position in the block";
-	if (bad != NULL)
-		printf("%s: %s\n", what, bad);
-	return bad == NULL;
-}
-
-/* Per-receipt checks: bloom against logs, positions, gas arithmetic.
- * *log_index counts logs across the block. */
-static int
-check_receipt(const struct receipt *r, size_t i, const struct header *h,
-    const uint8_t hash[32], uint64_t prev_gas, uint64_t *log_index)
-{
-	uint8_t bloom[BLOOM_BYTES];
-	char what[64];
-	size_t k;
-
-	receipt_bloom(bloom, r);
-	if (memcmp(bloom, r->bloom, BLOOM_BYTES) != 0) {
-		printf("receipt %zu: logsBloom does not match its logs\n", i);
-		return CTL_MISMATCH;
-	}
-	snprintf(what, sizeof(what), "receipt %zu", i);
-	if (!check_pos(&r->pos, what, h, hash, i, 0))
-		return CTL_MISMATCH;
-	for (k = 0; k < r->nlogs; k++, (*log_index)++) {
-		snprintf(what, sizeof(what), "receipt %zu log %zu", i, k);
-		if (!check_pos(&r->logs[k].pos, what, h, hash, i, *log_index))
-			return CTL_MISMATCH;
-	}
-	if (r->cumulative_gas < prev_gas) {
-		printf("receipt %zu: cumulativeGasUsed decreases\n", i);
-		return CTL_MISMATCH;
-	}
-	if (r->has_gas_used && r->gas_used != r->cumulative_gas - prev_gas) {
-		printf("receipt %zu: gasUsed %llu is not the step in "
-		    "cumulativeGasUsed (%llu)\n", i,
-		    (unsigned long long)r->gas_used,
-		    (unsigned long long)(r->cumulative_gas - prev_gas));
-		return CTL_MISMATCH;
-	}
-	return CTL_OK;
-}
-
 static int
 check_receipts(const struct block_input *in, const uint8_t hash[32])
 {
-	uint8_t root[32], bloom[BLOOM_BYTES] = { 0 };
-	uint64_t gas = 0, log_index = 0;
-	size_t i;
-	int rc;
+	char msg[512];
 
-	for (i = 0; i < in->rs.n; i++) {
-		if ((rc = check_receipt(&in->rs.r[i], i, &in->h, hash, gas,
-		    &log_index)) != 0)
-			return rc;
-		gas = in->rs.r[i].cumulative_gas;
-		bloom_or(bloom, in->rs.r[i].bloom);
-	}
-	receipts_root(root, &in->rs);
-	if (memcmp(root, in->h.receipts_root, 32) != 0)
-		return mismatch("receiptsRoot", root, in->h.receipts_root, 32,
-		    "header has");
-	if (memcmp(bloom, in->h.bloom, BLOOM_BYTES) != 0) {
-		printf("header logsBloom is not the OR of the receipt blooms\n");
-		return CTL_MISMATCH;
-	}
-	if (gas != in->h.gas_used) {
-		printf("gasUsed mismatch: receipts add up to %llu, header has "
-		    "%llu\n", (unsigned long long)gas,
-		    (unsigned long long)in->h.gas_used);
+	if (!blockcheck_receipts(&in->rs, &in->h, hash, msg, sizeof(msg))) {
+		printf("%s\n", msg);
 		return CTL_MISMATCH;
 	}
 	return CTL_OK;

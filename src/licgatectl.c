@@ -16,6 +16,12 @@ static const struct ctl_verb ctl_verbs[] = {
 	    "create a gateway signing key (mode 0600) and print its address" },
 	{ "key-info", ctl_key_info, "-k FILE",
 	    "print the address and public key of a gateway key" },
+	{ "status", ctl_status, "[-c FILE | --db PATH] [--json]",
+	    "the verified head, lag, counts and last error of a gateway" },
+	{ "events", ctl_events, "[-c FILE | --db PATH] [--since BLOCK] [--json]",
+	    "the verified audit trail of registry events" },
+	{ "dump", ctl_dump, "[-c FILE | --db PATH]",
+	    "the effective registry state as JSON" },
 	{ NULL, NULL, NULL, NULL }
 };
 

@@ -24,6 +24,12 @@ log_init(const char *progname, int foreground, int verbose)
 		openlog(progname, LOG_PID | LOG_NDELAY, LOG_DAEMON);
 }
 
+void
+log_set_verbose(int verbose)
+{
+	log_verbose = verbose;
+}
+
 static void
 log_vmsg(int pri, const char *fmt, va_list ap, int with_errno)
 {

@@ -7,6 +7,9 @@
 void log_init(const char *progname, int foreground, int verbose);
 
 /* log_warn appends ": strerror(errno)"; the x forms do not. */
+/* Changes whether log_debug prints (configuration reload). */
+void log_set_verbose(int verbose);
+
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

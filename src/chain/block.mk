@@ -1,7 +1,8 @@
 # Block contents: tries, receipts, blooms, and the verify-block verb.
 src_liblicgate_a_SOURCES += src/chain/trie.c src/chain/trie.h \
 	src/chain/bloom.c src/chain/bloom.h \
-	src/chain/receipts.c src/chain/receipts.h
+	src/chain/receipts.c src/chain/receipts.h \
+	src/chain/blockcheck.c src/chain/blockcheck.h
 src_licgatectl_SOURCES += src/ctl_util.c src/ctl_util.h src/ctl_verify_block.c
 
 check_PROGRAMS += tests/check_trie tests/check_receipts

@@ -1,0 +1,296 @@
+/* ctl_status.c: `licgatectl status`, `events` and `dump`: the gateway's
+ * database, opened read-only, so they are safe beside a running licgated. */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "chain/hex.h"
+#include "conf.h"
+#include "ctl.h"
+#include "store.h"
+
+#define DEFAULT_CONF SYSCONFDIR "/licgate/gateway.conf"
+
+struct db_opts {
+	const char *conf;
+	const char *db;
+	int json;
+	int has_since;
+	uint64_t since;
+};
+
+/* Parses -c FILE, --db PATH, --json and (for events) --since N. */
+static int
+db_args(struct db_opts *o, int argc, char **argv, int with_since)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "since", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char *end;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->conf = DEFAULT_CONF;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1)
+		switch (ch) {
+		case 'c': o->conf = optarg; break;
+		case 'D': o->db = optarg; break;
+		case 'j': o->json = 1; break;
+		case 's':
+			if (!with_since)
+				return 0;
+			o->since = strtoull(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || *optarg == '-') {
+				fprintf(stderr, "licgatectl: --since %s: not a "
+				    "block number\n", optarg);
+				return 0;
+			}
+			o->has_since = 1;
+			break;
+		case 'h': return -1;
+		default: return 0;
+		}
+	return optind == argc;
+}
+
+/* Opens the database named by --db, or by db.path in the configuration. */
+static int
+open_db(struct store **s, struct store_identity *id, const struct db_opts *o)
+{
+	struct conf c;
+	char err[1024];
+	int ok;
+
+	if (o->db != NULL)
+		ok = store_open_ro(s, o->db, id, err, sizeof(err));
+	else if (!conf_load(&c, o->conf, err, sizeof(err)))
+		ok = 0;
+	else {
+		ok = store_open_ro(s, c.db_path, id, err, sizeof(err));
+		conf_free(&c);
+	}
+	if (!ok)
+		fprintf(stderr, "licgatectl: %s\n", err);
+	return ok;
+}
+
+static const char *
+iso(char buf[32], uint64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, 32, "%" PRIu64, t);
+	return buf;
+}
+
+static json_t *
+status_json(struct store *s, const struct store_identity *id,
+    const struct store_cursor *c, char *err, size_t errsz)
+{
+	json_t *o = store_status_json(s, err, errsz);
+	char hex[67];
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "chain_id", json_integer((json_int_t)id->chain_id));
+	json_object_set_new(o, "registry",
+	    json_string(hex_encode(hex, id->registry, 20)));
+	if (c->has_head) {
+		json_object_set_new(o, "verified_block",
+		    json_integer((json_int_t)c->head_number));
+		json_object_set_new(o, "verified_hash",
+		    json_string(hex_encode(hex, c->head_hash, 32)));
+		json_object_set_new(o, "verified_time",
+		    json_integer((json_int_t)c->head_time));
+	}
+	if (c->has_applied) {
+		json_object_set_new(o, "effective_block",
+		    json_integer((json_int_t)c->applied_number));
+		json_object_set_new(o, "effective_time",
+		    json_integer((json_int_t)c->applied_time));
+	}
+	json_object_set_new(o, "event_digest",
+	    json_string(hex_encode(hex, c->event_digest, 32)));
+	if (c->has_head && json_is_integer(json_object_get(o, "node_head")))
+		json_object_set_new(o, "lag", json_integer(json_integer_value(
+		    json_object_get(o, "node_head")) -
+		    (json_int_t)c->head_number));
+	return o;
+}
+
+static void
+status_print(const json_t *o, const struct store_cursor *c)
+{
+	const json_t *n = json_object_get(o, "counts");
+	char t[32], hex[67];
+
+	printf("chain       %" JSON_INTEGER_FORMAT ", registry %s\n",
+	    json_integer_value(json_object_get(o, "chain_id")),
+	    json_string_value(json_object_get(o, "registry")));
+	if (!c->has_head)
+		printf("verified    nothing yet\n");
+	else
+		printf("verified    block %" PRIu64 " %s, %s\n", c->head_number,
+		    hex_encode(hex, c->head_hash, 32), iso(t, c->head_time));
+	if (c->has_applied)
+		printf("effective   block %" PRIu64 ", %s\n", c->applied_number,
+		    iso(t, c->applied_time));
+	if (json_is_integer(json_object_get(o, "node_head")))
+		printf("node head   %" JSON_INTEGER_FORMAT " (lag %"
+		    JSON_INTEGER_FORMAT "), checked %s\n",
+		    json_integer_value(json_object_get(o, "node_head")),
+		    json_integer_value(json_object_get(o, "lag")),
+		    iso(t, (uint64_t)json_integer_value(json_object_get(o,
+		    "checked_at"))));
+	printf("counts      %" JSON_INTEGER_FORMAT " vendors, %"
+	    JSON_INTEGER_FORMAT " gateways, %" JSON_INTEGER_FORMAT
+	    " devices, %" JSON_INTEGER_FORMAT " firmware, %"
+	    JSON_INTEGER_FORMAT " licenses, %" JSON_INTEGER_FORMAT " events\n",
+	    json_integer_value(json_object_get(n, "vendors")),
+	    json_integer_value(json_object_get(n, "gateways")),
+	    json_integer_value(json_object_get(n, "devices")),
+	    json_integer_value(json_object_get(n, "firmware")),
+	    json_integer_value(json_object_get(n, "licenses")),
+	    json_integer_value(json_object_get(n, "events")));
+	if (json_is_string(json_object_get(o, "last_error")))
+		printf("last error  %s (%s)\n",
+		    json_string_value(json_object_get(o, "last_error")),
+		    iso(t, (uint64_t)json_integer_value(json_object_get(o,
+		    "last_error_time"))));
+	else
+		printf("last error  none\n");
+}
+
+int
+ctl_status(int argc, char **argv)
+{
+	struct store_identity id;
+	struct store_cursor c;
+	struct db_opts o;
+	struct store *s;
+	char err[512];
+	json_t *j;
+	int rc;
+
+	if ((rc = db_args(&o, argc, argv, 0)) != 1)
+		return rc < 0 ? (printf("usage: licgatectl status [-c FILE | "
+		    "--db PATH] [--json]\n"), CTL_OK) :
+		    ctl_usage(ctl_find("status"));
+	if (!open_db(&s, &id, &o))
+		return CTL_BADINPUT;
+	if (!store_cursor(s, &c, err, sizeof(err)) ||
+	    (j = status_json(s, &id, &c, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "licgatectl: %s\n", err);
+		store_close(s);
+		return CTL_BADINPUT;
+	}
+	if (o.json) {
+		json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+		putchar('\n');
+	} else
+		status_print(j, &c);
+	json_decref(j);
+	store_close(s);
+	return CTL_OK;
+}
+
+int
+ctl_events(int argc, char **argv)
+{
+	struct db_opts o;
+	struct store *s;
+	sqlite3_stmt *st;
+	json_t *arr = NULL, *e;
+	int rc;
+
+	if ((rc = db_args(&o, argc, argv, 1)) != 1)
+		return rc < 0 ? (printf("usage: licgatectl events [-c FILE | "
+		    "--db PATH] [--since BLOCK] [--json]\n"), CTL_OK) :
+		    ctl_usage(ctl_find("events"));
+	if (!open_db(&s, NULL, &o))
+		return CTL_BADINPUT;
+	if (sqlite3_prepare_v2(store_db(s), "SELECT seq, block_number, "
+	    "coalesce(time, ''), tx_index, log_index, kind, args, effective "
+	    "FROM v_events WHERE block_number >= ?1 ORDER BY seq", -1, &st,
+	    NULL) != SQLITE_OK) {
+		fprintf(stderr, "licgatectl: %s\n",
+		    sqlite3_errmsg(store_db(s)));
+		store_close(s);
+		return CTL_BADINPUT;
+	}
+	sqlite3_bind_int64(st, 1, o.has_since ? (int64_t)o.since : 0);
+	if (o.json)
+		arr = json_array();
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *args = (const char *)sqlite3_column_text(st, 6);
+		if (!o.json) {
+			printf("%6lld  block %-8lld %s  %-20s %s%s\n",
+			    sqlite3_column_int64(st, 0),
+			    sqlite3_column_int64(st, 1),
+			    sqlite3_column_text(st, 2),
+			    sqlite3_column_text(st, 5), args,
+			    sqlite3_column_int(st, 7) ? "" : "  (pending)");
+			continue;
+		}
+		e = json_pack("{sI sI ss sI sI ss so sb}",
+		    "seq", (json_int_t)sqlite3_column_int64(st, 0),
+		    "block", (json_int_t)sqlite3_column_int64(st, 1),
+		    "time", (const char *)sqlite3_column_text(st, 2),
+		    "tx_index", (json_int_t)sqlite3_column_int64(st, 3),
+		    "log_index", (json_int_t)sqlite3_column_int64(st, 4),
+		    "kind", (const char *)sqlite3_column_text(st, 5),
+		    "args", json_loads(args, 0, NULL),
+		    "effective", sqlite3_column_int(st, 7));
+		json_array_append_new(arr, e);
+	}
+	sqlite3_finalize(st);
+	if (o.json) {
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(arr);
+	}
+	store_close(s);
+	return CTL_OK;
+}
+
+int
+ctl_dump(int argc, char **argv)
+{
+	struct db_opts o;
+	struct store *s;
+	char err[512];
+	json_t *j;
+	int rc;
+
+	if ((rc = db_args(&o, argc, argv, 0)) != 1)
+		return rc < 0 ? (printf("usage: licgatectl dump [-c FILE | "
+		    "--db PATH]\n"), CTL_OK) : ctl_usage(ctl_find("dump"));
+	if (!open_db(&s, NULL, &o))
+		return CTL_BADINPUT;
+	if ((j = store_dump(s, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "licgatectl: %s\n", err);
+		store_close(s);
+		return CTL_BADINPUT;
+	}
+	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+	putchar('\n');
+	json_decref(j);
+	store_close(s);
+	return CTL_OK;
+}

@@ -1,0 +1,248 @@
+/* daemon.c: starting, reloading and stopping licgated's parts. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chain/hex.h"
+#include "chain/sig.h"
+#include "daemon.h"
+#include "file.h"
+#include "key.h"
+#include "log.h"
+#include "xmalloc.h"
+
+/* The bearer token file: one line, owner-only. */
+static int
+read_bearer(char **out, const char *path, char *err, size_t errsz)
+{
+	const char *why;
+	uint8_t *buf;
+	size_t len;
+
+	*out = NULL;
+	if (path == NULL)
+		return 1;
+	if (!conf_check_secret_file(path, err, errsz))
+		return 0;
+	if (!file_read(&buf, &len, path, 4096, &why)) {
+		snprintf(err, errsz, "rpc.bearer_token_file: %s: %s", path, why);
+		return 0;
+	}
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	if (len == 0 || memchr(buf, '\n', len) != NULL ||
+	    memchr(buf, '\0', len) != NULL) {
+		free(buf);
+		snprintf(err, errsz, "rpc.bearer_token_file: %s: not one line "
+		    "of token", path);
+		return 0;
+	}
+	*out = xmalloc(len + 1);
+	memcpy(*out, buf, len);
+	(*out)[len] = '\0';
+	memset(buf, 0, len);
+	free(buf);
+	return 1;
+}
+
+static int
+rpc_from_conf(struct rpc_client **out, const struct conf *c, char *err,
+    size_t errsz)
+{
+	struct rpc_options o;
+	const char *why;
+	char *bearer;
+	int ok;
+
+	memset(&o, 0, sizeof(o));
+	o.connect_timeout_ms = (long)c->rpc_connect_timeout * 1000;
+	o.timeout_ms = (long)c->rpc_timeout * 1000;
+	o.max_response = c->rpc_max_response;
+	o.retries = (unsigned)c->rpc_retries;
+	o.backoff_ms = 200;
+	o.backoff_max_ms = 5000;
+	if (!read_bearer(&bearer, c->rpc_bearer_file, err, errsz))
+		return 0;
+	o.bearer_token = bearer;
+	ok = rpc_client_new(out, (const char *const *)c->rpc_url, c->rpc_nurl,
+	    &o, &why);
+	if (bearer != NULL) {
+		memset(bearer, 0, strlen(bearer));
+		free(bearer);
+	}
+	if (!ok)
+		snprintf(err, errsz, "rpc.url: %s", why);
+	return ok;
+}
+
+static void
+params_from_conf(struct follow_params *p, const struct conf *c)
+{
+	memset(p, 0, sizeof(*p));
+	p->chain_id = c->chain_id;
+	memcpy(p->registry, c->registry, 20);
+	p->checkpoint_number = c->checkpoint_number;
+	memcpy(p->checkpoint_hash, c->checkpoint_hash, 32);
+	p->confirmations = c->confirmations;
+	p->batch_size = c->batch_size;
+}
+
+static void
+identity_from_conf(struct store_identity *id, const struct conf *c)
+{
+	memset(id, 0, sizeof(*id));
+	id->chain_id = c->chain_id;
+	memcpy(id->registry, c->registry, 20);
+	id->checkpoint_number = c->checkpoint_number;
+	memcpy(id->checkpoint_hash, c->checkpoint_hash, 32);
+}
+
+static int
+load_key(struct daemon *d, char *err, size_t errsz)
+{
+	uint8_t pub[33];
+
+	if (!key_load(d->seckey, d->conf.key_file, err, errsz))
+		return 0;
+	if (!sig_pubkey_create(pub, sizeof(pub), d->seckey) ||
+	    !sig_pubkey_to_address(d->address, pub, sizeof(pub))) {
+		snprintf(err, errsz, "%s: unusable key", d->conf.key_file);
+		return 0;
+	}
+	return 1;
+}
+
+int
+daemon_start(struct daemon **out, const char *conf_file, int foreground,
+    char *err, size_t errsz)
+{
+	struct daemon *d = xcalloc(1, sizeof(*d));
+	struct store_identity id;
+	struct follow_params fp;
+	const char *why;
+	char addr[43];
+
+	*out = NULL;
+	d->conf_file = xstrdup(conf_file);
+	if (!conf_load(&d->conf, conf_file, err, errsz))
+		goto fail;
+	log_init("licgated", foreground, d->conf.log_verbose);
+	if (!load_key(d, err, errsz))
+		goto fail;
+	if (!engine_create(&d->eng, d->conf.chain_engine, &why)) {
+		snprintf(err, errsz, "%s: chain.engine: %s", conf_file, why);
+		goto fail;
+	}
+	if (!rpc_from_conf(&d->rpc, &d->conf, err, errsz))
+		goto fail;
+	identity_from_conf(&id, &d->conf);
+	if (!store_open(&d->store, d->conf.db_path, &id, err, errsz))
+		goto fail;
+	params_from_conf(&fp, &d->conf);
+	d->follower = follow_new(&fp, d->rpc, d->eng, d->store);
+	if (!follow_check_chain(d->follower, err, errsz))
+		goto fail;
+	if (!daemon_http_start(d, err, errsz))
+		goto fail;
+	log_info("started: chain %llu, registry %s, database %s",
+	    (unsigned long long)d->conf.chain_id,
+	    hex_encode(addr, d->conf.registry, 20), d->conf.db_path);
+	log_info("gateway address %s", hex_encode(addr, d->address, 20));
+	*out = d;
+	return 1;
+fail:
+	daemon_stop(d);
+	return 0;
+}
+
+void
+daemon_stop(struct daemon *d)
+{
+	if (d == NULL)
+		return;
+	daemon_http_stop(d);
+	follow_free(d->follower);
+	store_close(d->store);
+	rpc_client_free(d->rpc);
+	engine_destroy(d->eng);
+	conf_free(&d->conf);
+	memset(d->seckey, 0, sizeof(d->seckey));
+	free(d->conf_file);
+	free(d);
+}
+
+/* Options that are part of the database's identity or of open sockets. */
+static void
+warn_restart(const struct conf *o, const struct conf *n)
+{
+	if (o->chain_id != n->chain_id ||
+	    memcmp(o->registry, n->registry, 20) != 0 ||
+	    o->checkpoint_number != n->checkpoint_number ||
+	    memcmp(o->checkpoint_hash, n->checkpoint_hash, 32) != 0 ||
+	    strcmp(o->db_path, n->db_path) != 0 ||
+	    strcmp(o->chain_engine, n->chain_engine) != 0)
+		log_warnx("reload: chain, registry, checkpoint, engine and "
+		    "database changes need a restart; keeping the old ones");
+	if (strcmp(o->http_listen, n->http_listen) != 0 ||
+	    o->http_port != n->http_port ||
+	    strcmp(o->key_file, n->key_file) != 0)
+		log_warnx("reload: http and key.file changes need a restart");
+}
+
+void
+daemon_reload(struct daemon *d)
+{
+	struct conf n;
+	struct rpc_client *rpc;
+	char err[1024];
+
+	if (!conf_load(&n, d->conf_file, err, sizeof(err))) {
+		log_warnx("reload refused, keeping the running configuration: "
+		    "%s", err);
+		return;
+	}
+	if (!rpc_from_conf(&rpc, &n, err, sizeof(err))) {
+		log_warnx("reload refused: %s", err);
+		conf_free(&n);
+		return;
+	}
+	warn_restart(&d->conf, &n);
+	follow_set_rpc(d->follower, rpc);
+	rpc_client_free(d->rpc);
+	d->rpc = rpc;
+	/* Swap the reloadable values into the running configuration. */
+	{
+		struct conf keep = d->conf;
+		size_t i;
+
+		for (i = 0; i < keep.rpc_nurl; i++)
+			free(keep.rpc_url[i]);
+		memcpy(keep.rpc_url, n.rpc_url, sizeof(n.rpc_url));
+		keep.rpc_nurl = n.rpc_nurl;
+		n.rpc_nurl = 0;
+		keep.poll_interval = n.poll_interval;
+		keep.batch_size = n.batch_size;
+		keep.attestation_ttl = n.attestation_ttl;
+		keep.max_staleness = n.max_staleness;
+		keep.log_verbose = n.log_verbose;
+		d->conf = keep;
+	}
+	conf_free(&n);
+	log_set_verbose(d->conf.log_verbose);
+	daemon_http_reload(d);
+	log_info("reloaded %s", d->conf_file);
+}
+
+void
+daemon_state_changed(struct daemon *d)
+{
+	daemon_http_invalidate(d);
+}
+
+void
+daemon_sync_error(struct daemon *d)
+{
+	daemon_http_sync_error(d);
+}

@@ -1,0 +1,59 @@
+/* daemon.h: licgated's parts held together: configuration, key, RPC
+ * client, engine, store, follower and HTTP server. */
+#ifndef LICGATE_DAEMON_H
+#define LICGATE_DAEMON_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "engine/engine.h"
+#include "follow.h"
+#include "http.h"
+#include "rpc.h"
+#include "store.h"
+
+struct daemon {
+	char *conf_file;
+	struct conf conf;
+	uint8_t seckey[32];
+	uint8_t address[20];		/* the gateway's address */
+	struct rpc_client *rpc;
+	struct engine *eng;
+	struct store *store;		/* the follower's (writer) */
+	struct follower *follower;
+	struct http_server *http;
+	struct daemon_http *web;	/* HTTP-side state (daemon_http.c) */
+};
+
+/* Loads the configuration and key, opens the database, checks the node's
+ * chain id and starts the HTTP server.  Returns 1, or 0 with one line. */
+int daemon_start(struct daemon **out, const char *conf_file, int foreground,
+    char *err, size_t errsz) __attribute__((warn_unused_result));
+void daemon_stop(struct daemon *d);
+
+/* SIGHUP: reloads what can change while running (RPC endpoints and their
+ * limits, poll interval, batch size, attestation TTL and staleness, log
+ * verbosity) and says which changed options need a restart. */
+void daemon_reload(struct daemon *d);
+
+/* The follower committed something: cached answers are out of date. */
+void daemon_state_changed(struct daemon *d);
+/* The follower failed a step (counted in /metrics). */
+void daemon_sync_error(struct daemon *d);
+
+/* The HTTP side (daemon_http.c). */
+int daemon_http_start(struct daemon *d, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+void daemon_http_stop(struct daemon *d);
+void daemon_http_invalidate(struct daemon *d);
+void daemon_http_sync_error(struct daemon *d);
+void daemon_http_reload(struct daemon *d);
+void daemon_http_caught_up(struct daemon *d);
+/* The HTTP thread's read-only database connection. */
+struct store *daemon_http_store(struct daemon *d);
+/* GET/POST /v1/attestation (daemon_attest.c). */
+void daemon_attestation(void *arg, const struct http_attest *req,
+    struct http_reply *rep);
+
+#endif

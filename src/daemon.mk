@@ -1,0 +1,16 @@
+# licgated: the follower, the key file, and the daemon around them.
+src_liblicgate_a_SOURCES += src/follow.c src/follow.h src/key.c src/key.h \
+	src/sdnotify.c src/sdnotify.h
+sbin_PROGRAMS += src/licgated
+src_licgated_SOURCES = src/licgated.c src/daemon.c src/daemon.h \
+	src/daemon_http.c src/daemon_attest.c
+src_licgated_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
+src_licgated_LDADD = $(LG_LIBS) -lpthread
+
+src_licgatectl_SOURCES += src/ctl_status.c
+src_licgatectl_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
+
+TESTS += tests/sync.sh
+EXTRA_DIST += tests/gw.sh tests/sync.sh
+TESTS += tests/crash.sh
+EXTRA_DIST += tests/crash.sh

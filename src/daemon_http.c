@@ -1,0 +1,253 @@
+/* daemon_http.c: the backend behind http.c.  Handlers run on the HTTP
+ * server's one thread and read the database through their own read-only
+ * connection, so the follower's batches never wait for them. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "chain/hex.h"
+#include "daemon.h"
+#include "log.h"
+#include "metrics.h"
+#include "verdict.h"
+#include "xmalloc.h"
+
+struct daemon_http {
+	struct store *ro;
+	atomic_ulong generation;	/* bumped by every commit */
+	atomic_ulong sync_errors;
+	atomic_int caught_up;
+};
+
+static uint64_t
+now_s(void)
+{
+	return (uint64_t)time(NULL);
+}
+
+/* status ------------------------------------------------------------------ */
+
+static void
+put_block(json_t *o, const char *key, int has, uint64_t number,
+    const uint8_t *hash, uint64_t t)
+{
+	json_t *b;
+	char hex[67];
+
+	if (!has) {
+		json_object_set_new(o, key, json_null());
+		return;
+	}
+	b = json_object();
+	json_object_set_new(b, "number", json_integer((json_int_t)number));
+	if (hash != NULL)
+		json_object_set_new(b, "hash",
+		    json_string(hex_encode(hex, hash, 32)));
+	json_object_set_new(b, "time", json_integer((json_int_t)t));
+	json_object_set_new(o, key, b);
+}
+
+static void
+on_status(void *arg, struct http_reply *rep)
+{
+	struct daemon *d = arg;
+	struct store_cursor c;
+	char err[256], hex[43];
+	json_t *o;
+
+	if (!store_cursor(d->web->ro, &c, err, sizeof(err)) ||
+	    (o = store_status_json(d->web->ro, err, sizeof(err))) == NULL) {
+		http_reply_error(rep, 500, "database", "%s", err);
+		return;
+	}
+	json_object_set_new(o, "version", json_string(PACKAGE_VERSION));
+	json_object_set_new(o, "chain_id",
+	    json_integer((json_int_t)d->conf.chain_id));
+	json_object_set_new(o, "registry",
+	    json_string(hex_encode(hex, d->conf.registry, 20)));
+	json_object_set_new(o, "gateway",
+	    json_string(hex_encode(hex, d->address, 20)));
+	put_block(o, "verified", c.has_head, c.head_number, c.head_hash,
+	    c.head_time);
+	put_block(o, "effective", c.has_applied, c.applied_number, NULL,
+	    c.applied_time);
+	json_object_set_new(o, "confirmations",
+	    json_integer((json_int_t)d->conf.confirmations));
+	if (json_is_integer(json_object_get(o, "node_head")) && c.has_head)
+		json_object_set_new(o, "lag", json_integer(
+		    json_integer_value(json_object_get(o, "node_head")) -
+		    (json_int_t)c.head_number));
+	json_object_set_new(o, "caught_up",
+	    json_boolean(atomic_load(&d->web->caught_up)));
+	http_reply_json(rep, 200, o);
+}
+
+static int
+on_ready(void *arg, const char **why)
+{
+	struct daemon *d = arg;
+	struct store_cursor c;
+	char err[256];
+
+	if (!atomic_load(&d->web->caught_up)) {
+		*why = "not caught up with the chain";
+		return 0;
+	}
+	if (!store_cursor(d->web->ro, &c, err, sizeof(err)) ||
+	    !c.has_applied) {
+		*why = "no verified state yet";
+		return 0;
+	}
+	if (now_s() > c.applied_time &&
+	    now_s() - c.applied_time > d->conf.max_staleness) {
+		*why = "verified state is older than attestation.max_staleness";
+		return 0;
+	}
+	return 1;
+}
+
+static void
+row_reply(struct daemon *d, struct http_reply *rep, const char *table,
+    const char *key, const char *what)
+{
+	char err[256];
+	json_t *o;
+	int found;
+
+	if ((o = store_row_json(d->web->ro, table, key, &found, err,
+	    sizeof(err))) == NULL) {
+		http_reply_error(rep, 500, "database", "%s", err);
+		return;
+	}
+	if (!found) {
+		json_decref(o);
+		http_reply_error(rep, 404, "not-found", "no %s %s in the "
+		    "verified state", what, key);
+		return;
+	}
+	http_reply_json(rep, 200, o);
+}
+
+static void
+on_device(void *arg, const uint8_t addr[20], struct http_reply *rep)
+{
+	char hex[43];
+
+	row_reply(arg, rep, "devices", hex_encode(hex, addr, 20), "device");
+}
+
+static void
+on_firmware(void *arg, const uint8_t hash[32], struct http_reply *rep)
+{
+	char hex[67];
+
+	row_reply(arg, rep, "firmware", hex_encode(hex, hash, 32), "firmware");
+}
+
+static void
+on_license(void *arg, uint64_t id, struct http_reply *rep)
+{
+	char key[24];
+
+	snprintf(key, sizeof(key), "%" PRIu64, id);
+	row_reply(arg, rep, "licenses", key, "license");
+}
+
+static void
+on_metrics(void *arg)
+{
+	struct daemon *d = arg;
+	struct store_cursor c;
+	char err[256];
+
+	if (!store_cursor(d->web->ro, &c, err, sizeof(err)))
+		return;
+	metrics_gauge("licgate_verified_block", (double)c.head_number);
+	metrics_gauge("licgate_effective_block", (double)c.applied_number);
+	metrics_gauge("licgate_events", (double)c.event_count);
+	metrics_gauge("licgate_state_age_seconds", c.has_applied &&
+	    now_s() > c.applied_time ? (double)(now_s() - c.applied_time) : 0);
+	metrics_gauge("licgate_sync_errors",
+	    (double)atomic_load(&d->web->sync_errors));
+}
+
+int
+daemon_http_start(struct daemon *d, char *err, size_t errsz)
+{
+	struct http_config hc;
+	struct http_backend be = {
+		.arg = d, .attestation = daemon_attestation,
+		.status = on_status, .device = on_device,
+		.firmware = on_firmware, .license = on_license,
+		.ready = on_ready, .metrics = on_metrics,
+	};
+	const char *why;
+
+	d->web = xcalloc(1, sizeof(*d->web));
+	if (!store_open_ro(&d->web->ro, d->conf.db_path, NULL, err, errsz))
+		return 0;
+	memset(&hc, 0, sizeof(hc));
+	hc.listen = d->conf.http_listen;
+	hc.port = (uint16_t)d->conf.http_port;
+	hc.max_connections = (unsigned)d->conf.http_max_connections;
+	hc.max_body = d->conf.http_max_body;
+	hc.request_timeout = (unsigned)d->conf.http_request_timeout;
+	hc.require_device_auth = d->conf.require_device_auth;
+	if (!http_start(&d->http, &hc, &be, &why)) {
+		snprintf(err, errsz, "http.listen %s port %u: %s",
+		    d->conf.http_listen, (unsigned)d->conf.http_port, why);
+		return 0;
+	}
+	log_info("listening on http://%s:%u/", d->conf.http_listen,
+	    (unsigned)http_port(d->http));
+	return 1;
+}
+
+void
+daemon_http_stop(struct daemon *d)
+{
+	if (d->web == NULL)
+		return;
+	if (d->http != NULL)
+		http_stop(d->http);
+	d->http = NULL;
+	store_close(d->web->ro);
+	free(d->web);
+	d->web = NULL;
+}
+
+void
+daemon_http_invalidate(struct daemon *d)
+{
+	atomic_fetch_add(&d->web->generation, 1);
+}
+
+void
+daemon_http_sync_error(struct daemon *d)
+{
+	atomic_fetch_add(&d->web->sync_errors, 1);
+	atomic_store(&d->web->caught_up, 0);
+}
+
+void
+daemon_http_caught_up(struct daemon *d)
+{
+	atomic_store(&d->web->caught_up, 1);
+}
+
+void
+daemon_http_reload(struct daemon *d)
+{
+	daemon_http_invalidate(d);
+}
+
+struct store *
+daemon_http_store(struct daemon *d)
+{
+	return d->web->ro;
+}

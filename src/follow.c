@@ -1,0 +1,654 @@
+/* follow.c: one batch at a time, nothing committed before it is verified.
+ * The order inside a step is: the node's head; headers from our head to the
+ * batch's end (our head first, to notice a reorg); receipts of the blocks
+ * whose bloom may hold the registry; the registry's two digest slots proved
+ * at the batch's last block; then one store transaction. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chain/blockcheck.h"
+#include "chain/bloom.h"
+#include "chain/hex.h"
+#include "chain/proof.h"
+#include "chain/receipts.h"
+#include "follow.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define FOLLOW_HEADERS_PER_CALL 100	/* headers per JSON-RPC batch */
+#define FOLLOW_RECEIPTS_PER_CALL 16	/* blocks of receipts per batch */
+
+struct follower {
+	struct follow_params p;
+	struct rpc_client *rpc;
+	struct engine *eng;
+	struct store *st;
+};
+
+/* A verified block of the batch and the registry logs found in it. */
+struct fblock {
+	struct header h;
+	uint8_t hash[32];
+	struct receipts rs;		/* only when the bloom matched */
+	int has_rs;
+	size_t nevents;
+};
+
+struct follower *
+follow_new(const struct follow_params *p, struct rpc_client *rpc,
+    struct engine *eng, struct store *st)
+{
+	struct follower *f = xcalloc(1, sizeof(*f));
+
+	f->p = *p;
+	f->rpc = rpc;
+	f->eng = eng;
+	f->st = st;
+	return f;
+}
+
+void
+follow_free(struct follower *f)
+{
+	free(f);
+}
+
+void
+follow_set_rpc(struct follower *f, struct rpc_client *rpc)
+{
+	f->rpc = rpc;
+}
+
+static uint64_t
+confirmations(const struct follower *f)
+{
+	return f->eng->ops->finality == ENGINE_FINAL_INSTANT ? 0 :
+	    f->p.confirmations;
+}
+
+static int
+quantity_result(uint64_t *out, json_t *r, const char *what, char *msg,
+    size_t msgsz)
+{
+	const char *why = "not a string";
+
+	if (!json_is_string(r) || !hex_quantity_u64(out,
+	    json_string_value(r), &why)) {
+		snprintf(msg, msgsz, "%s: bad answer: %s", what, why);
+		return 0;
+	}
+	return 1;
+}
+
+int
+follow_check_chain(struct follower *f, char *msg, size_t msgsz)
+{
+	struct rpc_error e;
+	json_t *r;
+	uint64_t id;
+	int ok;
+
+	if (!rpc_call(f->rpc, &r, "eth_chainId", NULL, &e)) {
+		snprintf(msg, msgsz, "%s", e.msg);
+		return 0;
+	}
+	ok = quantity_result(&id, r, "eth_chainId", msg, msgsz);
+	json_decref(r);
+	if (ok && id != f->p.chain_id) {
+		snprintf(msg, msgsz, "wrong chain: the node's eth_chainId is %"
+		    PRIu64 ", chain.id is %" PRIu64, id, f->p.chain_id);
+		ok = 0;
+	}
+	return ok;
+}
+
+static int
+node_head(struct follower *f, uint64_t *head, char *msg, size_t msgsz)
+{
+	struct rpc_error e;
+	json_t *r;
+	int ok;
+
+	if (!rpc_call(f->rpc, &r, "eth_blockNumber", NULL, &e)) {
+		snprintf(msg, msgsz, "%s", e.msg);
+		return 0;
+	}
+	ok = quantity_result(head, r, "eth_blockNumber", msg, msgsz);
+	json_decref(r);
+	return ok;
+}
+
+/* headers ------------------------------------------------------------- */
+
+/* Reads the node's header n from r and checks its hash claim and number;
+ * hash gets the computed hash. */
+static int
+header_read(struct header *h, uint8_t hash[32], const json_t *r, uint64_t n,
+    char *msg, size_t msgsz)
+{
+	struct jerr e = { "", NULL };
+	char a[67], b[67];
+
+	if (json_is_null(r)) {
+		snprintf(msg, msgsz, "block %" PRIu64 ": the node has no such "
+		    "block", n);
+		return 0;
+	}
+	if (!header_from_json(h, r, "$", &e)) {
+		snprintf(msg, msgsz, "block %" PRIu64 ": bad header: %s: %s",
+		    n, e.path, e.why);
+		return 0;
+	}
+	header_hash(hash, h);
+	if (h->number != n) {
+		snprintf(msg, msgsz, "block %" PRIu64 ": the node answered "
+		    "with block %" PRIu64, n, h->number);
+		return 0;
+	}
+	if (!h->has_claimed_hash || memcmp(hash, h->claimed_hash, 32) != 0) {
+		snprintf(msg, msgsz, "block %" PRIu64 ": header does not hash "
+		    "to its hash: computed %s, node says %s", n,
+		    hex_encode(a, hash, 32), h->has_claimed_hash ?
+		    hex_encode(b, h->claimed_hash, 32) : "nothing");
+		return 0;
+	}
+	return 1;
+}
+
+/* Fetches headers first..first+n-1 into out[] (hashes computed and
+ * checked against their own hash claims; linkage is checked later). */
+static int
+fetch_headers(struct follower *f, struct fblock *out, uint64_t first,
+    size_t n, char *msg, size_t msgsz)
+{
+	const char *methods[FOLLOW_HEADERS_PER_CALL];
+	json_t *params[FOLLOW_HEADERS_PER_CALL];
+	json_t *res[FOLLOW_HEADERS_PER_CALL];
+	struct rpc_error e;
+	char q[19];
+	size_t i, k, m;
+	int ok = 1;
+
+	for (i = 0; i < n && ok; i += m) {
+		m = n - i < FOLLOW_HEADERS_PER_CALL ? n - i :
+		    FOLLOW_HEADERS_PER_CALL;
+		for (k = 0; k < m; k++) {
+			methods[k] = "eth_getBlockByNumber";
+			params[k] = json_pack("[sb]",
+			    hex_format_u64(q, first + i + k), 0);
+		}
+		if (!rpc_batch(f->rpc, res, methods, params, m, &e)) {
+			snprintf(msg, msgsz, "%s", e.msg);
+			return 0;
+		}
+		for (k = 0; k < m; k++) {
+			if (ok)
+				ok = header_read(&out[i + k].h, out[i + k].hash,
+				    res[k], first + i + k, msg, msgsz);
+			json_decref(res[k]);
+		}
+	}
+	return ok;
+}
+
+/* Checks parent linkage and the engine's rule for out[1..n) (out[0] is the
+ * block before, already verified or the checkpoint). */
+static int
+check_chain(struct follower *f, struct fblock *b, size_t n, char *msg,
+    size_t msgsz)
+{
+	const char *why;
+	size_t i;
+
+	for (i = 1; i < n; i++) {
+		if (memcmp(b[i].h.parent_hash, b[i - 1].hash, 32) != 0) {
+			snprintf(msg, msgsz, "block %" PRIu64 ": parentHash "
+			    "does not link to block %" PRIu64, b[i].h.number,
+			    b[i - 1].h.number);
+			return 0;
+		}
+		if (!engine_verify(f->eng, &b[i].h, &b[i - 1].h, &why)) {
+			snprintf(msg, msgsz, "block %" PRIu64 ": %s engine "
+			    "refuses it: %s", b[i].h.number,
+			    f->eng->ops->name, why);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* receipts ------------------------------------------------------------- */
+
+static int
+receipts_read(struct fblock *b, const json_t *r, char *msg, size_t msgsz)
+{
+	struct jerr e = { "", NULL };
+
+	if (!json_is_array(r)) {
+		snprintf(msg, msgsz, "block %" PRIu64 ": the node has no "
+		    "receipts for it", b->h.number);
+		return 0;
+	}
+	if (!receipts_from_json(&b->rs, r, "$", &e)) {
+		snprintf(msg, msgsz, "block %" PRIu64 ": bad receipts: %s: %s",
+		    b->h.number, e.path, e.why);
+		return 0;
+	}
+	b->has_rs = 1;
+	if (!blockcheck_receipts(&b->rs, &b->h, b->hash, msg, msgsz)) {
+		char tmp[512];
+
+		snprintf(tmp, sizeof(tmp), "block %" PRIu64 ": %s",
+		    b->h.number, msg);
+		snprintf(msg, msgsz, "%s", tmp);
+		return 0;
+	}
+	return 1;
+}
+
+/* Fetches and checks the receipts of the blocks listed in idx[0..n). */
+static int
+fetch_receipts(struct follower *f, struct fblock *b, const size_t *idx,
+    size_t n, char *msg, size_t msgsz)
+{
+	const char *methods[FOLLOW_RECEIPTS_PER_CALL];
+	json_t *params[FOLLOW_RECEIPTS_PER_CALL];
+	json_t *res[FOLLOW_RECEIPTS_PER_CALL];
+	struct rpc_error e;
+	char q[19];
+	size_t i, k, m;
+	int ok = 1;
+
+	for (i = 0; i < n && ok; i += m) {
+		m = n - i < FOLLOW_RECEIPTS_PER_CALL ? n - i :
+		    FOLLOW_RECEIPTS_PER_CALL;
+		for (k = 0; k < m; k++) {
+			methods[k] = "eth_getBlockReceipts";
+			params[k] = json_pack("[s]",
+			    hex_format_u64(q, b[idx[i + k]].h.number));
+		}
+		if (!rpc_batch(f->rpc, res, methods, params, m, &e)) {
+			snprintf(msg, msgsz, "receipts of block %" PRIu64
+			    ": %s", b[idx[i]].h.number, e.msg);
+			return 0;
+		}
+		for (k = 0; k < m; k++) {
+			if (ok)
+				ok = receipts_read(&b[idx[i + k]], res[k], msg,
+				    msgsz);
+			json_decref(res[k]);
+		}
+	}
+	return ok;
+}
+
+/* The digest proof ------------------------------------------------------ */
+
+/* eth_getProof of slots 0 (eventCount) and 1 (eventDigest) at block h,
+ * verified against h's stateRoot; absent account or slots read as zero. */
+static int
+prove_digest(struct follower *f, const struct fblock *b, uint64_t *count,
+    uint8_t digest[32], char *msg, size_t msgsz)
+{
+	static const char slot0[] = "0x0000000000000000000000000000000000000000000000000000000000000000";
+	static const char slot1[] = "0x0000000000000000000000000000000000000000000000000000000000000001";
+	struct eth_proof p;
+	struct jerr je = { "", NULL };
+	struct rpc_error e;
+	char addr[43], q[19];
+	const char *why;
+	json_t *r;
+	int exists, slot_exists, ok = 0;
+	size_t i;
+
+	*count = 0;
+	memset(digest, 0, 32);
+	if (!rpc_call(f->rpc, &r, "eth_getProof", json_pack("[s[ss]s]",
+	    hex_encode(addr, f->p.registry, 20), slot0, slot1,
+	    hex_format_u64(q, b->h.number)), &e)) {
+		snprintf(msg, msgsz, "registry proof at block %" PRIu64 ": %s",
+		    b->h.number, e.msg);
+		return 0;
+	}
+	memset(&p, 0, sizeof(p));
+	if (!proof_from_json(&p, r, "$", &je)) {
+		snprintf(msg, msgsz, "registry proof at block %" PRIu64
+		    ": %s: %s", b->h.number, je.path, je.why);
+		goto done;
+	}
+	if (memcmp(p.address, f->p.registry, 20) != 0 || p.nslots != 2 ||
+	    p.slots[0].key[31] != 0 || p.slots[1].key[31] != 1) {
+		snprintf(msg, msgsz, "registry proof at block %" PRIu64
+		    ": it is not the proof asked for", b->h.number);
+		goto done;
+	}
+	if (!proof_verify_account(&exists, &p, b->h.state_root, &why)) {
+		snprintf(msg, msgsz, "registry proof at block %" PRIu64
+		    ": account proof against stateRoot: %s", b->h.number, why);
+		goto done;
+	}
+	if (!exists) {
+		ok = 1;			/* not deployed yet: no events */
+		goto done;
+	}
+	for (i = 0; i < 2; i++)
+		if (!proof_verify_slot(&slot_exists, &p.slots[i],
+		    p.storage_hash, &why)) {
+			snprintf(msg, msgsz, "registry proof at block %" PRIu64
+			    ": slot %zu: %s", b->h.number, i, why);
+			goto done;
+		}
+	if (p.slots[0].value_len > 8) {
+		snprintf(msg, msgsz, "registry proof at block %" PRIu64
+		    ": eventCount does not fit 64 bits", b->h.number);
+		goto done;
+	}
+	for (i = 0; i < p.slots[0].value_len; i++)
+		*count = *count << 8 | p.slots[0].value[i];
+	memcpy(digest + 32 - p.slots[1].value_len, p.slots[1].value,
+	    p.slots[1].value_len);
+	ok = 1;
+done:
+	proof_free(&p);
+	json_decref(r);
+	return ok;
+}
+
+/* committing ------------------------------------------------------------ */
+
+static int
+is_registry_log(const struct follower *f, const struct log_entry *l)
+{
+	return memcmp(l->address, f->p.registry, 20) == 0;
+}
+
+static size_t
+count_events(const struct follower *f, const struct fblock *b)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; b->has_rs && i < b->rs.n; i++)
+		for (k = 0; k < b->rs.r[i].nlogs; k++)
+			n += is_registry_log(f, &b->rs.r[i].logs[k]);
+	return n;
+}
+
+/* Adds the block's registry logs, with the positions the receipts give. */
+static int
+add_events(struct follower *f, const struct fblock *b, char *msg,
+    size_t msgsz)
+{
+	struct store_event e;
+	uint64_t li = 0;
+	size_t i, k;
+
+	for (i = 0; b->has_rs && i < b->rs.n; i++)
+		for (k = 0; k < b->rs.r[i].nlogs; k++, li++) {
+			const struct log_entry *l = &b->rs.r[i].logs[k];
+			if (!is_registry_log(f, l))
+				continue;
+			e.block_number = b->h.number;
+			memcpy(e.block_hash, b->hash, 32);
+			e.tx_index = i;
+			e.log_index = li;
+			e.topics = (const uint8_t (*)[32])l->topics;
+			e.ntopics = l->ntopics;
+			e.data = l->data;
+			e.data_len = l->data_len;
+			if (!store_add_event(f->st, &e, msg, msgsz))
+				return 0;
+		}
+	return 1;
+}
+
+static void
+block_row(struct store_block *r, const struct fblock *b)
+{
+	r->number = b->h.number;
+	memcpy(r->hash, b->hash, 32);
+	memcpy(r->parent_hash, b->h.parent_hash, 32);
+	memcpy(r->state_root, b->h.state_root, 32);
+	r->timestamp = b->h.timestamp;
+}
+
+/* After the events are added: the proved count and digest must be the
+ * ones the store computed from them. */
+static int
+digest_agrees(struct follower *f, uint64_t number, uint64_t count,
+    const uint8_t digest[32], char *msg, size_t msgsz)
+{
+	struct store_cursor c;
+	char a[67], b[67];
+
+	if (!store_cursor(f->st, &c, msg, msgsz))
+		return 0;
+	if (c.event_count == count && memcmp(c.event_digest, digest, 32) == 0)
+		return 1;
+	snprintf(msg, msgsz, "registry digest mismatch at block %" PRIu64
+	    ": the proved state has %" PRIu64 " events (digest %s), the "
+	    "verified logs give %" PRIu64 " (digest %s): registry events are "
+	    "missing or invented", number, count, hex_encode(a, digest, 32),
+	    c.event_count, hex_encode(b, c.event_digest, 32));
+	return 0;
+}
+
+/* Writes b[from..n) in one transaction; b[n-1] becomes the head. */
+static int
+commit_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
+    uint64_t count, const uint8_t digest[32], char *msg, size_t msgsz)
+{
+	const struct fblock *last = &b[n - 1];
+	uint64_t conf = confirmations(f);
+	struct store_block row;
+	size_t i;
+
+	if (!store_begin(f->st, msg, msgsz))
+		return 0;
+	for (i = from; i < n; i++) {
+		if (b[i].nevents == 0 && b[i].h.number + conf < last->h.number)
+			continue;	/* outside the window, nothing in it */
+		block_row(&row, &b[i]);
+		if (!store_add_block(f->st, &row, b[i].nevents, msg, msgsz) ||
+		    !add_events(f, &b[i], msg, msgsz))
+			goto fail;
+	}
+	block_row(&row, last);
+	if (!store_set_head(f->st, &row, msg, msgsz) ||
+	    !digest_agrees(f, last->h.number, count, digest, msg, msgsz))
+		goto fail;
+	if (last->h.number >= f->p.checkpoint_number + conf &&
+	    (!store_apply_through(f->st, last->h.number - conf, msg, msgsz) ||
+	    !store_prune(f->st, last->h.number - conf, msg, msgsz)))
+		goto fail;
+	return store_commit(f->st, msg, msgsz);
+fail:
+	store_abort(f->st);
+	return 0;
+}
+
+/* Verifies receipts and the digest of b[from..n) (headers already
+ * verified) and commits them. */
+static int
+ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
+    struct follow_stats *stats, char *msg, size_t msgsz)
+{
+	uint8_t digest[32];
+	uint64_t count;
+	size_t i, *idx = xreallocarray(NULL, n, sizeof(*idx)), m = 0;
+	int ok;
+
+	for (i = from; i < n; i++)
+		if (bloom_may_contain(b[i].h.bloom, f->p.registry, 20))
+			idx[m++] = i;
+	ok = fetch_receipts(f, b, idx, m, msg, msgsz);
+	free(idx);
+	if (!ok || !prove_digest(f, &b[n - 1], &count, digest, msg, msgsz))
+		return 0;
+	for (i = from; i < n; i++) {
+		b[i].nevents = count_events(f, &b[i]);
+		stats->events += b[i].nevents;
+	}
+	if (!commit_batch(f, b, from, n, count, digest, msg, msgsz)) {
+		stats->events = 0;
+		return 0;
+	}
+	stats->blocks = n - from;
+	stats->receipts = m;
+	stats->head = b[n - 1].h.number;
+	return 1;
+}
+
+static void
+free_blocks(struct fblock *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (b[i].has_rs)
+			receipts_free(&b[i].rs);
+	free(b);
+}
+
+/* steps ----------------------------------------------------------------- */
+
+/* The first batch starts at the checkpoint itself.  Its digest is proved
+ * at the batch's last block, not at the checkpoint alone: some development
+ * chains (anvil) give their genesis header the empty state root although
+ * accounts are funded, so no proof verifies against it. */
+static enum follow_status
+from_checkpoint(struct follower *f, uint64_t nh, struct follow_stats *stats,
+    char *msg, size_t msgsz)
+{
+	uint64_t n = nh - f->p.checkpoint_number;
+	struct fblock *b;
+	char a[67], c[67];
+	const char *why;
+	int ok;
+
+	if (n > f->p.batch_size)
+		n = f->p.batch_size;
+	b = xcalloc((size_t)n + 1, sizeof(*b));
+	ok = fetch_headers(f, b, f->p.checkpoint_number, (size_t)n + 1, msg,
+	    msgsz);
+	if (ok && memcmp(b->hash, f->p.checkpoint_hash, 32) != 0) {
+		snprintf(msg, msgsz, "checkpoint block %" PRIu64 " has hash %s "
+		    "on the node, chain.checkpoint_hash is %s",
+		    f->p.checkpoint_number, hex_encode(a, b->hash, 32),
+		    hex_encode(c, f->p.checkpoint_hash, 32));
+		ok = 0;
+	}
+	if (ok && !engine_verify(f->eng, &b->h, NULL, &why)) {
+		snprintf(msg, msgsz, "checkpoint block %" PRIu64 ": %s",
+		    f->p.checkpoint_number, why);
+		ok = 0;
+	}
+	ok = ok && check_chain(f, b, (size_t)n + 1, msg, msgsz) &&
+	    ingest(f, b, 0, (size_t)n + 1, stats, msg, msgsz);
+	free_blocks(b, (size_t)n + 1);
+	if (!ok)
+		return FOLLOW_RETRY;
+	return stats->head == nh ? FOLLOW_CAUGHT_UP : FOLLOW_PROGRESS;
+}
+
+/* The node's chain no longer contains our head: find the highest kept
+ * block it still has and roll back to it, within the window only. */
+static enum follow_status
+reorg(struct follower *f, const struct store_cursor *cur, uint64_t nh,
+    struct follow_stats *stats, char *msg, size_t msgsz)
+{
+	uint64_t lo = cur->has_applied ? cur->applied_number :
+	    f->p.checkpoint_number;
+	uint64_t hi = nh < cur->head_number ? nh : cur->head_number, k;
+	uint8_t mine[32];
+	struct fblock *b;
+	size_t n;
+	int found;
+
+	if (hi < lo) {
+		snprintf(msg, msgsz, "the node's head %" PRIu64 " is below our "
+		    "final block %" PRIu64 "; waiting for it", nh, lo);
+		return FOLLOW_RETRY;
+	}
+	n = (size_t)(hi - lo + 1);
+	b = xcalloc(n, sizeof(*b));
+	if (!fetch_headers(f, b, lo, n, msg, msgsz)) {
+		free_blocks(b, n);
+		return FOLLOW_RETRY;
+	}
+	for (k = hi + 1; k-- > lo;) {
+		if (!store_block_hash(f->st, k, mine, &found, msg, msgsz)) {
+			free_blocks(b, n);
+			return FOLLOW_RETRY;
+		}
+		if (found && memcmp(mine, b[k - lo].hash, 32) == 0)
+			break;
+		if (k == lo) {
+			free_blocks(b, n);
+			snprintf(msg, msgsz, "reorg deeper than the confirmation "
+			    "window: the node's chain leaves ours at or below "
+			    "final block %" PRIu64 " (chain.confirmations = %"
+			    PRIu64 "); not following it", lo, confirmations(f));
+			return FOLLOW_HALT;
+		}
+	}
+	free_blocks(b, n);
+	if (!store_rewind(f->st, k, msg, msgsz))
+		return FOLLOW_RETRY;
+	engine_rewind(f->eng, k);
+	stats->head = k;
+	log_warnx("reorg: rolled back blocks %" PRIu64 "..%" PRIu64
+	    " to follow the node's new branch", k + 1, cur->head_number);
+	return FOLLOW_PROGRESS;
+}
+
+enum follow_status
+follow_step(struct follower *f, struct follow_stats *stats, char *msg,
+    size_t msgsz)
+{
+	struct store_cursor cur;
+	struct fblock *b;
+	uint64_t nh, n;
+	enum follow_status rc = FOLLOW_RETRY;
+
+	memset(stats, 0, sizeof(*stats));
+	msg[0] = '\0';
+	if (!store_cursor(f->st, &cur, msg, msgsz) ||
+	    !node_head(f, &nh, msg, msgsz))
+		return FOLLOW_RETRY;
+	stats->node_head = nh;
+	stats->head = cur.head_number;
+	if (!cur.has_head) {
+		if (nh < f->p.checkpoint_number) {
+			snprintf(msg, msgsz, "the node's head %" PRIu64 " is "
+			    "below the checkpoint %" PRIu64, nh,
+			    f->p.checkpoint_number);
+			return FOLLOW_RETRY;
+		}
+		return from_checkpoint(f, nh, stats, msg, msgsz);
+	}
+	if (nh < cur.head_number)
+		return reorg(f, &cur, nh, stats, msg, msgsz);
+	n = nh - cur.head_number;
+	if (n > f->p.batch_size)
+		n = f->p.batch_size;
+	b = xcalloc((size_t)n + 1, sizeof(*b));
+	if (!fetch_headers(f, b, cur.head_number, (size_t)n + 1, msg, msgsz))
+		goto done;
+	if (memcmp(b[0].hash, cur.head_hash, 32) != 0) {
+		rc = reorg(f, &cur, nh, stats, msg, msgsz);
+		goto done;
+	}
+	if (!check_chain(f, b, (size_t)n + 1, msg, msgsz))
+		goto done;
+	if (n == 0)
+		rc = FOLLOW_CAUGHT_UP;
+	else if (ingest(f, b, 1, (size_t)n + 1, stats, msg, msgsz))
+		rc = stats->head == nh ? FOLLOW_CAUGHT_UP : FOLLOW_PROGRESS;
+done:
+	free_blocks(b, (size_t)n + 1);
+	return rc;
+}

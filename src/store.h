@@ -1,0 +1,170 @@
+/* store.h: the SQLite cache of verified registry state.  WAL, synchronous
+ * FULL, STRICT tables; one transaction per verified batch, so a crash at any
+ * instant leaves the last committed batch and nothing half-done.  The schema
+ * is documented in licgated(8). */
+#ifndef LICGATE_STORE_H
+#define LICGATE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "verdict.h"
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_APPLICATION_ID 0x4c474154	/* "LGAT" */
+
+struct store;
+
+/* What a database is for; fixed when it is created, checked at every open. */
+struct store_identity {
+	uint64_t chain_id;
+	uint8_t registry[20];
+	uint64_t checkpoint_number;
+	uint8_t checkpoint_hash[32];
+};
+
+/* Where the verified chain stands. */
+struct store_cursor {
+	int has_head;			/* 0 on an empty database */
+	uint64_t head_number;		/* last verified block */
+	uint8_t head_hash[32];
+	uint64_t head_time;
+	int has_applied;
+	uint64_t applied_number;	/* state tables hold events up to here */
+	uint64_t applied_time;		/* that block's timestamp */
+	uint64_t event_count;		/* verified events, pending included */
+	uint8_t event_digest[32];	/* the registry's running digest */
+};
+
+/* A verified header, as kept for the reorg window. */
+struct store_block {
+	uint64_t number;
+	uint8_t hash[32];
+	uint8_t parent_hash[32];
+	uint8_t state_root[32];
+	uint64_t timestamp;
+};
+
+/* A verified registry log, its position taken from the receipts. */
+struct store_event {
+	uint64_t block_number;
+	uint8_t block_hash[32];
+	uint64_t tx_index;
+	uint64_t log_index;		/* position in the block */
+	const uint8_t (*topics)[32];
+	size_t ntopics;
+	const uint8_t *data;
+	size_t data_len;
+};
+
+/* Opens (creating if absent) the database at path for writing.  Refuses a
+ * file that is not a licgate database, one of a newer schema, or one made
+ * for another chain, registry or checkpoint.  Returns 1, or 0 with one line
+ * in err. */
+int store_open(struct store **out, const char *path,
+    const struct store_identity *id, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+
+/* Opens an existing database read-only (licgatectl, HTTP readers).  *id is
+ * filled from meta when id is not NULL. */
+int store_open_ro(struct store **out, const char *path,
+    struct store_identity *id, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+
+void store_close(struct store *s);
+
+/* Reads the cursor (committed state plus any open transaction's). */
+int store_cursor(struct store *s, struct store_cursor *c, char *err,
+    size_t errsz) __attribute__((warn_unused_result));
+
+/* Hash of the kept block at number; *found says whether it is kept. */
+int store_block_hash(struct store *s, uint64_t number, uint8_t hash[32],
+    int *found, char *err, size_t errsz) __attribute__((warn_unused_result));
+
+/* The digest rule of the registry: d = keccak256(d || topics || keccak256(data)). */
+void store_digest_step(uint8_t d[32], const uint8_t (*topics)[32],
+    size_t ntopics, const uint8_t *data, size_t len);
+
+/* A batch: begin, add blocks (ascending) and their events (in block order),
+ * set the head, apply what became confirmed, commit.  Anything that fails
+ * leaves the transaction open for store_abort. */
+int store_begin(struct store *s, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+int store_add_block(struct store *s, const struct store_block *b,
+    size_t nevents, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+/* Decodes the event (refusing what registry_decode refuses), numbers it,
+ * and folds it into the cursor's digest. */
+int store_add_event(struct store *s, const struct store_event *e,
+    char *err, size_t errsz) __attribute__((warn_unused_result));
+int store_set_head(struct store *s, const struct store_block *b,
+    char *err, size_t errsz) __attribute__((warn_unused_result));
+/* Applies to the state tables every event of blocks <= number not yet
+ * applied, and records number as the applied block. */
+int store_apply_through(struct store *s, uint64_t number, char *err,
+    size_t errsz) __attribute__((warn_unused_result));
+/* Forgets kept headers below number that carried no events. */
+int store_prune(struct store *s, uint64_t number, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+int store_commit(struct store *s, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+void store_abort(struct store *s);
+
+/* Drops, in one transaction, the blocks above number and their events;
+ * number becomes the head.  Refuses to go below the applied block (that
+ * state is final) or to a block that is not kept. */
+int store_rewind(struct store *s, uint64_t number, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+
+/* Recomputes the state tables from the applied events alone, in one
+ * transaction. */
+int store_rebuild(struct store *s, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+
+/* Records (or with msg NULL clears) the follower's last error, with time. */
+int store_set_error(struct store *s, const char *msg, uint64_t now,
+    char *err, size_t errsz) __attribute__((warn_unused_result));
+
+/* Records the node's head as last seen and when (for status and lag). */
+int store_note_sync(struct store *s, uint64_t node_head, uint64_t now,
+    char *err, size_t errsz) __attribute__((warn_unused_result));
+
+/* The registry state (vendors, gateways, devices, firmware, floors,
+ * licenses, admin, event count) as JSON in the shape of the test harness's
+ * `registry.mjs dump`.  New reference, or NULL with err. */
+json_t *store_dump(struct store *s, char *err, size_t errsz);
+
+/* Everything the verdict needs about (device, firmware), read from the
+ * state tables: device and firmware records, the floor of the firmware's
+ * (vendor, role), and the device's licenses (up to STORE_MAX_LICENSES,
+ * newest first).  Also the device's registered public key. */
+#define STORE_MAX_LICENSES 64
+struct store_lookup {
+	struct verdict_device device;
+	struct verdict_firmware firmware;
+	struct verdict_license licenses[STORE_MAX_LICENSES];
+	size_t nlicenses;
+	uint8_t device_key[65];
+	size_t device_key_len;
+};
+int store_lookup(struct store *s, const uint8_t device[20],
+    const uint8_t firmware[32], struct store_lookup *out, char *err,
+    size_t errsz) __attribute__((warn_unused_result));
+
+/* One row of a state table as a JSON object (column names as keys, text as
+ * strings, integers as numbers), selected by key; *found says whether it
+ * exists.  table is one of "devices", "firmware", "licenses". */
+json_t *store_row_json(struct store *s, const char *table, const char *key,
+    int *found, char *err, size_t errsz);
+
+/* Counts for status: rows of vendors, gateways, devices, firmware,
+ * licenses and events, as a JSON object; and meta's node_head,
+ * checked_at, last_error and last_error_time when present. */
+json_t *store_status_json(struct store *s, char *err, size_t errsz);
+
+/* The underlying handle, for read-only queries by other modules. */
+struct sqlite3 *store_db(struct store *s);
+
+#endif

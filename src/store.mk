@@ -1,0 +1,7 @@
+# The SQLite cache of verified state.
+src_liblicgate_a_SOURCES += src/store.c src/store.h
+check_PROGRAMS += tests/check_store
+TESTS += tests/check_store
+tests_check_store_SOURCES = tests/check_store.c
+tests_check_store_CFLAGS = $(TEST_CC_OPTS)
+tests_check_store_LDADD = $(TEST_LIBS)

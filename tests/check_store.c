@@ -1,0 +1,450 @@
+/* check_store.c: the SQLite cache with the 77 registry logs captured from
+ * anvil (tests/data/registry/logs.json): batches, digest, confirmation,
+ * rewind, rebuild from events, and refusal of foreign databases. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "chain/hash.h"
+#include "registry.h"
+#include "store.h"
+#include "testutil.h"
+
+struct tlog {
+	uint64_t block;
+	uint64_t log_index;
+	uint8_t topics[4][32];
+	size_t ntopics;
+	uint8_t *data;
+	size_t len;
+};
+
+static struct tlog logs[128];
+static size_t nlogs;
+static char last_admin[43];	/* newAdmin of the last AdminTransferred */
+static char dbpath[256];
+static struct store_identity ident = { .chain_id = 31337,
+    .checkpoint_number = 0 };
+
+static void
+load_logs(void)
+{
+	json_t *j = tu_json("registry/logs.json"), *a, *l, *t;
+	const char *why;
+	size_t i, k;
+
+	ck_assert(hex_decode_fixed(ident.registry, 20,
+	    json_string_value(json_object_get(j, "registry")), &why));
+	a = json_object_get(j, "logs");
+	nlogs = json_array_size(a);
+	ck_assert_uint_le(nlogs, 128);
+	json_array_foreach(a, i, l) {
+		logs[i].block = json_integer_value(json_object_get(l,
+		    "blockNumber"));
+		logs[i].log_index = json_integer_value(json_object_get(l,
+		    "logIndex"));
+		t = json_object_get(l, "topics");
+		logs[i].ntopics = json_array_size(t);
+		for (k = 0; k < logs[i].ntopics; k++)
+			ck_assert(hex_decode_fixed(logs[i].topics[k], 32,
+			    json_string_value(json_array_get(t, k)), &why));
+		if (strcmp(json_string_value(json_object_get(l, "event")),
+		    "AdminTransferred") == 0)
+			snprintf(last_admin, sizeof(last_admin), "%s",
+			    json_string_value(json_object_get(json_object_get(l,
+			    "args"), "newAdmin")));
+		logs[i].data = tu_hex(json_string_value(json_object_get(l,
+		    "data")), &logs[i].len);
+	}
+	json_decref(j);
+}
+
+static void
+setup(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	snprintf(dbpath, sizeof(dbpath), "%s/check_store.%ld.db",
+	    tmp != NULL ? tmp : "/tmp", (long)getpid());
+	unlink(dbpath);
+	if (nlogs == 0)
+		load_logs();
+}
+
+static void
+teardown(void)
+{
+	char p[300];
+
+	unlink(dbpath);
+	snprintf(p, sizeof(p), "%s-wal", dbpath);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", dbpath);
+	unlink(p);
+}
+
+static void
+fake_block(struct store_block *b, uint64_t n)
+{
+	memset(b, 0, sizeof(*b));
+	b->number = n;
+	b->hash[0] = 0xb0;
+	b->hash[31] = (uint8_t)n;
+	b->hash[30] = (uint8_t)(n >> 8);
+	b->parent_hash[0] = 0xb0;
+	b->parent_hash[31] = (uint8_t)(n - 1);
+	b->parent_hash[30] = (uint8_t)((n - 1) >> 8);
+	b->timestamp = 1700000000 + n;
+}
+
+/* Stores blocks 1..last with their logs in one batch and applies events
+ * through block apply. */
+static void
+ingest(struct store *s, uint64_t first, uint64_t last, uint64_t apply)
+{
+	struct store_block b;
+	struct store_event e;
+	char err[256];
+	uint64_t n;
+	size_t i, k;
+
+	ck_assert_msg(store_begin(s, err, sizeof(err)), "%s", err);
+	for (n = first; n <= last; n++) {
+		fake_block(&b, n);
+		for (i = 0, k = 0; i < nlogs; i++)
+			k += logs[i].block == n;
+		ck_assert_msg(store_add_block(s, &b, k, err, sizeof(err)),
+		    "%s", err);
+		for (i = 0; i < nlogs; i++) {
+			if (logs[i].block != n)
+				continue;
+			memset(&e, 0, sizeof(e));
+			e.block_number = n;
+			memcpy(e.block_hash, b.hash, 32);
+			e.log_index = logs[i].log_index;
+			e.topics = (const uint8_t (*)[32])logs[i].topics;
+			e.ntopics = logs[i].ntopics;
+			e.data = logs[i].data;
+			e.data_len = logs[i].len;
+			ck_assert_msg(store_add_event(s, &e, err, sizeof(err)),
+			    "%s", err);
+		}
+		ck_assert(store_set_head(s, &b, err, sizeof(err)));
+	}
+	ck_assert_msg(store_apply_through(s, apply, err, sizeof(err)), "%s",
+	    err);
+	ck_assert_msg(store_commit(s, err, sizeof(err)), "%s", err);
+}
+
+static uint64_t
+last_block(void)
+{
+	return logs[nlogs - 1].block;
+}
+
+/* The digest the contract would hold after the first k logs. */
+static void
+digest_of(uint8_t d[32], size_t k)
+{
+	size_t i;
+
+	memset(d, 0, 32);
+	for (i = 0; i < k; i++)
+		store_digest_step(d, (const uint8_t (*)[32])logs[i].topics,
+		    logs[i].ntopics, logs[i].data, logs[i].len);
+}
+
+static struct store *
+open_new(void)
+{
+	struct store *s;
+	char err[256];
+
+	ck_assert_msg(store_open(&s, dbpath, &ident, err, sizeof(err)), "%s",
+	    err);
+	return s;
+}
+
+START_TEST(test_digest_matches_contract)
+{
+	/* The captured logs end with the contract's own slots in the
+	 * harness's digest check; here the rule itself: two logs folded by
+	 * hand with keccak equal store_digest_step. */
+	uint8_t d[32] = { 0 }, want[32], buf[32 * 6], dh[32];
+	size_t n;
+
+	keccak256(dh, logs[0].data, logs[0].len);
+	memcpy(buf, d, 32);
+	memcpy(buf + 32, logs[0].topics, 32 * logs[0].ntopics);
+	n = 32 + 32 * logs[0].ntopics;
+	memcpy(buf + n, dh, 32);
+	keccak256(want, buf, n + 32);
+	store_digest_step(d, (const uint8_t (*)[32])logs[0].topics,
+	    logs[0].ntopics, logs[0].data, logs[0].len);
+	ck_assert_mem_eq(d, want, 32);
+}
+END_TEST
+
+START_TEST(test_batch_cursor_and_counts)
+{
+	struct store *s = open_new();
+	struct store_cursor c;
+	uint8_t d[32];
+	char err[256];
+	json_t *dump;
+
+	ingest(s, 1, last_block(), last_block());
+	ck_assert(store_cursor(s, &c, err, sizeof(err)));
+	ck_assert(c.has_head);
+	ck_assert_uint_eq(c.head_number, last_block());
+	ck_assert_uint_eq(c.event_count, nlogs);
+	digest_of(d, nlogs);
+	ck_assert_mem_eq(c.event_digest, d, 32);
+	ck_assert_uint_eq(c.applied_number, last_block());
+	dump = store_dump(s, err, sizeof(err));
+	ck_assert_msg(dump != NULL, "%s", err);
+	ck_assert_int_eq(json_integer_value(json_object_get(dump, "events")),
+	    (json_int_t)nlogs);
+	ck_assert_str_eq(json_string_value(json_object_get(dump, "admin")),
+	    last_admin);
+	ck_assert_uint_gt(json_object_size(json_object_get(dump, "licenses")),
+	    0);
+	json_decref(dump);
+	store_close(s);
+}
+END_TEST
+
+/* State applied in many small steps equals the state rebuilt from the
+ * events table alone. */
+START_TEST(test_rebuild_equals_incremental)
+{
+	struct store *s = open_new();
+	json_t *a, *b;
+	char err[256];
+	uint64_t n;
+
+	for (n = 1; n <= last_block(); n++)
+		ingest(s, n, n, n > 2 ? n - 2 : 1);
+	ingest(s, last_block() + 1, last_block() + 2, last_block());
+	a = store_dump(s, err, sizeof(err));
+	ck_assert(store_rebuild(s, err, sizeof(err)));
+	b = store_dump(s, err, sizeof(err));
+	ck_assert_msg(json_equal(a, b), "rebuild differs");
+	ck_assert_int_eq(json_integer_value(json_object_get(b, "events")),
+	    (json_int_t)nlogs);
+	json_decref(a);
+	json_decref(b);
+	store_close(s);
+}
+END_TEST
+
+/* Pending events (above the applied block) are stored but not effective. */
+START_TEST(test_pending_not_applied)
+{
+	struct store *s = open_new();
+	json_t *dump;
+	char err[256];
+	uint64_t half = logs[nlogs / 2].block;
+	size_t k;
+
+	ingest(s, 1, last_block(), half);
+	for (k = 0; logs[k].block <= half; k++)
+		;
+	dump = store_dump(s, err, sizeof(err));
+	ck_assert_int_eq(json_integer_value(json_object_get(dump, "events")),
+	    (json_int_t)k);
+	json_decref(dump);
+	store_close(s);
+}
+END_TEST
+
+/* Rewinding drops exactly the blocks above the fork point, restores the
+ * digest of what is left, and refuses to touch final state. */
+START_TEST(test_rewind)
+{
+	struct store *s = open_new();
+	struct store_cursor c;
+	uint64_t half = logs[nlogs / 2].block, last = last_block();
+	uint8_t d[32];
+	char err[256];
+	size_t k;
+	int found;
+
+	ingest(s, 1, half, half);
+	ingest(s, half + 1, last, half);
+	ck_assert(!store_rewind(s, half - 1, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "already final") != NULL, "%s", err);
+	ck_assert_msg(store_rewind(s, half, err, sizeof(err)), "%s", err);
+	ck_assert(store_cursor(s, &c, err, sizeof(err)));
+	for (k = 0; k < nlogs && logs[k].block <= half; k++)
+		;
+	ck_assert_uint_eq(c.event_count, k);
+	digest_of(d, k);
+	ck_assert_mem_eq(c.event_digest, d, 32);
+	ck_assert_uint_eq(c.head_number, half);
+	ck_assert(store_block_hash(s, half + 1, d, &found, err, sizeof(err)));
+	ck_assert(!found);
+	/* The same blocks again give the same result as the first time. */
+	ingest(s, half + 1, last, last);
+	ck_assert(store_cursor(s, &c, err, sizeof(err)));
+	ck_assert_uint_eq(c.event_count, nlogs);
+	digest_of(d, nlogs);
+	ck_assert_mem_eq(c.event_digest, d, 32);
+	store_close(s);
+}
+END_TEST
+
+/* An aborted batch leaves nothing behind. */
+START_TEST(test_abort_leaves_nothing)
+{
+	struct store *s = open_new();
+	struct store_cursor c;
+	struct store_block b;
+	char err[256];
+
+	ingest(s, 1, 3, 3);
+	ck_assert(store_begin(s, err, sizeof(err)));
+	fake_block(&b, 4);
+	ck_assert(store_add_block(s, &b, 0, err, sizeof(err)));
+	ck_assert(store_set_head(s, &b, err, sizeof(err)));
+	store_abort(s);
+	ck_assert(store_cursor(s, &c, err, sizeof(err)));
+	ck_assert_uint_eq(c.head_number, 3);
+	ck_assert(store_block_hash(s, 4, b.hash, &c.has_head, err,
+	    sizeof(err)));
+	ck_assert(!c.has_head);
+	store_close(s);
+}
+END_TEST
+
+/* A log that does not decode is refused and names its block and index. */
+START_TEST(test_bad_event_refused)
+{
+	struct store *s = open_new();
+	struct store_event e;
+	char err[256];
+	uint8_t data[3] = { 1, 2, 3 };
+
+	ck_assert(store_begin(s, err, sizeof(err)));
+	memset(&e, 0, sizeof(e));
+	e.block_number = 7;
+	e.log_index = 2;
+	e.topics = (const uint8_t (*)[32])logs[1].topics;
+	e.ntopics = logs[1].ntopics;
+	e.data = data;
+	e.data_len = sizeof(data);
+	ck_assert(!store_add_event(s, &e, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "block 7 log 2") != NULL, "%s", err);
+	store_abort(s);
+	store_close(s);
+}
+END_TEST
+
+START_TEST(test_identity_refused)
+{
+	struct store *s = open_new();
+	struct store_identity other = ident;
+	char err[256];
+
+	store_close(s);
+	other.chain_id = 1;
+	ck_assert(!store_open(&s, dbpath, &other, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "chain id 31337") != NULL, "%s", err);
+	other = ident;
+	other.registry[3] ^= 1;
+	ck_assert(!store_open(&s, dbpath, &other, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "registry") != NULL, "%s", err);
+	other = ident;
+	other.checkpoint_hash[0] = 1;
+	ck_assert(!store_open(&s, dbpath, &other, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "checkpoint") != NULL, "%s", err);
+	ck_assert_msg(store_open(&s, dbpath, &ident, err, sizeof(err)), "%s",
+	    err);
+	store_close(s);
+}
+END_TEST
+
+static void
+raw_sql(const char *sql)
+{
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(dbpath, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+START_TEST(test_foreign_refused)
+{
+	struct store *s;
+	char err[256];
+
+	raw_sql("CREATE TABLE t (x)");
+	ck_assert(!store_open(&s, dbpath, &ident, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "not a licgate database") != NULL, "%s",
+	    err);
+}
+END_TEST
+
+START_TEST(test_newer_schema_refused)
+{
+	struct store *s = open_new();
+	char err[256];
+
+	store_close(s);
+	raw_sql("PRAGMA user_version = 99");
+	ck_assert(!store_open(&s, dbpath, &ident, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "newer licgate") != NULL, "%s", err);
+	ck_assert(!store_open_ro(&s, dbpath, NULL, err, sizeof(err)));
+}
+END_TEST
+
+START_TEST(test_readonly_and_views)
+{
+	struct store *s = open_new(), *r;
+	struct store_identity got;
+	sqlite3_stmt *st;
+	char err[256];
+
+	ingest(s, 1, last_block(), last_block());
+	store_close(s);
+	ck_assert_msg(store_open_ro(&r, dbpath, &got, err, sizeof(err)), "%s",
+	    err);
+	ck_assert_uint_eq(got.chain_id, 31337);
+	ck_assert_int_eq(sqlite3_prepare_v2(store_db(r),
+	    "SELECT count(*) FROM v_licenses WHERE status = 'revoked' AND "
+	    "not_before LIKE '____-__-__T__:__:__Z'", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_gt(sqlite3_column_int(st, 0), 0);
+	sqlite3_finalize(st);
+	ck_assert_int_ne(sqlite3_exec(store_db(r), "DELETE FROM licenses",
+	    NULL, NULL, NULL), SQLITE_OK);
+	store_close(r);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *su = suite_create("store");
+	TCase *tc = tcase_create("store");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_digest_matches_contract);
+	tcase_add_test(tc, test_batch_cursor_and_counts);
+	tcase_add_test(tc, test_rebuild_equals_incremental);
+	tcase_add_test(tc, test_pending_not_applied);
+	tcase_add_test(tc, test_rewind);
+	tcase_add_test(tc, test_abort_leaves_nothing);
+	tcase_add_test(tc, test_bad_event_refused);
+	tcase_add_test(tc, test_identity_refused);
+	tcase_add_test(tc, test_foreign_refused);
+	tcase_add_test(tc, test_newer_schema_refused);
+	tcase_add_test(tc, test_readonly_and_views);
+	suite_add_tcase(su, tc);
+	return tu_run(su);
+}
