@@ -137,13 +137,15 @@ daemon_start(struct daemon **out, const char *conf_file, int foreground,
 	}
 	if (!rpc_from_conf(&d->rpc, &d->conf, err, errsz))
 		goto fail;
+	/* The node first: an unreachable or foreign node leaves no
+	 * database behind. */
+	if (!follow_check_chain(d->rpc, d->conf.chain_id, err, errsz))
+		goto fail;
 	identity_from_conf(&id, &d->conf);
 	if (!store_open(&d->store, d->conf.db_path, &id, err, errsz))
 		goto fail;
 	params_from_conf(&fp, &d->conf);
 	d->follower = follow_new(&fp, d->rpc, d->eng, d->store);
-	if (!follow_check_chain(d->follower, err, errsz))
-		goto fail;
 	if (!daemon_http_start(d, err, errsz))
 		goto fail;
 	log_info("started: chain %llu, registry %s, database %s",

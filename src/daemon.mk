@@ -14,3 +14,18 @@ TESTS += tests/sync.sh
 EXTRA_DIST += tests/gw.sh tests/sync.sh
 TESTS += tests/crash.sh
 EXTRA_DIST += tests/crash.sh
+TESTS += tests/reorg.sh
+EXTRA_DIST += tests/reorg.sh
+TESTS += tests/startup.sh
+EXTRA_DIST += tests/startup.sh
+TESTS += tests/lying.sh
+EXTRA_DIST += tests/lying.sh
+
+BENCH_TARGETS += bench/getlogs
+bench_getlogs_SOURCES = bench/getlogs.c
+bench_getlogs_LDADD = $(LG_LIBS)
+EXTRA_DIST += bench/sync.sh tests/chain/bulk.mjs tests/chain/liar.mjs
+# Needs anvil (scripts/deps.sh); minutes, not part of make check.
+bench-sync: src/licgated src/licgatectl bench/getlogs
+	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/sync.sh
+.PHONY: bench-sync

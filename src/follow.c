@@ -85,22 +85,23 @@ quantity_result(uint64_t *out, json_t *r, const char *what, char *msg,
 }
 
 int
-follow_check_chain(struct follower *f, char *msg, size_t msgsz)
+follow_check_chain(struct rpc_client *rpc, uint64_t chain_id, char *msg,
+    size_t msgsz)
 {
 	struct rpc_error e;
 	json_t *r;
 	uint64_t id;
 	int ok;
 
-	if (!rpc_call(f->rpc, &r, "eth_chainId", NULL, &e)) {
+	if (!rpc_call(rpc, &r, "eth_chainId", NULL, &e)) {
 		snprintf(msg, msgsz, "%s", e.msg);
 		return 0;
 	}
 	ok = quantity_result(&id, r, "eth_chainId", msg, msgsz);
 	json_decref(r);
-	if (ok && id != f->p.chain_id) {
+	if (ok && id != chain_id) {
 		snprintf(msg, msgsz, "wrong chain: the node's eth_chainId is %"
-		    PRIu64 ", chain.id is %" PRIu64, id, f->p.chain_id);
+		    PRIu64 ", chain.id is %" PRIu64, id, chain_id);
 		ok = 0;
 	}
 	return ok;

@@ -49,10 +49,10 @@ void follow_free(struct follower *f);
 /* Replaces the RPC client (after a configuration reload). */
 void follow_set_rpc(struct follower *f, struct rpc_client *rpc);
 
-/* Asks the node for its chain id; 1 when it equals params.chain_id, else 0
- * with msg (unreachable, or the id it has). */
-int follow_check_chain(struct follower *f, char *msg, size_t msgsz)
-    __attribute__((warn_unused_result));
+/* Asks the node for its chain id; 1 when it equals chain_id, else 0 with
+ * msg (unreachable, or the id it has). */
+int follow_check_chain(struct rpc_client *rpc, uint64_t chain_id, char *msg,
+    size_t msgsz) __attribute__((warn_unused_result));
 
 /* One step.  msg explains RETRY and HALT (and names what was caught). */
 enum follow_status follow_step(struct follower *f, struct follow_stats *st,

@@ -50,6 +50,7 @@ gw_chain() {
 gw_conf() {
 	local h0 line
 	h0=$(rpc eth_getBlockByNumber '["0x0",false]' | jget hash)
+	# Defaults first, minus the options given as arguments.
 	{
 		echo "rpc.url = ${GW_RPC:-$ANVIL_URL}"
 		echo "rpc.timeout = 5s"
@@ -62,8 +63,11 @@ gw_conf() {
 		echo "http.port = 0"
 		echo "key.file = $GW_TMP/gw.key"
 		echo "sync.poll_interval = 1s"
-		for line in "$@"; do echo "$line"; done
-	} > "$GW_TMP/gw.conf"
+	} | while read -r line; do
+		for o in "$@"; do [ "${o%% *}" = "${line%% *}" ] && continue 2; done
+		echo "$line"
+	done > "$GW_TMP/gw.conf"
+	for line in "$@"; do echo "$line"; done >> "$GW_TMP/gw.conf"
 }
 
 gw_start() {
