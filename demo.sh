@@ -33,70 +33,106 @@ chain_start || die "anvil did not start"
 echo "anvil at $ANVIL_URL (pid $ANVIL_PID)"
 R() { node tests/chain/registry.mjs --rpc "$ANVIL_URL" "$@"; }
 J() { node -e "const d = JSON.parse(require('fs').readFileSync(0)); console.log($1)"; }
-tmp=$(mktemp -d)
+tmp=$(mktemp -d /tmp/licgate-demo.XXXXXX)
 
 step "deploying the license registry and sample data"
-LICGATE_REGISTRY=$(R deploy | J d.address) || die "deploy failed"
+LICGATE_REGISTRY=$(R deploy | J "d.address.toLowerCase()") || die "deploy failed"
 export LICGATE_REGISTRY
 echo "registry at $LICGATE_REGISTRY"
+step "creating the gateway's signing key"
+"$ctl" keygen -o "$tmp/gateway.key" || die "keygen failed"
+gateway=$("$ctl" key-info -k "$tmp/gateway.key" | awk '/^address/ {print $2}')
+gwpub=$("$ctl" key-info -k "$tmp/gateway.key" | awk '/^public key/ {print $3}')
 vendor=$(R account 1 | J d.address)
-gateway=$(R account 9 | J d.address)
 R vendor add "$vendor" "Acme Sensors" >/dev/null
 R gateway add "$gateway" "hall 3 gateway" >/dev/null
 now=$(date +%s)
-fw=0x$(printf 'acme controller firmware 7' | sha256sum | cut -c1-64)
-R --from 1 firmware register "$fw" 7 3 $((now + 86400 * 365)) https://fw.example/acme/7.bin >/dev/null
+roles=([1]=sensor [2]=controller [3]=gateway)
 for i in 1 2 3; do
-	key=$(R devkey $i | J d.publicKey)
+	fw[$i]=0x$(printf 'acme %s firmware 7' "${roles[$i]}" | sha256sum | cut -c1-64)
+	R --from 1 firmware register "${fw[$i]}" 7 $i $((now + 86400 * 365)) "https://fw.example/acme/${roles[$i]}-7.bin" >/dev/null
+	R --from 1 device register "$(R devkey $i | J d.publicKey)" $i >/dev/null
 	dev[$i]=$(R devkey $i | J d.address)
-	R --from 1 device register "$key" $i >/dev/null
 done
-R --from 1 device role "${dev[3]}" 3 >/dev/null
-valid=$(R --from 1 license issue "${dev[1]}" 3 9 0 $((now + 86400 * 30)) 1 | J d.events[0].args.licenseId)
-expired=$(R --from 1 license issue "${dev[2]}" 3 9 0 $((now - 60)) 1 | J d.events[0].args.licenseId)
+valid=$(R --from 1 license issue "${dev[1]}" 1 9 0 $((now + 86400 * 30)) 1 | J d.events[0].args.licenseId)
+expired=$(R --from 1 license issue "${dev[2]}" 2 9 0 $((now - 60)) 1 | J d.events[0].args.licenseId)
 revoked=$(R --from 1 license issue "${dev[3]}" 3 9 0 0 1 | J d.events[0].args.licenseId)
-R --from 1 license revoke "$revoked" 2 >/dev/null
-printf '  vendor   %s\n  gateway  %s\n  firmware %s (version 7, role 3)\n' "$vendor" "$gateway" "$fw"
-printf '  device 1 %s  license %s valid for 30 days\n' "${dev[1]}" "$valid"
-printf '  device 2 %s  license %s expired a minute ago\n' "${dev[2]}" "$expired"
-printf '  device 3 %s  license %s revoked\n' "${dev[3]}" "$revoked"
+revblock=$(R --from 1 license revoke "$revoked" 2 | J d.block)
+printf '  vendor   %s\n  gateway  %s (its key: %s)\n' "$vendor" "$gateway" "$tmp/gateway.key"
+printf '  device 1 %s  %-10s license %s valid for 30 days\n' "${dev[1]}" "${roles[1]}" "$valid"
+printf '  device 2 %s  %-10s license %s expired a minute ago\n' "${dev[2]}" "${roles[2]}" "$expired"
+printf '  device 3 %s  %-10s license %s revoked\n' "${dev[3]}" "${roles[3]}" "$revoked"
 
 rpc() { curl -s -H 'Content-Type: application/json' --data "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"$1\",\"params\":$2}" "$ANVIL_URL" | J "JSON.stringify(d.result)"; }
-step "verifying, without trusting the node"
-head=$(rpc eth_blockNumber '[]' | J d)
-echo "the node says its head is block $((head))"
-rpc eth_getBlockByNumber "[\"$head\",false]" > "$tmp/block.json"
-rpc eth_getBlockReceipts "[\"$head\"]" > "$tmp/receipts.json"
-node -e 'const fs = require("fs"); fs.writeFileSync(process.argv[3], JSON.stringify({header: JSON.parse(fs.readFileSync(process.argv[1])), receipts: JSON.parse(fs.readFileSync(process.argv[2]))}))' \
-	"$tmp/block.json" "$tmp/receipts.json" "$tmp/full.json"
-echo "\$ licgatectl verify-block (head block with its receipts)"
-"$ctl" verify-block "$tmp/full.json"
-R proof > "$tmp/proof.json"
-echo "\$ licgatectl verify-proof (registry slots 0 = eventCount, 1 = eventDigest)"
-"$ctl" verify-proof "$tmp/proof.json"
-echo "the digest recomputed from every registry log, against the proven slots:"
-R digest | J '"  " + d.logs.count + " events, digest " + d.logs.digest + (d.equal ? "  == contract storage" : "  DIFFERS from contract storage")'
-echo "and a node that lies is caught: the same block with one log's data changed:"
-node -e 'const fs = require("fs"); const d = JSON.parse(fs.readFileSync(process.argv[1]));
+# Two more blocks so that every change has its confirmations.
+rpc anvil_mine '["0x2"]' >/dev/null
+step "starting licgated (it verifies the chain into $tmp/gateway.db)"
+cat > "$tmp/gateway.conf" <<EOC
+rpc.url = $ANVIL_URL
+chain.id = 31337
+chain.checkpoint_number = 0
+chain.checkpoint_hash = $(rpc eth_getBlockByNumber '["0x0",false]' | J d.hash)
+chain.confirmations = 2
+registry.address = $LICGATE_REGISTRY
+db.path = $tmp/gateway.db
+http.listen = 127.0.0.1
+http.port = 0
+key.file = $tmp/gateway.key
+EOC
+./build/src/licgated -d -c "$tmp/gateway.conf" 2>"$tmp/licgated.log" &
+gwpid=$!
+[ $keep -eq 1 ] || trap 'kill $gwpid 2>/dev/null; chain_stop; rm -rf "$tmp"' EXIT
+for i in $(seq 1 600); do
+	grep -q "caught up" "$tmp/licgated.log" && break
+	kill -0 $gwpid 2>/dev/null || { cat "$tmp/licgated.log"; die "licgated stopped"; }
+	sleep 0.05
+done
+grep -q "caught up" "$tmp/licgated.log" || die "licgated did not catch up"
+sed 's/^/  /' "$tmp/licgated.log"
+port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/licgated.log")
+base=http://127.0.0.1:$port
+echo "\$ licgatectl status"
+"$ctl" status --db "$tmp/gateway.db" | sed 's/^/  /'
+
+step "each device asks for an attestation; licgatectl verify reads it as the device would"
+for i in 1 2 3; do
+	nonce=0x$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	echo "\$ curl '$base/v1/attestation?device=${dev[$i]}&firmware=${fw[$i]}&nonce=$nonce'"
+	curl -sf -o "$tmp/token.$i" "$base/v1/attestation?device=${dev[$i]}&firmware=${fw[$i]}&nonce=$nonce" || die "no attestation"
+	echo "\$ licgatectl verify token.$i --gateway-key $gwpub --device ${dev[$i]} --nonce $nonce"
+	"$ctl" verify "$tmp/token.$i" --gateway-key "$gwpub" --device "${dev[$i]}" --nonce "$nonce" | sed 's/^/  /'
+done
+
+step "and a node that lies is caught"
+blk=$(printf '"0x%x"' "$revblock")
+rpc eth_getBlockByNumber "[$blk,false]" > "$tmp/block.json"
+rpc eth_getBlockReceipts "[$blk]" > "$tmp/receipts.json"
+node -e 'const fs = require("fs"); const d = {header: JSON.parse(fs.readFileSync(process.argv[1])), receipts: JSON.parse(fs.readFileSync(process.argv[2]))};
   const l = d.receipts.flatMap((r) => r.logs).find((l) => l.data.length > 2);
   if (l) l.data = l.data.slice(0, -1) + (l.data.endsWith("0") ? "1" : "0");
-  fs.writeFileSync(process.argv[2], JSON.stringify(d));' "$tmp/full.json" "$tmp/lie.json"
-"$ctl" verify-block "$tmp/lie.json"; echo "  (exit status $?)"
+  fs.writeFileSync(process.argv[3], JSON.stringify(d));' "$tmp/block.json" "$tmp/receipts.json" "$tmp/lie.json"
+echo "\$ licgatectl verify-block (block $revblock as the node serves it)"
+node -e 'const fs = require("fs"); fs.writeFileSync(process.argv[3], JSON.stringify({header: JSON.parse(fs.readFileSync(process.argv[1])), receipts: JSON.parse(fs.readFileSync(process.argv[2]))}))' \
+	"$tmp/block.json" "$tmp/receipts.json" "$tmp/full.json"
+"$ctl" verify-block "$tmp/full.json" | sed 's/^/  /'
+echo "\$ licgatectl verify-block (the same block, the revocation's data changed by the node)"
+"$ctl" verify-block "$tmp/lie.json" | sed 's/^/  /'
+echo "  (licgated refuses such a block the same way, and keeps serving the last verified state)"
 
-cat <<EOT
-
-Not built yet: licgated, the daemon that follows this chain into a SQLite cache
-and serves signed attestations over HTTP (issues 4 and 5).  Until it exists, this
-demo shows the verification it rests on.
-EOT
-rm -rf "$tmp"
 if [ $keep -eq 1 ]; then
 	cat <<EOT
 
-anvil keeps running at $ANVIL_URL (pid $ANVIL_PID); the registry is $LICGATE_REGISTRY.
+licgated keeps running (pid $gwpid) on $base, anvil at $ANVIL_URL (pid $ANVIL_PID).
 Try:
-  node tests/chain/registry.mjs --rpc $ANVIL_URL --registry $LICGATE_REGISTRY dump
-  node tests/chain/registry.mjs --rpc $ANVIL_URL --registry $LICGATE_REGISTRY digest
-Stop it with: kill $ANVIL_PID
+  curl -s -H 'Accept: application/json' '$base/v1/attestation?device=${dev[1]}&firmware=${fw[1]}'
+  curl -s $base/v1/status
+  build/src/licgatectl status -c $tmp/gateway.conf
+  sqlite3 $tmp/gateway.db 'SELECT * FROM v_licenses'
+Stop them with: kill $gwpid $ANVIL_PID; rm -rf $tmp
 EOT
+else
+	kill -TERM $gwpid; wait $gwpid
+	rm -rf "$tmp"
+	echo
+	echo "demo finished; everything it started is stopped."
 fi

@@ -12,7 +12,7 @@ build=${LICGATE_BUILDDIR:-$PWD}
 tmp=$(mktemp -d)
 cleanup() { [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null; chain_stop; rm -rf "$tmp"; }
 trap cleanup EXIT
-chain_start --max-persisted-states 1000000 || exit 1
+chain_start --max-persisted-states 1000000 --cache-path "$tmp/anvil-states" || exit 1
 echo "generating $events registry events on anvil ..."
 info=$(node "$src/tests/chain/bulk.mjs" --rpc "$ANVIL_URL" --events "$events" | tail -1) || exit 1
 get() { node -e 'console.log(JSON.parse(process.argv[1])[process.argv[2]])' "$info" "$1"; }

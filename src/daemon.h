@@ -50,6 +50,10 @@ void daemon_http_invalidate(struct daemon *d);
 void daemon_http_sync_error(struct daemon *d);
 void daemon_http_reload(struct daemon *d);
 void daemon_http_caught_up(struct daemon *d);
+/* The state generation (bumped by daemon_http_invalidate). */
+unsigned long daemon_http_generation(struct daemon *d);
+/* Frees the token cache (daemon_attest.c). */
+void daemon_attest_free(void);
 /* The HTTP thread's read-only database connection. */
 struct store *daemon_http_store(struct daemon *d);
 /* GET/POST /v1/attestation (daemon_attest.c). */

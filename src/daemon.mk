@@ -29,3 +29,15 @@ EXTRA_DIST += bench/sync.sh tests/chain/bulk.mjs tests/chain/liar.mjs
 bench-sync: src/licgated src/licgatectl bench/getlogs
 	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/sync.sh
 .PHONY: bench-sync
+
+# The systemd unit, with the configured paths.
+systemdunitdir = $(prefix)/lib/systemd/system
+systemdunit_DATA = contrib/licgated.service
+CLEANFILES = contrib/licgated.service
+EXTRA_DIST += contrib/licgated.service.in
+contrib/licgated.service: $(top_srcdir)/contrib/licgated.service.in Makefile
+	@mkdir -p contrib
+	sed -e 's|@sbindir@|$(sbindir)|g' -e 's|@sysconfdir@|$(sysconfdir)|g' \
+		$(top_srcdir)/contrib/licgated.service.in > $@
+TESTS += tests/man_conf.sh
+EXTRA_DIST += tests/man_conf.sh

@@ -1,52 +1,272 @@
 /* daemon_attest.c: /v1/attestation: look the pair up in the verified state,
- * decide the verdict, answer it. */
+ * decide the verdict, sign it.  Tokens without a nonce are cached per
+ * (device, firmware) until the state changes (a commit bumps the
+ * generation), half their lifetime has passed, or the state would turn
+ * stale; nonce tokens are signed per request. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
+#include "chain/hash.h"
 #include "chain/hex.h"
 #include "daemon.h"
+#include "metrics.h"
+#include "token.h"
 #include "verdict.h"
+#include "xmalloc.h"
+
+#define CACHE_SLOTS 4096
+
+struct cache_slot {
+	uint8_t device[20];
+	uint8_t firmware[32];
+	unsigned long generation;
+	uint64_t until;			/* serve while now < until */
+	int used;
+	size_t len;
+	uint8_t token[TOKEN_MAX];
+	struct token_claims claims;
+};
+
+/* Only the HTTP thread touches the cache. */
+static struct cache_slot *cache;
+
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static struct cache_slot *
+slot_for(const uint8_t device[20], const uint8_t firmware[32])
+{
+	uint8_t h[32], in[52];
+
+	if (cache == NULL)
+		cache = xcalloc(CACHE_SLOTS, sizeof(*cache));
+	memcpy(in, device, 20);
+	memcpy(in + 20, firmware, 32);
+	sha256(h, in, sizeof(in));
+	return &cache[(h[0] | h[1] << 8) % CACHE_SLOTS];
+}
 
 void
-daemon_attestation(void *arg, const struct http_attest *req,
-    struct http_reply *rep)
+daemon_attest_free(void)
 {
-	struct daemon *d = arg;
-	struct store_lookup lk;
-	struct store_cursor c;
-	struct verdict_input in;
-	struct verdict_result vr;
-	char err[256], hex[67];
-	json_t *o;
+	free(cache);
+	cache = NULL;
+}
 
-	if (req->signed_req != NULL) {
-		http_reply_error(rep, 501, "unsupported",
-		    "device-signed requests are not supported yet");
-		return;
-	}
-	if (!store_cursor(daemon_http_store(d), &c, err, sizeof(err)) ||
-	    !store_lookup(daemon_http_store(d), req->device, req->firmware, &lk, err,
-	    sizeof(err))) {
-		http_reply_error(rep, 500, "database", "%s", err);
-		return;
-	}
+/* The claims of the verdict on (device, firmware) now, from the
+ * verified state.  Returns 0 with err on a database error. */
+static int
+decide(struct daemon *d, const struct http_attest *req,
+    struct token_claims *c, uint64_t *state_until, char *err, size_t errsz)
+{
+	struct store *ro = daemon_http_store(d);
+	struct verdict_result vr;
+	struct verdict_input in;
+	struct store_cursor cur;
+	struct store_lookup lk;
+	uint8_t bh[32];
+	int found = 0;
+
+	if (!store_cursor(ro, &cur, err, errsz) ||
+	    !store_lookup(ro, req->device, req->firmware, &lk, err, errsz) ||
+	    (cur.has_applied && !store_block_hash(ro, cur.applied_number, bh,
+	    &found, err, errsz)))
+		return 0;
 	memset(&in, 0, sizeof(in));
 	in.now = (uint64_t)time(NULL);
-	in.state_time = c.has_applied ? c.applied_time : 0;
+	in.state_time = cur.has_applied ? cur.applied_time : 0;
 	in.max_staleness = d->conf.max_staleness;
 	in.device = lk.device;
 	in.firmware = lk.firmware;
 	in.licenses = lk.licenses;
 	in.nlicenses = lk.nlicenses;
 	verdict_decide(&vr, &in);
-	o = json_object();
-	json_object_set_new(o, "verdict", json_string(verdict_name(vr.verdict)));
-	json_object_set_new(o, "device",
-	    json_string(hex_encode(hex, req->device, 20)));
+	memset(c, 0, sizeof(*c));
+	memcpy(c->iss, d->address, 20);
+	memcpy(c->sub, req->device, 20);
+	c->iat = in.now;
+	c->exp = in.now + d->conf.attestation_ttl;
+	c->verdict = vr.verdict;
+	memcpy(c->firmware, req->firmware, 32);
+	c->firmware_version = lk.firmware.known ? lk.firmware.version : 0;
+	if (vr.license != NULL) {
+		c->license_id = vr.license->id;
+		c->license_expiry = vr.license->expires_at;
+		c->max_version = vr.license->max_version;
+		/* Never past the license's end. */
+		if (c->license_expiry != 0 && c->license_expiry < c->exp)
+			c->exp = c->license_expiry > c->iat ? c->license_expiry :
+			    c->iat + 1;
+	}
+	c->chain_id = d->conf.chain_id;
+	memcpy(c->registry, d->conf.registry, 20);
+	c->block_number = cur.has_applied ? cur.applied_number : 0;
+	if (found)
+		memcpy(c->block_hash, bh, TOKEN_BLOCK_HASH_LEN);
+	/* The verdict can change by the clock alone when the state turns
+	 * stale or a license starts or ends: a cached token ends there. */
+	*state_until = in.state_time + d->conf.max_staleness;
+	for (size_t i = 0; i < lk.nlicenses; i++) {
+		uint64_t nb = lk.licenses[i].not_before;
+		uint64_t ex = lk.licenses[i].expires_at;
+		if (nb > in.now && nb < *state_until)
+			*state_until = nb;
+		if (ex > in.now && ex < *state_until)
+			*state_until = ex;
+	}
+	return 1;
+}
+
+static void
+base64url(char *out, const uint8_t *in, size_t n)
+{
+	static const char a[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t i, o = 0;
+	uint32_t v;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		v = (uint32_t)in[i] << 16 | in[i + 1] << 8 | in[i + 2];
+		out[o++] = a[v >> 18];
+		out[o++] = a[(v >> 12) & 63];
+		out[o++] = a[(v >> 6) & 63];
+		out[o++] = a[v & 63];
+	}
+	if (n - i == 1) {
+		v = (uint32_t)in[i] << 16;
+		out[o++] = a[v >> 18];
+		out[o++] = a[(v >> 12) & 63];
+	} else if (n - i == 2) {
+		v = (uint32_t)in[i] << 16 | in[i + 1] << 8;
+		out[o++] = a[v >> 18];
+		out[o++] = a[(v >> 12) & 63];
+		out[o++] = a[(v >> 6) & 63];
+	}
+	out[o] = '\0';
+}
+
+static void
+reply_json(struct http_reply *rep, const struct token_claims *c,
+    const uint8_t *tok, size_t len)
+{
+	char h[67], b64[TOKEN_MAX * 2];
+	json_t *o = json_object();
+
+	json_object_set_new(o, "verdict",
+	    json_string(verdict_name((enum verdict)c->verdict)));
+	json_object_set_new(o, "iss", json_string(hex_encode(h, c->iss, 20)));
+	json_object_set_new(o, "sub", json_string(hex_encode(h, c->sub, 20)));
+	json_object_set_new(o, "iat", json_integer((json_int_t)c->iat));
+	json_object_set_new(o, "exp", json_integer((json_int_t)c->exp));
+	if (c->nonce_len > 0)
+		json_object_set_new(o, "nonce",
+		    json_string(hex_encode(h, c->nonce, c->nonce_len)));
+	else
+		json_object_set_new(o, "cti",
+		    json_string(hex_encode(h, c->cti, TOKEN_CTI_LEN)));
 	json_object_set_new(o, "firmware",
-	    json_string(hex_encode(hex, req->firmware, 32)));
+	    json_string(hex_encode(h, c->firmware, 32)));
+	json_object_set_new(o, "firmware_version",
+	    json_integer((json_int_t)c->firmware_version));
+	if (c->license_id != 0) {
+		json_object_set_new(o, "license_id",
+		    json_integer((json_int_t)c->license_id));
+		json_object_set_new(o, "license_expiry",
+		    json_integer((json_int_t)c->license_expiry));
+		json_object_set_new(o, "max_version",
+		    json_integer((json_int_t)c->max_version));
+	}
+	json_object_set_new(o, "chain_id", json_integer((json_int_t)c->chain_id));
+	json_object_set_new(o, "registry",
+	    json_string(hex_encode(h, c->registry, 20)));
+	json_object_set_new(o, "block_number",
+	    json_integer((json_int_t)c->block_number));
+	json_object_set_new(o, "block_hash_prefix",
+	    json_string(hex_encode(h, c->block_hash, TOKEN_BLOCK_HASH_LEN)));
+	base64url(b64, tok, len);
+	json_object_set_new(o, "token", json_string(b64));
 	http_reply_json(rep, 200, o);
+}
+
+static void
+reply(struct http_reply *rep, const struct http_attest *req,
+    const struct token_claims *c, const uint8_t *tok, size_t len)
+{
+	metrics_count("licgate_verdicts_total", "verdict",
+	    verdict_name((enum verdict)c->verdict), NULL, NULL, 1);
+	if (req->want_json)
+		reply_json(rep, c, tok, len);
+	else
+		http_reply_bytes(rep, 200, "application/cose; "
+		    "cose-type=\"cose-sign1\"", tok, len);
+}
+
+void
+daemon_attestation(void *arg, const struct http_attest *req,
+    struct http_reply *rep)
+{
+	struct daemon *d = arg;
+	unsigned long gen = daemon_http_generation(d);
+	uint64_t now = (uint64_t)time(NULL), state_until;
+	struct token_claims c;
+	struct cache_slot *s = NULL;
+	uint8_t tok[TOKEN_MAX];
+	char err[256];
+	size_t len;
+	double t0;
+
+	if (req->signed_req != NULL) {
+		http_reply_error(rep, 501, "unsupported",
+		    "device-signed requests are not supported yet");
+		return;
+	}
+	if (req->nonce_len == 0) {
+		s = slot_for(req->device, req->firmware);
+		if (s->used && s->generation == gen && now < s->until &&
+		    memcmp(s->device, req->device, 20) == 0 &&
+		    memcmp(s->firmware, req->firmware, 32) == 0) {
+			reply(rep, req, &s->claims, s->token, s->len);
+			return;
+		}
+	}
+	if (!decide(d, req, &c, &state_until, err, sizeof(err))) {
+		http_reply_error(rep, 500, "database", "%s", err);
+		return;
+	}
+	if (req->nonce_len > 0) {
+		memcpy(c.nonce, req->nonce, req->nonce_len);
+		c.nonce_len = req->nonce_len;
+	} else if (getrandom(c.cti, sizeof(c.cti), 0) != (ssize_t)sizeof(c.cti))
+		memset(c.cti, 0, sizeof(c.cti));
+	t0 = mono();
+	if (!token_sign(tok, sizeof(tok), &len, &c, d->seckey)) {
+		http_reply_error(rep, 500, "signing", "could not sign");
+		return;
+	}
+	metrics_observe("licgate_token_sign_seconds", mono() - t0);
+	if (s != NULL) {
+		memcpy(s->device, req->device, 20);
+		memcpy(s->firmware, req->firmware, 32);
+		s->generation = gen;
+		s->until = c.iat + (c.exp - c.iat) / 2;
+		if (state_until < s->until)
+			s->until = state_until;
+		s->used = 1;
+		s->len = len;
+		memcpy(s->token, tok, len);
+		s->claims = c;
+	}
+	reply(rep, req, &c, tok, len);
 }

@@ -217,6 +217,7 @@ daemon_http_stop(struct daemon *d)
 		http_stop(d->http);
 	d->http = NULL;
 	store_close(d->web->ro);
+	daemon_attest_free();
 	free(d->web);
 	d->web = NULL;
 }
@@ -250,4 +251,10 @@ struct store *
 daemon_http_store(struct daemon *d)
 {
 	return d->web->ro;
+}
+
+unsigned long
+daemon_http_generation(struct daemon *d)
+{
+	return atomic_load(&d->web->generation);
 }

@@ -16,6 +16,9 @@ static const struct ctl_verb ctl_verbs[] = {
 	    "create a gateway signing key (mode 0600) and print its address" },
 	{ "key-info", ctl_key_info, "-k FILE",
 	    "print the address and public key of a gateway key" },
+	{ "verify", ctl_verify_token, "TOKENFILE --gateway-key HEX|FILE "
+	    "[--device ADDR] [--nonce HEX] [--now UNIX] [--min-block N] [--json]",
+	    "check an attestation as a device does and print its claims" },
 	{ "status", ctl_status, "[-c FILE | --db PATH] [--json]",
 	    "the verified head, lag, counts and last error of a gateway" },
 	{ "events", ctl_events, "[-c FILE | --db PATH] [--since BLOCK] [--json]",

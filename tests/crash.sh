@@ -14,10 +14,10 @@ for i in $(seq 1 20); do
 	# The chain grows between rounds: events and a few hundred blocks,
 	# so that every kill lands in a catch-up.
 	$R random 2 $((40 + i)) >/dev/null 2>&1
-	rpc anvil_mine '["0x200"]' >/dev/null
+	rpc anvil_mine '["0xc0"]' >/dev/null
 	head=$(chain_head)
 	gw_start || { echo "not ok - licgated did not start (round $i)"; fail=1; break; }
-	sleep "0.$(printf '%03d' $((RANDOM % 400)))"
+	sleep "0.$(printf '%03d' $((RANDOM % 250)))"
 	kill -9 "$GW_PID"; wait "$GW_PID" 2>/dev/null; GW_PID=
 	ic=$(sqlite3 "$GW_TMP/gw.db" "PRAGMA integrity_check")
 	# The cursor's count is the number of stored events, and the last

@@ -38,9 +38,12 @@ jget() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
 	console.log(typeof v==="object"?JSON.stringify(v):String(v))})' "$1"; }
 
 gw_chain() {
-	# anvil keeps the state of only some old blocks unless told to; the
-	# follower proves the registry's digest at historical blocks.
-	chain_start --max-persisted-states 100000 "$@" || { echo "not ok - anvil did not start"; exit 1; }
+	# anvil keeps the state of only some old blocks unless told to persist
+	# them (the follower proves the registry's digest at historical
+	# blocks); they go to this test's own directory, about 0.3 MB a block,
+	# and are removed with it.
+	chain_start --max-persisted-states 100000 --cache-path "$GW_TMP/anvil-states" "$@" || { echo "not ok - anvil did not start"; exit 1; }
+	trap gw_cleanup EXIT	# chain_start set its own
 	R="node $chain/registry.mjs --rpc $ANVIL_URL"
 	REG=$($R deploy | jget address | tr 'A-F' 'a-f')
 	export LICGATE_REGISTRY=$REG

@@ -39,7 +39,7 @@ check "v_licenses shows ISO times" \
 # Restart from the stored cursor, with more activity in between; then
 # stop in the middle of a slow catch-up and start again.
 $R random 40 13 >/dev/null 2>&1
-rpc anvil_mine '["0x1000"]' >/dev/null
+rpc anvil_mine '["0x600"]' >/dev/null
 head=$(chain_head)
 gw_conf "chain.confirmations = 0" "sync.batch_size = 2"
 gw_start

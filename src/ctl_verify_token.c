@@ -1,0 +1,311 @@
+/* ctl_verify_token.c: `licgatectl verify TOKEN`: checks an attestation the
+ * way a device does, with the device verifier's own code (src/verify/), and
+ * prints its claims. */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "chain/hex.h"
+#include "chain/sig.h"
+#include "ctl.h"
+#include "file.h"
+#include "verdict.h"
+#include "verify/lgv.h"
+
+struct vopts {
+	uint8_t key[65];
+	size_t key_len;
+	uint8_t device[20];
+	int has_device;
+	uint8_t nonce[LGV_NONCE_MAX];
+	size_t nonce_len;
+	int has_nonce;
+	uint64_t now;
+	uint64_t min_block;
+	int json;
+};
+
+/* A token file holds the raw COSE bytes, or them as 0x hex text. */
+static int
+read_token(uint8_t *out, size_t *len, const char *path)
+{
+	const char *why;
+	uint8_t *buf;
+	size_t n;
+	int ok = 1;
+
+	if (!file_read(&buf, &n, path, 4 * LGV_TOKEN_MAX, &why)) {
+		fprintf(stderr, "licgatectl: %s: %s\n", path, why);
+		return 0;
+	}
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	if (n > 2 && buf[0] == '0' && buf[1] == 'x') {
+		buf[n] = '\0';
+		ok = hex_decode(out, LGV_TOKEN_MAX, len, (char *)buf, &why);
+	} else if (n <= LGV_TOKEN_MAX) {
+		memcpy(out, buf, n);
+		*len = n;
+	} else {
+		ok = 0;
+		why = "longer than any licgate token";
+	}
+	if (!ok)
+		fprintf(stderr, "licgatectl: %s: %s\n", path, why);
+	free(buf);
+	return ok;
+}
+
+/* --gateway-key: hex (33 or 65 bytes), or a file holding that hex. */
+static int
+read_key(struct vopts *o, const char *arg)
+{
+	char text[2 * 65 + 8];
+	const char *why = "not 0x and 33 or 65 bytes of hex";
+	uint8_t *buf = NULL;
+	size_t n;
+	int ok;
+
+	if (strncmp(arg, "0x", 2) != 0) {
+		if (!file_read(&buf, &n, arg, sizeof(text) - 1, &why)) {
+			fprintf(stderr, "licgatectl: --gateway-key %s: %s\n",
+			    arg, why);
+			return 0;
+		}
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+			n--;
+		memcpy(text, buf, n);
+		text[n] = '\0';
+		free(buf);
+	} else
+		snprintf(text, sizeof(text), "%s", arg);
+	ok = hex_decode(o->key, sizeof(o->key), &o->key_len, text, &why) &&
+	    (o->key_len == 33 || o->key_len == 65);
+	if (!ok)
+		fprintf(stderr, "licgatectl: --gateway-key %s: %s\n", arg, why);
+	return ok;
+}
+
+static int
+parse_u64(uint64_t *v, const char *s, const char *what)
+{
+	char *end;
+
+	*v = strtoull(s, &end, 10);
+	if (*s == '\0' || *s == '-' || *end != '\0') {
+		fprintf(stderr, "licgatectl: %s %s: not a number\n", what, s);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+vargs(struct vopts *o, const char **file, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "gateway-key", required_argument, NULL, 'k' },
+		{ "device", required_argument, NULL, 'd' },
+		{ "nonce", required_argument, NULL, 'n' },
+		{ "now", required_argument, NULL, 't' },
+		{ "min-block", required_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *why;
+	int ch, has_key = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->now = (uint64_t)time(NULL);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1)
+		switch (ch) {
+		case 'k':
+			if (!read_key(o, optarg))
+				return 0;
+			has_key = 1;
+			break;
+		case 'd':
+			if (!hex_decode_fixed(o->device, 20, optarg, &why)) {
+				fprintf(stderr, "licgatectl: --device %s: %s\n",
+				    optarg, why);
+				return 0;
+			}
+			o->has_device = 1;
+			break;
+		case 'n':
+			if (!hex_decode(o->nonce, sizeof(o->nonce),
+			    &o->nonce_len, optarg, &why)) {
+				fprintf(stderr, "licgatectl: --nonce %s: %s\n",
+				    optarg, why);
+				return 0;
+			}
+			o->has_nonce = 1;
+			break;
+		case 't':
+			if (!parse_u64(&o->now, optarg, "--now"))
+				return 0;
+			break;
+		case 'b':
+			if (!parse_u64(&o->min_block, optarg, "--min-block"))
+				return 0;
+			break;
+		case 'j': o->json = 1; break;
+		case 'h': return -1;
+		default: return 0;
+		}
+	if (optind != argc - 1 || !has_key) {
+		if (!has_key && optind == argc - 1)
+			fprintf(stderr, "licgatectl: --gateway-key is required\n");
+		return 0;
+	}
+	*file = argv[optind];
+	return 1;
+}
+
+static const char *
+iso(char buf[32], uint64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t == 0)
+		return "never";
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, 32, "%" PRIu64, t);
+	return buf;
+}
+
+static const char *
+vname(uint64_t v)
+{
+	const char *n = v < VERDICT_COUNT ? verdict_name((enum verdict)v) : NULL;
+
+	return n != NULL ? n : "unknown";
+}
+
+static json_t *
+token_json(const struct lgv_token *t, enum lgv_result r, size_t len)
+{
+	char h[67];
+	json_t *o = json_object();
+
+	json_object_set_new(o, "result", json_string(lgv_result_name(r)));
+	json_object_set_new(o, "size", json_integer((json_int_t)len));
+	json_object_set_new(o, "verdict", json_string(vname(t->verdict)));
+	json_object_set_new(o, "iss", json_string(hex_encode(h, t->iss, 20)));
+	json_object_set_new(o, "sub", json_string(hex_encode(h, t->sub, 20)));
+	json_object_set_new(o, "iat", json_integer((json_int_t)t->iat));
+	json_object_set_new(o, "exp", json_integer((json_int_t)t->exp));
+	if (t->has_cti)
+		json_object_set_new(o, "cti", json_string(hex_encode(h, t->cti, 4)));
+	if (t->nonce_len > 0)
+		json_object_set_new(o, "nonce",
+		    json_string(hex_encode(h, t->nonce, t->nonce_len)));
+	json_object_set_new(o, "firmware",
+	    json_string(hex_encode(h, t->firmware, 32)));
+	json_object_set_new(o, "firmware_version",
+	    json_integer((json_int_t)t->firmware_version));
+	json_object_set_new(o, "license_id",
+	    json_integer((json_int_t)t->license_id));
+	json_object_set_new(o, "license_expiry",
+	    json_integer((json_int_t)t->license_expiry));
+	json_object_set_new(o, "max_version",
+	    json_integer((json_int_t)t->max_version));
+	json_object_set_new(o, "chain_id", json_integer((json_int_t)t->chain_id));
+	json_object_set_new(o, "registry",
+	    json_string(hex_encode(h, t->registry, 20)));
+	json_object_set_new(o, "block_number",
+	    json_integer((json_int_t)t->block_number));
+	json_object_set_new(o, "block_hash_prefix",
+	    json_string(hex_encode(h, t->block_hash, LGV_BLOCK_HASH_LEN)));
+	return o;
+}
+
+static void
+token_print(const struct lgv_token *t, enum lgv_result r, size_t len)
+{
+	char h[67], a[32], b[32];
+
+	if (r == LGV_OK)
+		printf("token      verified (%zu bytes)\n", len);
+	else
+		printf("token      REFUSED: %s (%zu bytes)\n", lgv_result_name(r),
+		    len);
+	printf("verdict    %s\n", vname(t->verdict));
+	printf("device     %s\n", hex_encode(h, t->sub, 20));
+	printf("gateway    %s\n", hex_encode(h, t->iss, 20));
+	printf("firmware   %s version %" PRIu64 "\n",
+	    hex_encode(h, t->firmware, 32), t->firmware_version);
+	if (t->license_id != 0)
+		printf("license    %" PRIu64 ", expires %s, allows versions up "
+		    "to %" PRIu64 "\n", t->license_id, iso(a, t->license_expiry),
+		    t->max_version);
+	else
+		printf("license    none\n");
+	printf("valid      %s to %s\n", iso(a, t->iat), iso(b, t->exp));
+	if (t->nonce_len > 0)
+		printf("nonce      %s\n", hex_encode(h, t->nonce, t->nonce_len));
+	printf("chain      %" PRIu64 ", registry %s\n", t->chain_id,
+	    hex_encode(h, t->registry, 20));
+	printf("block      %" PRIu64 " (hash %s...)\n", t->block_number,
+	    hex_encode(h, t->block_hash, LGV_BLOCK_HASH_LEN));
+}
+
+int
+ctl_verify_token(int argc, char **argv)
+{
+	uint8_t tok[LGV_TOKEN_MAX];
+	struct lgv_expect e;
+	struct lgv_token t;
+	enum lgv_result r;
+	struct vopts o;
+	const char *file;
+	size_t len;
+	int rc;
+
+	if ((rc = vargs(&o, &file, argc, argv)) != 1) {
+		if (rc < 0) {
+			printf("usage: licgatectl verify TOKENFILE --gateway-key "
+			    "HEX|FILE [--device ADDR] [--nonce HEX] [--now UNIX] "
+			    "[--min-block N] [--json]\n");
+			return CTL_OK;
+		}
+		return ctl_usage(ctl_find("verify"));
+	}
+	if (!read_token(tok, &len, file))
+		return CTL_BADINPUT;
+	memset(&e, 0, sizeof(e));
+	e.gateway_key = o.key;
+	e.gateway_key_len = o.key_len;
+	e.device = o.has_device ? o.device : NULL;
+	e.nonce = o.has_nonce ? o.nonce : NULL;
+	e.nonce_len = o.nonce_len;
+	e.now = o.now;
+	e.min_block = o.min_block;
+	r = lgv_verify(&t, tok, len, &e);
+	if (r == LGV_BAD_KEY) {
+		fprintf(stderr, "licgatectl: --gateway-key: not a secp256k1 "
+		    "public key\n");
+		return CTL_BADINPUT;
+	}
+	if (o.json) {
+		json_t *j = token_json(&t, r, len);
+		json_dumpf(j, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(j);
+	} else if (r == LGV_MALFORMED || r == LGV_BAD_ALG)
+		printf("token      REFUSED: %s (%zu bytes)\n", lgv_result_name(r),
+		    len);
+	else
+		token_print(&t, r, len);
+	return r == LGV_OK ? CTL_OK : CTL_MISMATCH;
+}

@@ -1,0 +1,60 @@
+/* token.h: license attestations as COSE_Sign1 (RFC 9052, tag 18) with
+ * ES256K (RFC 8812, alg -47): deterministic CBOR (RFC 8949 section 4.2)
+ * carrying a CWT claims set (RFC 8392).  Every key and value is documented
+ * in licgate-token(7).  The device side reads them with src/verify/. */
+#ifndef LICGATE_TOKEN_H
+#define LICGATE_TOKEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TOKEN_MAX 320			/* bytes; 256 or less in practice */
+#define TOKEN_NONCE_MAX 32
+#define TOKEN_CTI_LEN 4
+#define TOKEN_BLOCK_HASH_LEN 16		/* prefix of the block hash carried */
+
+/* Claim keys.  Standard CWT/EAT keys, then licgate's one private claim,
+ * an array (below -65536 as RFC 8392 reserves for private use). */
+#define TOKEN_KEY_ISS 1
+#define TOKEN_KEY_SUB 2
+#define TOKEN_KEY_EXP 4
+#define TOKEN_KEY_IAT 6
+#define TOKEN_KEY_CTI 7
+#define TOKEN_KEY_NONCE 10		/* eat_nonce, RFC 9711 */
+#define TOKEN_KEY_LICGATE (-65537)
+#define TOKEN_LICGATE_FIELDS 10
+
+struct token_claims {
+	uint8_t iss[20];		/* gateway address */
+	uint8_t sub[20];		/* device address */
+	uint64_t iat;
+	uint64_t exp;
+	uint8_t cti[TOKEN_CTI_LEN];	/* only in tokens without a nonce */
+	uint8_t nonce[TOKEN_NONCE_MAX];
+	size_t nonce_len;		/* 0: no eat_nonce, a cti instead */
+	/* The licgate claim, in this order in its array: */
+	unsigned verdict;		/* enum verdict */
+	uint8_t firmware[32];		/* SHA-256 of the image */
+	uint64_t firmware_version;	/* 0 when the firmware is unknown */
+	uint64_t license_id;		/* 0 when no license applies */
+	uint64_t license_expiry;	/* 0: none or no end */
+	uint64_t max_version;		/* newest version the license allows */
+	uint64_t chain_id;
+	uint8_t registry[20];
+	uint64_t block_number;		/* the verified block the verdict rests on */
+	uint8_t block_hash[TOKEN_BLOCK_HASH_LEN];
+};
+
+/* Encodes and signs c with seckey into out (cap bytes, TOKEN_MAX is
+ * enough); *outlen is the token's length.  Returns 1, or 0 (cap too small,
+ * bad key). */
+int token_sign(uint8_t *out, size_t cap, size_t *outlen,
+    const struct token_claims *c, const uint8_t seckey[32])
+    __attribute__((warn_unused_result));
+
+/* The payload (the claims set alone) and the Sig_structure digest, for
+ * tests and for the independent check. */
+size_t token_encode_claims(uint8_t *out, size_t cap,
+    const struct token_claims *c);
+
+#endif

@@ -1,0 +1,74 @@
+/* lgv.h: the device-side verifier of licgate attestations.  It builds on its
+ * own with libsecp256k1 and a SHA-256 the integrator provides: no heap, no
+ * libc beyond memcpy and memcmp, no static state.  Token format:
+ * licgate-token(7). */
+#ifndef LGV_H
+#define LGV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define LGV_NONCE_MAX 32
+#define LGV_BLOCK_HASH_LEN 16
+#define LGV_TOKEN_MAX 400
+
+/* Why a token was refused; LGV_OK means every check passed. */
+enum lgv_result {
+	LGV_OK = 0,
+	LGV_MALFORMED,		/* not the CBOR layout of a licgate token */
+	LGV_BAD_ALG,		/* protected header names another algorithm */
+	LGV_BAD_KEY,		/* the pinned gateway key does not parse */
+	LGV_BAD_SIGNATURE,	/* wrong key, altered bytes or a high-S signature */
+	LGV_WRONG_DEVICE,	/* sub is another device */
+	LGV_WRONG_NONCE,	/* eat_nonce missing or different */
+	LGV_EXPIRED,		/* exp is not after now */
+	LGV_ROLLBACK		/* block number below the high-water mark */
+};
+
+/* The claims of a token (see licgate-token(7)). */
+struct lgv_token {
+	uint8_t iss[20];
+	uint8_t sub[20];
+	uint64_t iat, exp;
+	int has_cti;
+	uint8_t cti[4];
+	uint8_t nonce[LGV_NONCE_MAX];
+	size_t nonce_len;
+	uint64_t verdict;
+	uint8_t firmware[32];
+	uint64_t firmware_version, license_id, license_expiry, max_version;
+	uint64_t chain_id;
+	uint8_t registry[20];
+	uint64_t block_number;
+	uint8_t block_hash[LGV_BLOCK_HASH_LEN];
+};
+
+/* What the device expects.  device and nonce may be NULL (not checked);
+ * min_block is the highest block number the device has accepted before. */
+struct lgv_expect {
+	const uint8_t *gateway_key;	/* 33 or 65 bytes, pinned */
+	size_t gateway_key_len;
+	const uint8_t *device;		/* 20 bytes, or NULL */
+	const uint8_t *nonce;
+	size_t nonce_len;
+	uint64_t now;			/* unix seconds */
+	uint64_t min_block;
+};
+
+/* Decodes and checks tok.  Returns LGV_OK with *out filled, or the first
+ * check that failed (out is filled as far as decoding went). */
+enum lgv_result lgv_verify(struct lgv_token *out, const uint8_t *tok,
+    size_t len, const struct lgv_expect *e);
+
+/* Decodes without checking the signature or the expectations (for
+ * display); LGV_OK or LGV_MALFORMED / LGV_BAD_ALG. */
+enum lgv_result lgv_decode(struct lgv_token *out, const uint8_t *tok,
+    size_t len);
+
+/* A stable name for r ("ok", "bad-signature", ...). */
+const char *lgv_result_name(enum lgv_result r);
+
+/* Provided by the integrator: SHA-256 of in[0..len). */
+void lgv_sha256(uint8_t out[32], const uint8_t *in, size_t len);
+
+#endif

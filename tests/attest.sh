@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# attest.sh: every verdict reached through the real chain (issue, expiry,
+# revocation, floor raise, role change, device revocation, staleness) and
+# observed over HTTP; each token is checked by licgatectl verify (the device
+# verifier) and by an independent reader (tests/cose/verify.mjs: npm cbor and
+# Node's crypto).  Changes become visible only after chain.confirmations.
+. "${LICGATE_SRCDIR:-.}/tests/gw.sh"
+cose=${LICGATE_SRCDIR:-.}/tests/cose/verify.mjs
+gw_chain
+V="$R --from 1"
+$R vendor add "$($R account 1 | jget address)" "Acme" >/dev/null 2>&1
+dev() { $R devkey "$1" | jget "$2"; }
+A=$(dev 1 address) B=$(dev 2 address) C=$(dev 3 address)
+$V device register "$(dev 1 publicKey)" 1 >/dev/null 2>&1
+$V device register "$(dev 2 publicKey)" 2 >/dev/null 2>&1
+$V device register "$(dev 3 publicKey)" 1 >/dev/null 2>&1
+h() { node -e 'console.log("0x"+require("crypto").createHash("sha256").update(process.argv[1]).digest("hex"))' "$1"; }
+F1=$(h image-1) F2=$(h image-2) F3=$(h image-3)
+$V firmware register "$F1" 5 1 2000000000 https://fw.example/1 >/dev/null 2>&1
+$V firmware register "$F2" 3 2 2000000000 https://fw.example/2 >/dev/null 2>&1
+$V license issue "$A" 1 10 0 2000000000 7 >/dev/null 2>&1
+$V license issue "$B" 2 10 0 2000000000 7 >/dev/null 2>&1
+rpc anvil_mine '["0x2"]' >/dev/null
+gw_conf "chain.confirmations = 2"
+gw_start
+gw_wait_head "$(chain_head)"
+pub=$("$ctl" key-info -k "$GW_TMP/gw.key" | awk '/^public key/ {print $3}')
+n=0
+
+# verdict DEVICE FIRMWARE: fetches a nonce attestation, verifies it as the
+# device would and prints the verdict (or "refused: why").
+verdict() {
+	local nonce out
+	nonce=$(printf '0x%032x' "$n")
+	curl -sf -o "$GW_TMP/tok.$n" "http://127.0.0.1:$GW_PORT/v1/attestation?device=$1&firmware=$2&nonce=$nonce" || { echo "http-error"; return; }
+	out=$("$ctl" verify "$GW_TMP/tok.$n" --gateway-key "$pub" --device "$1" --nonce "$nonce") || { echo "refused: $out"; return; }
+	awk '/^verdict/ {print $2}' <<<"$out"
+}
+# settle: mine the confirmations and wait until they are effective.
+settle() {
+	rpc anvil_mine '["0x2"]' >/dev/null
+	local want=$(( $(chain_head) - 2 )) i
+	for i in $(seq 1 600); do [ "$(gw_effective)" -ge "$want" ] && return 0; sleep 0.05; done
+	return 1
+}
+is() {
+	local got want=$4
+	n=$((n + 1))	# here, not in the $(...) subshell
+	got=$(verdict "$2" "$3")
+	check "$1: $want" '[ "$got" = "$want" ] || { echo "# got $got"; false; }'
+}
+
+is "licensed device, firmware of its role" "$A" "$F1" valid
+is "an unregistered device" 0x000000000000000000000000000000000000dead "$F1" device-unknown
+is "an unregistered image" "$A" "$(h nothing)" firmware-unknown
+is "a device without a license" "$C" "$F1" no-license
+is "firmware for another role" "$A" "$F2" role-mismatch
+
+$V firmware floor 1 6 >/dev/null 2>&1
+is "a floor raise is not effective before the confirmations" "$A" "$F1" valid
+settle
+is "after the floor rises above the image's version" "$A" "$F1" below-floor
+$V firmware register "$F3" 7 1 2000000000 https://fw.example/3 >/dev/null 2>&1; settle
+is "a newer image above the floor" "$A" "$F3" valid
+$V license revoke 2 9 >/dev/null 2>&1; settle
+is "a revoked license" "$B" "$F2" license-revoked
+$V firmware revoke "$F3" 4 >/dev/null 2>&1; settle
+is "a revoked image" "$A" "$F3" firmware-revoked
+F4=$(h image-4)
+$V firmware register "$F4" 8 1 2000000000 https://fw.example/4 >/dev/null 2>&1; settle
+is "a device without a license, again" "$C" "$F4" no-license
+$V license issue "$C" 1 10 0 2000000000 1 >/dev/null 2>&1; settle
+is "a newly issued license" "$C" "$F4" valid
+$V device role "$C" 2 >/dev/null 2>&1; settle
+is "after the device's role changed" "$C" "$F4" role-mismatch
+$V device revoke "$A" 3 >/dev/null 2>&1; settle
+is "a revoked device" "$A" "$F1" device-revoked
+
+# Expiry: a license ending a few seconds from now; the gateway's clock
+# passes it (polled, at most 20 s).
+end=$(( $(date +%s) + 4 ))
+$V license issue "$C" 2 10 0 "$end" 1 >/dev/null 2>&1; settle
+is "a license before its end" "$C" "$F2" valid
+exp=$("$ctl" verify "$GW_TMP/tok.$n" --gateway-key "$pub" --json | jget exp)
+check "the token's exp is not past the license's end" '[ "$exp" -le "$end" ]'
+for i in $(seq 1 400); do [ "$(date +%s)" -ge "$end" ] && break; sleep 0.05; done
+is "after the license's end" "$C" "$F2" license-expired
+
+# Every token was also read by the independent implementation.
+files=$(ls "$GW_TMP"/tok.* | sort -t. -k2 -n)
+out=$(cd "$(dirname "$cose")" && node verify.mjs --key "$pub" $files); rc=$?
+check "the independent COSE reader verifies all $n tokens" '[ $rc -eq 0 ] && [ "$(grep -c "\"ok\":true" <<<"$out")" -eq "$n" ]'
+check "every token is at most 256 bytes" '! grep -qE "\"size\":(2(5[7-9]|[6-9][0-9])|[3-9][0-9][0-9])" <<<"$out"'
+check "a tampered token is refused by the independent reader too" \
+	'cp "$GW_TMP/tok.1" "$GW_TMP/bad" && printf "\x01" | dd of="$GW_TMP/bad" bs=1 seek=60 conv=notrunc 2>/dev/null &&
+	 ! (cd "$(dirname "$cose")" && node verify.mjs --key "$pub" "$GW_TMP/bad" >/dev/null)'
+
+# JSON for people: the same claims and the token in base64url.
+j=$(curl -sf -H 'Accept: application/json' "http://127.0.0.1:$GW_PORT/v1/attestation?device=$B&firmware=$F2")
+check "Accept: application/json gives the verdict and the token" '[ "$(jget verdict <<<"$j")" = license-revoked ] && [ -n "$(jget token <<<"$j")" ]'
+ct=$(curl -sf -o /dev/null -w '%{content_type}' "http://127.0.0.1:$GW_PORT/v1/attestation?device=$B&firmware=$F2")
+check "the token's content type is COSE Sign1" '[ "$ct" = "application/cose; cose-type=\"cose-sign1\"" ]'
+t1=$(curl -sf "http://127.0.0.1:$GW_PORT/v1/attestation?device=$B&firmware=$F2" | od -An -tx1 | tr -d ' \n')
+t2=$(curl -sf "http://127.0.0.1:$GW_PORT/v1/attestation?device=$B&firmware=$F2" | od -An -tx1 | tr -d ' \n')
+check "a token without a nonce is served from the cache while nothing changed" '[ -n "$t1" ] && [ "$t1" = "$t2" ]'
+$V license issue "$B" 2 10 0 2000000000 1 >/dev/null 2>&1; settle
+t3=$(curl -sf "http://127.0.0.1:$GW_PORT/v1/attestation?device=$B&firmware=$F2" | od -An -tx1 | tr -d ' \n')
+n=$((n + 1))
+check "the cached token is replaced when the state changes" '[ "$t3" != "$t1" ] && [ "$(verdict "$B" "$F2")" = valid ]'
+check "/v1/status names the gateway and the verified block" \
+	'[ "$(curl -sf "http://127.0.0.1:$GW_PORT/v1/status" | jget gateway)" = "$("$ctl" key-info -k "$GW_TMP/gw.key" | awk "/^address/ {print \$2}")" ]'
+check "/v1/licenses/1 shows license 1" '[ "$(curl -sf "http://127.0.0.1:$GW_PORT/v1/licenses/1" | jget device)" = "$A" ]'
+check "/metrics counts verdicts" 'curl -sf "http://127.0.0.1:$GW_PORT/metrics" | grep -q "^licgate_verdicts_total{verdict=\"valid\"}"'
+gw_stop
+
+# Staleness: with a one-second limit and no new blocks, the state turns
+# stale and so does every verdict, and /readyz says so.
+gw_conf "chain.confirmations = 2" "attestation.max_staleness = 1s"
+gw_start
+gw_wait_log "caught up"
+for i in $(seq 1 100); do curl -sf "http://127.0.0.1:$GW_PORT/readyz" >/dev/null || break; sleep 0.05; done
+is "old verified state" "$B" "$F2" stale
+check "/readyz refuses when the state is stale" '! curl -sf "http://127.0.0.1:$GW_PORT/readyz" >/dev/null'
+gw_stop
+exit $fail

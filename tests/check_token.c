@@ -1,0 +1,363 @@
+/* check_token.c: attestations from token_sign read back by the device
+ * verifier (src/verify/), and every refusal the verifier owes a device. */
+#include "config.h"
+
+#include <string.h>
+
+#include <secp256k1.h>
+
+#include "chain/hash.h"
+#include "chain/sig.h"
+#include "testutil.h"
+#include "token.h"
+#include "verify/lgv.h"
+
+static const uint8_t gw_key[32] = { [31] = 0x11 };
+static const uint8_t other_key[32] = { [31] = 0x22 };
+
+static void
+claims(struct token_claims *c, size_t nonce_len)
+{
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	memset(c->iss, 0xa1, 20);
+	memset(c->sub, 0xb2, 20);
+	c->iat = 1795560000;
+	c->exp = 1795560300;
+	for (i = 0; i < nonce_len; i++)
+		c->nonce[i] = (uint8_t)(0x40 + i);
+	c->nonce_len = nonce_len;
+	memset(c->cti, 0xc3, 4);
+	c->verdict = 0;
+	memset(c->firmware, 0xf4, 32);
+	c->firmware_version = 1002;
+	c->license_id = 4711;
+	c->license_expiry = 1800000000;
+	c->max_version = 2000;
+	c->chain_id = 31337;
+	memset(c->registry, 0x55, 20);
+	c->block_number = 123456;
+	memset(c->block_hash, 0x66, TOKEN_BLOCK_HASH_LEN);
+}
+
+static size_t
+mint(uint8_t *tok, const struct token_claims *c, const uint8_t key[32])
+{
+	size_t len;
+
+	ck_assert(token_sign(tok, TOKEN_MAX, &len, c, key));
+	return len;
+}
+
+static void
+pubkey(uint8_t pub[33], const uint8_t key[32])
+{
+	ck_assert(sig_pubkey_create(pub, 33, key));
+}
+
+/* What a device that asked with c's nonce expects. */
+static void
+expect(struct lgv_expect *e, const uint8_t pub[33],
+    const struct token_claims *c)
+{
+	memset(e, 0, sizeof(*e));
+	e->gateway_key = pub;
+	e->gateway_key_len = 33;
+	e->device = c->sub;
+	e->nonce = c->nonce_len ? c->nonce : NULL;
+	e->nonce_len = c->nonce_len;
+	e->now = c->iat + 10;
+	e->min_block = c->block_number;
+}
+
+START_TEST(round_trip)
+{
+	uint8_t tok[TOKEN_MAX], pub[33];
+	struct token_claims c;
+	struct lgv_expect e;
+	struct lgv_token t;
+	size_t len;
+
+	claims(&c, 16);
+	len = mint(tok, &c, gw_key);
+	pubkey(pub, gw_key);
+	expect(&e, pub, &c);
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
+	ck_assert_mem_eq(t.iss, c.iss, 20);
+	ck_assert_mem_eq(t.sub, c.sub, 20);
+	ck_assert_uint_eq(t.iat, c.iat);
+	ck_assert_uint_eq(t.exp, c.exp);
+	ck_assert_uint_eq(t.nonce_len, 16);
+	ck_assert_mem_eq(t.nonce, c.nonce, 16);
+	ck_assert(!t.has_cti);
+	ck_assert_mem_eq(t.firmware, c.firmware, 32);
+	ck_assert_uint_eq(t.firmware_version, 1002);
+	ck_assert_uint_eq(t.license_id, 4711);
+	ck_assert_uint_eq(t.license_expiry, 1800000000);
+	ck_assert_uint_eq(t.max_version, 2000);
+	ck_assert_uint_eq(t.chain_id, 31337);
+	ck_assert_mem_eq(t.registry, c.registry, 20);
+	ck_assert_uint_eq(t.block_number, 123456);
+	ck_assert_mem_eq(t.block_hash, c.block_hash, 16);
+}
+END_TEST
+
+START_TEST(no_nonce_has_cti)
+{
+	uint8_t tok[TOKEN_MAX], pub[33];
+	struct token_claims c;
+	struct lgv_expect e;
+	struct lgv_token t;
+	size_t len;
+
+	claims(&c, 0);
+	len = mint(tok, &c, gw_key);
+	pubkey(pub, gw_key);
+	expect(&e, pub, &c);
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
+	ck_assert(t.has_cti);
+	ck_assert_mem_eq(t.cti, c.cti, 4);
+	ck_assert_uint_eq(t.nonce_len, 0);
+}
+END_TEST
+
+/* Size with realistic values (versions and ids above 255, a 16-byte
+ * nonce) stays within 256 bytes; a 32-byte nonce adds 17 (16 and a
+ * longer head). */
+START_TEST(size_limit)
+{
+	uint8_t tok[TOKEN_MAX];
+	struct token_claims c;
+	size_t n16, n32, n0;
+
+	claims(&c, 16);
+	n16 = mint(tok, &c, gw_key);
+	claims(&c, 32);
+	n32 = mint(tok, &c, gw_key);
+	claims(&c, 0);
+	n0 = mint(tok, &c, gw_key);
+	ck_assert_uint_le(n16, 256);
+	ck_assert_uint_eq(n32, n16 + 17);
+	ck_assert_uint_lt(n0, n16);
+}
+END_TEST
+
+/* The layout starts as COSE_Sign1 must: tag 18, an array of 4, the
+ * protected header {1: -47} as a byte string, an empty map. */
+START_TEST(layout)
+{
+	static const uint8_t start[] = { 0xd2, 0x84, 0x44, 0xa1, 0x01, 0x38,
+	    0x2e, 0xa0, 0x58 };
+	uint8_t tok[TOKEN_MAX];
+	struct token_claims c;
+	size_t len;
+
+	claims(&c, 16);
+	len = mint(tok, &c, gw_key);
+	ck_assert_mem_eq(tok, start, sizeof(start));
+	/* ... and ends with a 64-byte signature. */
+	ck_assert_uint_eq(tok[len - 66], 0x58);
+	ck_assert_uint_eq(tok[len - 65], 0x40);
+}
+END_TEST
+
+START_TEST(every_byte_changed)
+{
+	uint8_t tok[TOKEN_MAX], pub[33];
+	struct token_claims c;
+	struct lgv_expect e;
+	struct lgv_token t;
+	size_t len, i;
+	int bit;
+
+	claims(&c, 16);
+	len = mint(tok, &c, gw_key);
+	pubkey(pub, gw_key);
+	expect(&e, pub, &c);
+	for (i = 0; i < len; i++)
+		for (bit = 0; bit < 8; bit += 7) {
+			tok[i] ^= (uint8_t)(1 << bit);
+			ck_assert_msg(lgv_verify(&t, tok, len, &e) != LGV_OK,
+			    "byte %zu bit %d changed and still accepted", i,
+			    bit);
+			tok[i] ^= (uint8_t)(1 << bit);
+		}
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
+}
+END_TEST
+
+START_TEST(refusals)
+{
+	uint8_t tok[TOKEN_MAX + 1], pub[33], other[33];
+	uint8_t dev[20], nonce[16];
+	struct token_claims c;
+	struct lgv_expect e;
+	struct lgv_token t;
+	size_t len;
+
+	claims(&c, 16);
+	len = mint(tok, &c, gw_key);
+	pubkey(pub, gw_key);
+	pubkey(other, other_key);
+	expect(&e, other, &c);
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_BAD_SIGNATURE);
+	expect(&e, pub, &c);
+	memset(dev, 0xb3, 20);
+	e.device = dev;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_WRONG_DEVICE);
+	expect(&e, pub, &c);
+	memcpy(nonce, c.nonce, 16);
+	nonce[15] ^= 1;
+	e.nonce = nonce;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_WRONG_NONCE);
+	expect(&e, pub, &c);
+	e.now = c.exp;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_EXPIRED);
+	e.now = c.exp - 1;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
+	e.min_block = c.block_number + 1;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_ROLLBACK);
+	expect(&e, pub, &c);
+	tok[len] = 0x00;
+	ck_assert_int_eq(lgv_verify(&t, tok, len + 1, &e), LGV_MALFORMED);
+	ck_assert_int_eq(lgv_verify(&t, tok, len - 1, &e), LGV_MALFORMED);
+	e.gateway_key_len = 32;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_BAD_KEY);
+}
+END_TEST
+
+/* n - s: the same signature in its high-S form is refused. */
+START_TEST(high_s)
+{
+	static const uint8_t n[32] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48,
+		0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41 };
+	uint8_t tok[TOKEN_MAX], pub[33], *s;
+	struct token_claims c;
+	struct lgv_expect e;
+	struct lgv_token t;
+	size_t len;
+	int i, borrow = 0;
+
+	claims(&c, 16);
+	len = mint(tok, &c, gw_key);
+	pubkey(pub, gw_key);
+	expect(&e, pub, &c);
+	s = tok + len - 32;
+	for (i = 31; i >= 0; i--) {
+		int d = n[i] - s[i] - borrow;
+		borrow = d < 0;
+		s[i] = (uint8_t)(d + (borrow ? 256 : 0));
+	}
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_BAD_SIGNATURE);
+}
+END_TEST
+
+/* Re-signs a hand-altered payload so that only the layout is wrong. */
+static size_t
+resign(uint8_t *tok, const uint8_t *prot, size_t prot_len,
+    const uint8_t *payload, size_t plen, const uint8_t key[32])
+{
+	uint8_t tbs[512], digest[32], sig[64];
+	size_t n = 0, k = 0;
+
+	tbs[n++] = 0x84;
+	tbs[n++] = 0x6a;
+	memcpy(tbs + n, "Signature1", 10);
+	n += 10;
+	tbs[n++] = (uint8_t)(0x40 | prot_len);
+	memcpy(tbs + n, prot, prot_len);
+	n += prot_len;
+	tbs[n++] = 0x40;
+	tbs[n++] = 0x58;
+	tbs[n++] = (uint8_t)plen;
+	memcpy(tbs + n, payload, plen);
+	n += plen;
+	sha256(digest, tbs, n);
+	ck_assert(sig_sign(sig, NULL, digest, key));
+	tok[k++] = 0xd2;
+	tok[k++] = 0x84;
+	tok[k++] = (uint8_t)(0x40 | prot_len);
+	memcpy(tok + k, prot, prot_len);
+	k += prot_len;
+	tok[k++] = 0xa0;
+	tok[k++] = 0x58;
+	tok[k++] = (uint8_t)plen;
+	memcpy(tok + k, payload, plen);
+	k += plen;
+	tok[k++] = 0x58;
+	tok[k++] = 0x40;
+	memcpy(tok + k, sig, 64);
+	return k + 64;
+}
+
+START_TEST(layout_refusals)
+{
+	static const uint8_t es256k[] = { 0xa1, 0x01, 0x38, 0x2e };
+	static const uint8_t es256[] = { 0xa1, 0x01, 0x26 };
+	uint8_t tok[512], payload[TOKEN_MAX], p2[TOKEN_MAX + 8], pub[33];
+	struct token_claims c;
+	struct lgv_expect e;
+	struct lgv_token t;
+	size_t plen, len;
+
+	claims(&c, 16);
+	plen = token_encode_claims(payload, sizeof(payload), &c);
+	pubkey(pub, gw_key);
+	expect(&e, pub, &c);
+	len = resign(tok, es256k, sizeof(es256k), payload, plen, gw_key);
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
+	/* alg -7 (ES256) instead of -47 */
+	len = resign(tok, es256, sizeof(es256), payload, plen, gw_key);
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_BAD_ALG);
+	/* iat (key 6, value 1795560000 = 1a 6b 05 ..) as a non-minimal
+	 * 8-byte integer */
+	{
+		size_t at = 1 + 22 + 22 + 6, k;
+		ck_assert_uint_eq(payload[at], 0x06);
+		ck_assert_uint_eq(payload[at + 1], 0x1a);
+		memcpy(p2, payload, at + 1);
+		p2[at + 1] = 0x1b;
+		memset(p2 + at + 2, 0, 4);
+		memcpy(p2 + at + 6, payload + at + 2, plen - at - 2);
+		k = plen + 4;
+		len = resign(tok, es256k, sizeof(es256k), p2, k, gw_key);
+		ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_MALFORMED);
+	}
+	/* a duplicate key: sub (2) where iss (1) belongs */
+	memcpy(p2, payload, plen);
+	p2[1] = 0x02;
+	len = resign(tok, es256k, sizeof(es256k), p2, plen, gw_key);
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_MALFORMED);
+	/* an indefinite-length map */
+	memcpy(p2, payload, plen);
+	p2[0] = 0xbf;
+	len = resign(tok, es256k, sizeof(es256k), p2, plen, gw_key);
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_MALFORMED);
+	/* trailing bytes inside the payload */
+	memcpy(p2, payload, plen);
+	p2[plen] = 0x00;
+	len = resign(tok, es256k, sizeof(es256k), p2, plen + 1, gw_key);
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_MALFORMED);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("token");
+	TCase *tc = tcase_create("token");
+
+	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, no_nonce_has_cti);
+	tcase_add_test(tc, size_limit);
+	tcase_add_test(tc, layout);
+	tcase_add_test(tc, every_byte_changed);
+	tcase_add_test(tc, refusals);
+	tcase_add_test(tc, high_s);
+	tcase_add_test(tc, layout_refusals);
+	suite_add_tcase(s, tc);
+	return tu_run(s);
+}

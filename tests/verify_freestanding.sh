@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# verify_freestanding.sh: the device verifier (src/verify/lgv.c) compiles on
+# its own, freestanding, and needs nothing beyond memcpy, memcmp,
+# libsecp256k1 and the integrator's lgv_sha256: no heap, no other libc.
+set -u
+src=${LICGATE_SRCDIR:-.}/src/verify
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fail=0
+check() { if eval "$2"; then echo "ok - $1"; else echo "not ok - $1"; fail=1; fi; }
+cc=${CC:-cc}
+check "lgv.c compiles alone with -ffreestanding -Wall -Wextra -Werror" \
+	'$cc -std=c11 -O2 -ffreestanding -fno-tree-loop-distribute-patterns -Wall -Wextra -Werror -c "$src/lgv.c" -o "$tmp/lgv.o"'
+undef=$(nm -u "$tmp/lgv.o" 2>/dev/null | awk '{print $2}' | grep -vE '^(memcpy|memcmp|lgv_sha256|secp256k1_.*)$')
+check "its only undefined symbols are memcpy, memcmp, secp256k1_* and lgv_sha256" '[ -z "$undef" ] || { echo "# also needs: $undef"; false; }'
+check "it has no writable static data" '[ -z "$(nm "$tmp/lgv.o" | awk "\$2 ~ /^[BbDd]$/")" ]'
+exit $fail
