@@ -6,7 +6,7 @@
 LG_APT_PACKAGES="build-essential autoconf automake libtool pkg-config
  libsecp256k1-dev nettle-dev libcurl4-openssl-dev libjansson-dev
  libsqlite3-dev libmicrohttpd-dev check sqlite3 curl ca-certificates
- clang libclang-rt-14-dev"
+ clang libclang-rt-14-dev wrk"
 
 lg_sudo() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -45,9 +45,11 @@ read_token(uint8_t *out, size_t *len, const char *path)
 		fprintf(stderr, "licgatectl: %s: %s\n", path, why);
 		return 0;
 	}
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
+	/* Only hex text has line ends to drop: a binary token may well end
+	 * in a 0x0a or 0x0d byte of its signature. */
 	if (n > 2 && buf[0] == '0' && buf[1] == 'x') {
+		while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+			n--;
 		buf[n] = '\0';
 		ok = hex_decode(out, LGV_TOKEN_MAX, len, (char *)buf, &why);
 	} else if (n <= LGV_TOKEN_MAX) {

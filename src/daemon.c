@@ -114,6 +114,15 @@ load_key(struct daemon *d, char *err, size_t errsz)
 	return 1;
 }
 
+static void
+state_changed(void *arg)
+{
+	struct daemon *d = arg;
+
+	if (d->web != NULL)
+		daemon_http_invalidate(d);
+}
+
 int
 daemon_start(struct daemon **out, const char *conf_file, int foreground,
     char *err, size_t errsz)
@@ -135,7 +144,8 @@ daemon_start(struct daemon **out, const char *conf_file, int foreground,
 		snprintf(err, errsz, "%s: chain.engine: %s", conf_file, why);
 		goto fail;
 	}
-	if (!rpc_from_conf(&d->rpc, &d->conf, err, errsz))
+	if (!rpc_from_conf(&d->rpc, &d->conf, err, errsz) ||
+	    !rpc_from_conf(&d->rpc_proof, &d->conf, err, errsz))
 		goto fail;
 	/* The node first: an unreachable or foreign node leaves no
 	 * database behind. */
@@ -145,7 +155,8 @@ daemon_start(struct daemon **out, const char *conf_file, int foreground,
 	if (!store_open(&d->store, d->conf.db_path, &id, err, errsz))
 		goto fail;
 	params_from_conf(&fp, &d->conf);
-	d->follower = follow_new(&fp, d->rpc, d->eng, d->store);
+	d->follower = follow_new(&fp, d->rpc, d->rpc_proof, d->eng, d->store);
+	follow_set_commit_hook(d->follower, state_changed, d);
 	if (!daemon_http_start(d, err, errsz))
 		goto fail;
 	log_info("started: chain %llu, registry %s, database %s",
@@ -168,6 +179,7 @@ daemon_stop(struct daemon *d)
 	follow_free(d->follower);
 	store_close(d->store);
 	rpc_client_free(d->rpc);
+	rpc_client_free(d->rpc_proof);
 	engine_destroy(d->eng);
 	conf_free(&d->conf);
 	memset(d->seckey, 0, sizeof(d->seckey));
@@ -197,7 +209,7 @@ void
 daemon_reload(struct daemon *d)
 {
 	struct conf n;
-	struct rpc_client *rpc;
+	struct rpc_client *rpc, *rpc_proof;
 	char err[1024];
 
 	if (!conf_load(&n, d->conf_file, err, sizeof(err))) {
@@ -210,10 +222,18 @@ daemon_reload(struct daemon *d)
 		conf_free(&n);
 		return;
 	}
+	if (!rpc_from_conf(&rpc_proof, &n, err, sizeof(err))) {
+		log_warnx("reload refused: %s", err);
+		rpc_client_free(rpc);
+		conf_free(&n);
+		return;
+	}
 	warn_restart(&d->conf, &n);
-	follow_set_rpc(d->follower, rpc);
+	follow_set_rpc(d->follower, rpc, rpc_proof);
 	rpc_client_free(d->rpc);
+	rpc_client_free(d->rpc_proof);
 	d->rpc = rpc;
+	d->rpc_proof = rpc_proof;
 	/* Swap the reloadable values into the running configuration. */
 	{
 		struct conf keep = d->conf;

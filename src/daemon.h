@@ -19,6 +19,7 @@ struct daemon {
 	uint8_t seckey[32];
 	uint8_t address[20];		/* the gateway's address */
 	struct rpc_client *rpc;
+	struct rpc_client *rpc_proof;	/* the follower's second connection */
 	struct engine *eng;
 	struct store *store;		/* the follower's (writer) */
 	struct follower *follower;

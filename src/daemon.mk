@@ -41,3 +41,5 @@ contrib/licgated.service: $(top_srcdir)/contrib/licgated.service.in Makefile
 		$(top_srcdir)/contrib/licgated.service.in > $@
 TESTS += tests/man_conf.sh
 EXTRA_DIST += tests/man_conf.sh
+TESTS += tests/http_load.sh
+EXTRA_DIST += tests/http_load.sh tests/chain/load.mjs

@@ -65,6 +65,16 @@ daemon_attest_free(void)
 	cache = NULL;
 }
 
+/* iat now, exp after the TTL but never past the license's end. */
+static void
+set_times(struct daemon *d, struct token_claims *c, uint64_t now)
+{
+	c->iat = now;
+	c->exp = now + d->conf.attestation_ttl;
+	if (c->license_expiry != 0 && c->license_expiry < c->exp)
+		c->exp = c->license_expiry > now ? c->license_expiry : now + 1;
+}
+
 /* The claims of the verdict on (device, firmware) now, from the
  * verified state.  Returns 0 with err on a database error. */
 static int
@@ -96,8 +106,6 @@ decide(struct daemon *d, const struct http_attest *req,
 	memset(c, 0, sizeof(*c));
 	memcpy(c->iss, d->address, 20);
 	memcpy(c->sub, req->device, 20);
-	c->iat = in.now;
-	c->exp = in.now + d->conf.attestation_ttl;
 	c->verdict = vr.verdict;
 	memcpy(c->firmware, req->firmware, 32);
 	c->firmware_version = lk.firmware.known ? lk.firmware.version : 0;
@@ -105,11 +113,8 @@ decide(struct daemon *d, const struct http_attest *req,
 		c->license_id = vr.license->id;
 		c->license_expiry = vr.license->expires_at;
 		c->max_version = vr.license->max_version;
-		/* Never past the license's end. */
-		if (c->license_expiry != 0 && c->license_expiry < c->exp)
-			c->exp = c->license_expiry > c->iat ? c->license_expiry :
-			    c->iat + 1;
 	}
+	set_times(d, c, in.now);
 	c->chain_id = d->conf.chain_id;
 	memcpy(c->registry, d->conf.registry, 20);
 	c->block_number = cur.has_applied ? cur.applied_number : 0;
@@ -221,7 +226,7 @@ daemon_attestation(void *arg, const struct http_attest *req,
 	unsigned long gen = daemon_http_generation(d);
 	uint64_t now = (uint64_t)time(NULL), state_until;
 	struct token_claims c;
-	struct cache_slot *s = NULL;
+	struct cache_slot *s;
 	uint8_t tok[TOKEN_MAX];
 	char err[256];
 	size_t len;
@@ -232,18 +237,32 @@ daemon_attestation(void *arg, const struct http_attest *req,
 		    "device-signed requests are not supported yet");
 		return;
 	}
-	if (req->nonce_len == 0) {
-		s = slot_for(req->device, req->firmware);
-		if (s->used && s->generation == gen && now < s->until &&
-		    memcmp(s->device, req->device, 20) == 0 &&
-		    memcmp(s->firmware, req->firmware, 32) == 0) {
+	/* A slot keeps the decided claims (for nonce requests too: only the
+	 * nonce, the times and the signature are new) and the last token
+	 * without a nonce. */
+	s = slot_for(req->device, req->firmware);
+	if (s->used && s->generation == gen && now < s->until &&
+	    memcmp(s->device, req->device, 20) == 0 &&
+	    memcmp(s->firmware, req->firmware, 32) == 0) {
+		if (req->nonce_len == 0 && s->len > 0) {
 			reply(rep, req, &s->claims, s->token, s->len);
 			return;
 		}
-	}
-	if (!decide(d, req, &c, &state_until, err, sizeof(err))) {
+		c = s->claims;
+		set_times(d, &c, now);
+	} else if (!decide(d, req, &c, &state_until, err, sizeof(err))) {
 		http_reply_error(rep, 500, "database", "%s", err);
 		return;
+	} else {
+		memcpy(s->device, req->device, 20);
+		memcpy(s->firmware, req->firmware, 32);
+		s->generation = gen;
+		s->until = c.iat + (c.exp - c.iat) / 2;
+		if (state_until < s->until)
+			s->until = state_until;
+		s->claims = c;
+		s->len = 0;
+		s->used = 1;
 	}
 	if (req->nonce_len > 0) {
 		memcpy(c.nonce, req->nonce, req->nonce_len);
@@ -256,17 +275,10 @@ daemon_attestation(void *arg, const struct http_attest *req,
 		return;
 	}
 	metrics_observe("licgate_token_sign_seconds", mono() - t0);
-	if (s != NULL) {
-		memcpy(s->device, req->device, 20);
-		memcpy(s->firmware, req->firmware, 32);
-		s->generation = gen;
-		s->until = c.iat + (c.exp - c.iat) / 2;
-		if (state_until < s->until)
-			s->until = state_until;
-		s->used = 1;
+	if (req->nonce_len == 0) {
+		s->claims = c;
 		s->len = len;
 		memcpy(s->token, tok, len);
-		s->claims = c;
 	}
 	reply(rep, req, &c, tok, len);
 }

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,9 @@
 struct follower {
 	struct follow_params p;
 	struct rpc_client *rpc;
+	struct rpc_client *rpc_proof;	/* for the proof, asked in parallel */
+	void (*on_commit)(void *);
+	void *on_commit_arg;
 	struct engine *eng;
 	struct store *st;
 };
@@ -40,15 +44,23 @@ struct fblock {
 
 struct follower *
 follow_new(const struct follow_params *p, struct rpc_client *rpc,
-    struct engine *eng, struct store *st)
+    struct rpc_client *rpc_proof, struct engine *eng, struct store *st)
 {
 	struct follower *f = xcalloc(1, sizeof(*f));
 
 	f->p = *p;
 	f->rpc = rpc;
+	f->rpc_proof = rpc_proof;
 	f->eng = eng;
 	f->st = st;
 	return f;
+}
+
+void
+follow_set_commit_hook(struct follower *f, void (*fn)(void *), void *arg)
+{
+	f->on_commit = fn;
+	f->on_commit_arg = arg;
 }
 
 void
@@ -58,9 +70,11 @@ follow_free(struct follower *f)
 }
 
 void
-follow_set_rpc(struct follower *f, struct rpc_client *rpc)
+follow_set_rpc(struct follower *f, struct rpc_client *rpc,
+    struct rpc_client *rpc_proof)
 {
 	f->rpc = rpc;
+	f->rpc_proof = rpc_proof;
 }
 
 static uint64_t
@@ -292,8 +306,9 @@ fetch_receipts(struct follower *f, struct fblock *b, const size_t *idx,
 /* eth_getProof of slots 0 (eventCount) and 1 (eventDigest) at block h,
  * verified against h's stateRoot; absent account or slots read as zero. */
 static int
-prove_digest(struct follower *f, const struct fblock *b, uint64_t *count,
-    uint8_t digest[32], char *msg, size_t msgsz)
+prove_digest(struct follower *f, struct rpc_client *rpc,
+    const struct fblock *b, uint64_t *count, uint8_t digest[32], char *msg,
+    size_t msgsz)
 {
 	static const char slot0[] = "0x0000000000000000000000000000000000000000000000000000000000000000";
 	static const char slot1[] = "0x0000000000000000000000000000000000000000000000000000000000000001";
@@ -308,10 +323,10 @@ prove_digest(struct follower *f, const struct fblock *b, uint64_t *count,
 
 	*count = 0;
 	memset(digest, 0, 32);
-	if (!rpc_call(f->rpc, &r, "eth_getProof", json_pack("[s[ss]s]",
+	if (!rpc_call(rpc, &r, "eth_getProof", json_pack("[s[ss]s]",
 	    hex_encode(addr, f->p.registry, 20), slot0, slot1,
 	    hex_format_u64(q, b->h.number)), &e)) {
-		snprintf(msg, msgsz, "registry proof at block %" PRIu64 ": %s",
+		snprintf(msg, msgsz, "registry proof at block %" PRIu64 ": %.400s",
 		    b->h.number, e.msg);
 		return 0;
 	}
@@ -416,6 +431,13 @@ block_row(struct store_block *r, const struct fblock *b)
 	r->timestamp = b->h.timestamp;
 }
 
+static void
+commit_hook(struct follower *f)
+{
+	if (f->on_commit != NULL)
+		f->on_commit(f->on_commit_arg);
+}
+
 /* After the events are added: the proved count and digest must be the
  * ones the store computed from them. */
 static int
@@ -465,10 +487,37 @@ commit_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
 	    (!store_apply_through(f->st, last->h.number - conf, msg, msgsz) ||
 	    !store_prune(f->st, last->h.number - conf, msg, msgsz)))
 		goto fail;
-	return store_commit(f->st, msg, msgsz);
+	/* Caches built on the state are dropped just before the commit and
+	 * again just after, so none survives it. */
+	commit_hook(f);
+	if (!store_commit(f->st, msg, msgsz))
+		return 0;
+	commit_hook(f);
+	return 1;
 fail:
 	store_abort(f->st);
 	return 0;
+}
+
+/* The digest proof, asked on its own connection while the receipts are
+ * fetched: the two waits on the node overlap. */
+struct proof_job {
+	struct follower *f;
+	const struct fblock *b;
+	uint64_t count;
+	uint8_t digest[32];
+	char msg[1024];
+	int ok;
+};
+
+static void *
+proof_thread(void *arg)
+{
+	struct proof_job *j = arg;
+
+	j->ok = prove_digest(j->f, j->f->rpc_proof, j->b, &j->count, j->digest,
+	    j->msg, sizeof(j->msg));
+	return NULL;
 }
 
 /* Verifies receipts and the digest of b[from..n) (headers already
@@ -477,18 +526,33 @@ static int
 ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
     struct follow_stats *stats, char *msg, size_t msgsz)
 {
+	struct proof_job job = { f, &b[n - 1], 0, { 0 }, "", 0 };
 	uint8_t digest[32];
 	uint64_t count;
 	size_t i, *idx = xreallocarray(NULL, n, sizeof(*idx)), m = 0;
-	int ok;
+	pthread_t th;
+	int ok, threaded;
 
+	threaded = f->rpc_proof != NULL &&
+	    pthread_create(&th, NULL, proof_thread, &job) == 0;
 	for (i = from; i < n; i++)
 		if (bloom_may_contain(b[i].h.bloom, f->p.registry, 20))
 			idx[m++] = i;
 	ok = fetch_receipts(f, b, idx, m, msg, msgsz);
 	free(idx);
-	if (!ok || !prove_digest(f, &b[n - 1], &count, digest, msg, msgsz))
+	if (threaded)
+		pthread_join(th, NULL);
+	else
+		job.ok = prove_digest(f, f->rpc, job.b, &job.count, job.digest,
+		    job.msg, sizeof(job.msg));
+	if (!ok)
 		return 0;
+	if (!job.ok) {
+		snprintf(msg, msgsz, "%s", job.msg);
+		return 0;
+	}
+	count = job.count;
+	memcpy(digest, job.digest, 32);
 	for (i = from; i < n; i++) {
 		b[i].nevents = count_events(f, &b[i]);
 		stats->events += b[i].nevents;
@@ -597,8 +661,10 @@ reorg(struct follower *f, const struct store_cursor *cur, uint64_t nh,
 		}
 	}
 	free_blocks(b, n);
+	commit_hook(f);
 	if (!store_rewind(f->st, k, msg, msgsz))
 		return FOLLOW_RETRY;
+	commit_hook(f);
 	engine_rewind(f->eng, k);
 	stats->head = k;
 	log_warnx("reorg: rolled back blocks %" PRIu64 "..%" PRIu64

@@ -41,13 +41,22 @@ struct follow_stats {
 
 struct follower;
 
-/* Borrows rpc, eng and st (the caller keeps them alive and frees them). */
+/* Borrows rpc, eng and st (the caller keeps them alive and frees them).
+ * rpc_proof, a second client to the same endpoints or NULL, lets the
+ * registry proof be asked while the receipts are fetched. */
 struct follower *follow_new(const struct follow_params *p,
-    struct rpc_client *rpc, struct engine *eng, struct store *st);
+    struct rpc_client *rpc, struct rpc_client *rpc_proof, struct engine *eng,
+    struct store *st);
 void follow_free(struct follower *f);
 
-/* Replaces the RPC client (after a configuration reload). */
-void follow_set_rpc(struct follower *f, struct rpc_client *rpc);
+/* fn(arg) runs just before and just after every change to the stored
+ * state (on the follower's thread): readers drop what they cached. */
+void follow_set_commit_hook(struct follower *f, void (*fn)(void *),
+    void *arg);
+
+/* Replaces the RPC clients (after a configuration reload). */
+void follow_set_rpc(struct follower *f, struct rpc_client *rpc,
+    struct rpc_client *rpc_proof);
 
 /* Asks the node for its chain id; 1 when it equals chain_id, else 0 with
  * msg (unreachable, or the id it has). */

@@ -16,11 +16,22 @@
 #include "store.h"
 #include "xmalloc.h"
 
+#define STORE_STMTS 48
+
+/* Prepared statements are kept for reuse: a sync applies thousands of
+ * events with the same few statements. */
+struct store_stmt {
+	char *sql;
+	sqlite3_stmt *st;
+};
+
 struct store {
 	sqlite3 *db;
 	int readonly;
 	int in_tx;
 	struct store_cursor cur;	/* valid while in_tx */
+	struct store_stmt stmts[STORE_STMTS];
+	size_t nstmts;
 };
 
 static const char store_schema[] =
@@ -111,22 +122,51 @@ exec(struct store *s, const char *sql, char *err, size_t errsz)
 	return 1;
 }
 
+/* A statement for sql, from the cache when it was prepared before; give it
+ * back with done(). */
 static int
 prepare(struct store *s, sqlite3_stmt **st, const char *sql, char *err,
     size_t errsz)
 {
-	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+	size_t i;
+
+	for (i = 0; i < s->nstmts; i++)
+		if (strcmp(s->stmts[i].sql, sql) == 0) {
+			*st = s->stmts[i].st;
+			return 1;
+		}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st,
+	    NULL) != SQLITE_OK)
 		return fail(err, errsz, "database", s->db);
+	if (s->nstmts < STORE_STMTS) {
+		s->stmts[s->nstmts].sql = xstrdup(sql);
+		s->stmts[s->nstmts++].st = *st;
+	}
 	return 1;
 }
 
-/* Steps a statement that returns no rows, then finalizes it. */
+/* Ends a statement's use: reset (ending its read) or finalize. */
+static void
+done(struct store *s, sqlite3_stmt *st)
+{
+	size_t i;
+
+	for (i = 0; i < s->nstmts; i++)
+		if (s->stmts[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+/* Steps a statement that returns no rows, then gives it back. */
 static int
 run(struct store *s, sqlite3_stmt *st, char *err, size_t errsz)
 {
 	int rc = sqlite3_step(st);
 
-	sqlite3_finalize(st);
+	done(s, st);
 	if (rc != SQLITE_DONE)
 		return fail(err, errsz, "database", s->db);
 	return 1;
@@ -202,7 +242,7 @@ meta_get(struct store *s, const char *key, int *found, uint64_t *num,
 			    (const char *)t : "");
 		}
 	}
-	sqlite3_finalize(st);
+	done(s, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return fail(err, errsz, "database", s->db);
 	return 1;
@@ -237,7 +277,7 @@ pragma_int(struct store *s, const char *sql, int64_t *v, char *err,
 		return 0;
 	rc = sqlite3_step(st);
 	*v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	done(s, st);
 	if (rc != SQLITE_ROW)
 		return fail(err, errsz, "database", s->db);
 	return 1;
@@ -446,6 +486,11 @@ store_close(struct store *s)
 		return;
 	if (s->in_tx)
 		store_abort(s);
+	while (s->nstmts > 0) {
+		s->nstmts--;
+		sqlite3_finalize(s->stmts[s->nstmts].st);
+		free(s->stmts[s->nstmts].sql);
+	}
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -519,7 +564,7 @@ store_block_hash(struct store *s, uint64_t number, uint8_t hash[32],
 		}
 	} else if (rc != SQLITE_DONE)
 		ok = fail(err, errsz, "database", s->db);
-	sqlite3_finalize(st);
+	done(s, st);
 	return ok;
 }
 
@@ -793,7 +838,7 @@ apply_event(struct store *s, const struct registry_event *ev, uint64_t block,
 	for (k = 0; k < ev->def->nargs; k++)
 		if ((int)k + 1 <= n && !bind_arg(st, (int)k + 1, ev, k, err,
 		    errsz)) {
-			sqlite3_finalize(st);
+			done(s, st);
 			return 0;
 		}
 	if (n >= 9)
@@ -857,7 +902,7 @@ apply_range(struct store *s, int has_from, uint64_t from, uint64_t to,
 		ok = apply_row(s, st, err, errsz);
 	if (ok && rc != SQLITE_DONE)
 		ok = fail(err, errsz, "database", s->db);
-	sqlite3_finalize(st);
+	done(s, st);
 	return ok;
 }
 
@@ -874,7 +919,7 @@ block_time(struct store *s, uint64_t number, uint64_t *t, char *err,
 	bind_u64(st, 1, number);
 	rc = sqlite3_step(st);
 	*t = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	done(s, st);
 	if (rc != SQLITE_ROW) {
 		snprintf(err, errsz, "database: block %" PRIu64 " is not kept",
 		    number);
@@ -935,7 +980,7 @@ cursor_from_events(struct store *s, char *err, size_t errsz)
 		}
 	} else if (rc != SQLITE_DONE)
 		ok = fail(err, errsz, "database", s->db);
-	sqlite3_finalize(st);
+	done(s, st);
 	return ok;
 }
 
@@ -1122,7 +1167,7 @@ dump_table(struct store *s, const struct dump_table *t, char *err,
 			    dump_value(st, i, c->as));
 		json_object_set_new(obj, key, row);
 	}
-	sqlite3_finalize(st);
+	done(s, st);
 	if (rc != SQLITE_DONE) {
 		json_decref(obj);
 		fail(err, errsz, "database", s->db);
@@ -1214,7 +1259,7 @@ lookup_device(struct store *s, const uint8_t dev[20], struct store_lookup *o,
 			o->device_key_len = 0;
 	} else if (rc != SQLITE_DONE)
 		ok = fail(err, errsz, "database", s->db);
-	sqlite3_finalize(st);
+	done(s, st);
 	return ok;
 }
 
@@ -1240,7 +1285,7 @@ lookup_firmware(struct store *s, const uint8_t fw[32], struct store_lookup *o,
 		o->firmware.floor = (uint64_t)sqlite3_column_int64(st, 4);
 	} else if (rc != SQLITE_DONE)
 		ok = fail(err, errsz, "database", s->db);
-	sqlite3_finalize(st);
+	done(s, st);
 	return ok;
 }
 
@@ -1270,7 +1315,7 @@ lookup_licenses(struct store *s, const uint8_t dev[20],
 		l->revoked = sqlite3_column_int(st, 6) != 0;
 		o->nlicenses++;
 	}
-	sqlite3_finalize(st);
+	done(s, st);
 	if (rc != SQLITE_DONE)
 		return fail(err, errsz, "database", s->db);
 	return 1;
@@ -1343,7 +1388,7 @@ store_row_json(struct store *s, const char *table, const char *key,
 		obj = json_object();
 	else
 		fail(err, errsz, "database", s->db);
-	sqlite3_finalize(st);
+	done(s, st);
 	return obj;
 }
 
@@ -1375,7 +1420,7 @@ store_status_json(struct store *s, char *err, size_t errsz)
 		sqlite3_bind_text(st, 1, keys[i], -1, SQLITE_STATIC);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			json_object_set_new(out, keys[i], column_json(st, 0));
-		sqlite3_finalize(st);
+		done(s, st);
 	}
 	return out;
 fail:

@@ -19,3 +19,15 @@ fuzz_fuzz_token_SOURCES = fuzz/fuzz_token.c src/verify/lgv.c src/verify/lgv_sha2
 fuzz_fuzz_token_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(SECP256K1_CFLAGS) $(NETTLE_CFLAGS)
 fuzz_fuzz_token_LDFLAGS = $(FUZZ_LD_OPTS)
 fuzz_fuzz_token_LDADD = $(SECP256K1_LIBS) $(NETTLE_LIBS)
+
+# bench/serve.sh: wrk against licgated, a hello world and the signing rate.
+BENCH_TARGETS += bench/hello bench/signrate
+bench_hello_SOURCES = bench/hello.c
+bench_hello_LDADD = $(LG_LIBS)
+bench_signrate_SOURCES = bench/signrate.c
+bench_signrate_LDADD = $(LG_LIBS)
+EXTRA_DIST += bench/serve.sh
+# Needs anvil and wrk (scripts/deps.sh); minutes, not part of make check.
+bench-serve: src/licgated src/licgatectl bench/hello bench/signrate
+	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/serve.sh
+.PHONY: bench-serve

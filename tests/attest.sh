@@ -33,7 +33,7 @@ verdict() {
 	local nonce out
 	nonce=$(printf '0x%032x' "$n")
 	curl -sf -o "$GW_TMP/tok.$n" "http://127.0.0.1:$GW_PORT/v1/attestation?device=$1&firmware=$2&nonce=$nonce" || { echo "http-error"; return; }
-	out=$("$ctl" verify "$GW_TMP/tok.$n" --gateway-key "$pub" --device "$1" --nonce "$nonce") || { echo "refused: $out"; return; }
+	out=$("$ctl" verify "$GW_TMP/tok.$n" --gateway-key "$pub" --device "$1" --nonce "$nonce") || { echo "refused: $out (token $(od -An -tx1 -v "$GW_TMP/tok.$n" | tr -d ' \n'))"; return; }
 	awk '/^verdict/ {print $2}' <<<"$out"
 }
 # settle: mine the confirmations and wait until they are effective.

@@ -3,6 +3,7 @@
 // evm_mine per busy block, empty blocks between busy ones.
 //
 //   node bulk.mjs --rpc URL --events N [--per-block K] [--empty E] [--seed S]
+//                 [--only-licenses]
 //
 // Deploys the registry, adds three vendors with a device each, then issues,
 // renews and revokes licenses and registers firmware and floors until N
@@ -22,6 +23,7 @@ const total = Number(opt('--events', '20000'));
 const perBlock = Number(opt('--per-block', '40'));
 const empty = Number(opt('--empty', '4'));
 let seed = Number(opt('--seed', '1')) >>> 0;
+const onlyLicenses = process.argv.includes('--only-licenses');
 const rnd = (k) => { seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0; return seed % k; };
 
 async function raw(method, params) {
@@ -52,7 +54,9 @@ async function main() {
     const c = registry(provider, address, v);
     const key = deviceKey(5000 + v);
     await send(c, 'registerDevice', [key.publicKey, 1]);
-    events += 2;
+    // One image per vendor for role 1, version 1: licensed by every license.
+    await send(c, 'registerFirmware', [ethers.keccak256(ethers.toUtf8Bytes(`bulk image ${v}`)), 1, 1, 2000000000, `https://fw.example/bulk/${v}`]);
+    events += 3;
     vendors.push({ w, c, device: ethers.computeAddress(key.publicKey), nonce: await provider.getTransactionCount(w.address),
       licenses: [], floor: 0n, fw: 0 });
   }
@@ -69,7 +73,7 @@ async function main() {
       const r = rnd(100);
       const known = v.licenses.filter((x) => x !== null);
       let data;
-      if (r < 55 || known.length === 0) {
+      if (onlyLicenses || r < 55 || known.length === 0) {
         data = iface.encodeFunctionData('issueLicense', [v.device, 1, 100 + rnd(50), 0, 2000000000 + rnd(1000), rnd(256)]);
         v.licenses.push(null);	// ids are learnt from the order below
       } else if (r < 75) {

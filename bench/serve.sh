@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# bench/serve.sh [LICENSES]: wrk against licgated on loopback, in one run:
+#   (a) a libmicrohttpd hello world (bench/hello) built from the same library,
+#   (b) GET /v1/attestation without a nonce (cached tokens),
+#   (c) the same with a fresh nonce per request (signed per request),
+#   (d) the raw signing rate of libsecp256k1 on this machine (bench/signrate),
+# with LICENSES licenses in the database (default 100000).  Prints requests/s,
+# p99 latency, b/a, c/d, the token size and licgated's peak RSS.  Goals:
+# b/a >= 0.9, c/d >= 0.7, p99 < 5 ms at 64 connections, RSS < 32 MiB.
+# Run from a build directory: make bench-serve.
+set -u
+licenses=${1:-100000}
+conns=${BENCH_CONNECTIONS:-64}
+secs=${BENCH_SECONDS:-10}
+src=${LICGATE_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+build=${LICGATE_BUILDDIR:-$PWD}
+command -v wrk >/dev/null || { echo "bench/serve.sh: wrk is missing (scripts/deps.sh installs it)" >&2; exit 1; }
+. "$src/tests/chain/anvil.sh"
+tmp=$(mktemp -d)
+cleanup() { kill -9 ${pid:-} ${hpid:-} 2>/dev/null; chain_stop; rm -rf "$tmp"; }
+trap cleanup EXIT
+chain_start --max-persisted-states 1000000 --cache-path "$tmp/anvil-states" || exit 1
+echo "putting $licenses licenses on anvil ..."
+info=$(node "$src/tests/chain/bulk.mjs" --rpc "$ANVIL_URL" --events "$licenses" --only-licenses | tail -1) || exit 1
+get() { node -e 'console.log(JSON.parse(process.argv[1])[process.argv[2]])' "$info" "$1"; }
+h0=$(curl -sf -H 'Content-Type: application/json' --data \
+	'{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["0x0",false]}' "$ANVIL_URL" |
+	node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).result.hash))')
+"$build/src/licgatectl" keygen -o "$tmp/key" >/dev/null
+cat > "$tmp/gw.conf" <<EOC
+rpc.url = $ANVIL_URL
+chain.id = 31337
+chain.checkpoint_number = 0
+chain.checkpoint_hash = $h0
+chain.confirmations = 0
+registry.address = $(get registry)
+db.path = $tmp/gw.db
+http.port = 0
+key.file = $tmp/key
+attestation.max_staleness = 1d
+EOC
+"$build/src/licgated" -d -c "$tmp/gw.conf" 2>"$tmp/log" &
+pid=$!
+until grep -q "caught up" "$tmp/log"; do
+	kill -0 "$pid" 2>/dev/null || { cat "$tmp/log"; exit 1; }
+	sleep 0.1
+done
+port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/log")
+nlic=$(sqlite3 "$tmp/gw.db" "SELECT count(*) FROM licenses")
+read -r dev fw < <(sqlite3 -separator ' ' "$tmp/gw.db" \
+	"SELECT l.device, f.image_hash FROM licenses l JOIN firmware f ON f.vendor = l.vendor AND f.role = l.role LIMIT 1")
+path="/v1/attestation?device=$dev&firmware=$fw"
+verdict=$(curl -sf -H 'Accept: application/json' "http://127.0.0.1:$port$path" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).verdict))')
+size=$(curl -sf "http://127.0.0.1:$port$path&nonce=0x00112233445566778899aabbccddeeff" | wc -c)
+"$build/bench/hello" > "$tmp/hello.out" &
+hpid=$!
+until grep -q '^port' "$tmp/hello.out"; do sleep 0.05; done
+hport=$(awk '{print $2}' "$tmp/hello.out")
+cat > "$tmp/nonce.lua" <<EOL
+math.randomseed(os.time())
+request = function()
+  local t = {}
+  for i = 1, 16 do t[i] = string.format("%02x", math.random(0, 255)) end
+  return wrk.format("GET", "$path&nonce=0x" .. table.concat(t))
+end
+EOL
+run() {	# run NAME URL [wrk args]: "rps p99ms"
+	local out
+	out=$(wrk -t2 -c"$conns" -d"${secs}s" --latency "$@" 2>&1)
+	echo "$out" > "$tmp/wrk.$RANDOM"
+	awk '/Requests\/sec/ {r=$2} / 99%/ {p=$2} END {print r, p}' <<<"$out"
+}
+ms() { node -e 'const v=process.argv[1]; const n=parseFloat(v); console.log((v.endsWith("us")?n/1000:v.endsWith("ms")?n:n*1000).toFixed(2))' "$1"; }
+echo "licgated: $nlic licenses; measuring ${secs}s per run at $conns connections ..."
+read -r a ap < <(run "http://127.0.0.1:$hport/")
+read -r b bp < <(run "http://127.0.0.1:$port$path")
+read -r c cp < <(run -s "$tmp/nonce.lua" "http://127.0.0.1:$port")
+d=$("$build/bench/signrate" | awk '{print $2}')
+rss=$(awk '/^VmHWM/ {print $2}' /proc/$pid/status)
+node -e '
+  const [a, ap, b, bp, c, cp, d, rss, size, n, verdict] = process.argv.slice(1);
+  const f = (x) => Number(x).toFixed(0).padStart(8);
+  console.log(`(a) hello world          ${f(a)} req/s  p99 ${ap} ms`);
+  console.log(`(b) attestation          ${f(b)} req/s  p99 ${bp} ms   b/a = ${(b / a).toFixed(2)} (goal >= 0.9)`);
+  console.log(`(c) attestation + nonce  ${f(c)} req/s  p99 ${cp} ms   c/d = ${(c / d).toFixed(2)} (goal >= 0.7)`);
+  console.log(`(d) secp256k1 signing    ${f(d)} signatures/s, one thread`);
+  console.log(`token size               ${size} bytes with a 16-byte nonce (verdict ${verdict})`);
+  console.log(`licgated peak RSS        ${(rss / 1024).toFixed(1)} MiB with ${n} licenses (goal < 32)`);
+' "$a" "$(ms "$ap")" "$b" "$(ms "$bp")" "$c" "$(ms "$cp")" "$d" "$rss" "$size" "$nlic" "$verdict"
