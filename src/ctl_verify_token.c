@@ -16,6 +16,7 @@
 #include "chain/sig.h"
 #include "ctl.h"
 #include "file.h"
+#include "token.h"
 #include "verdict.h"
 #include "verify/lgv.h"
 
@@ -194,41 +195,34 @@ vname(uint64_t v)
 	return n != NULL ? n : "unknown";
 }
 
+/* The verifier's view as the writer's claims, for the shared renderer. */
 static json_t *
 token_json(const struct lgv_token *t, enum lgv_result r, size_t len)
 {
-	char h[67];
-	json_t *o = json_object();
+	struct token_claims c;
+	json_t *o;
 
+	memset(&c, 0, sizeof(c));
+	memcpy(c.iss, t->iss, 20);
+	memcpy(c.sub, t->sub, 20);
+	c.iat = t->iat;
+	c.exp = t->exp;
+	memcpy(c.cti, t->cti, sizeof(c.cti));
+	memcpy(c.nonce, t->nonce, t->nonce_len);
+	c.nonce_len = t->nonce_len;
+	c.verdict = t->verdict > 0xffff ? 0xffff : (unsigned)t->verdict;
+	memcpy(c.firmware, t->firmware, 32);
+	c.firmware_version = t->firmware_version;
+	c.license_id = t->license_id;
+	c.license_expiry = t->license_expiry;
+	c.max_version = t->max_version;
+	c.chain_id = t->chain_id;
+	memcpy(c.registry, t->registry, 20);
+	c.block_number = t->block_number;
+	memcpy(c.block_hash, t->block_hash, TOKEN_BLOCK_HASH_LEN);
+	o = token_claims_json(&c);
 	json_object_set_new(o, "result", json_string(lgv_result_name(r)));
 	json_object_set_new(o, "size", json_integer((json_int_t)len));
-	json_object_set_new(o, "verdict", json_string(vname(t->verdict)));
-	json_object_set_new(o, "iss", json_string(hex_encode(h, t->iss, 20)));
-	json_object_set_new(o, "sub", json_string(hex_encode(h, t->sub, 20)));
-	json_object_set_new(o, "iat", json_integer((json_int_t)t->iat));
-	json_object_set_new(o, "exp", json_integer((json_int_t)t->exp));
-	if (t->has_cti)
-		json_object_set_new(o, "cti", json_string(hex_encode(h, t->cti, 4)));
-	if (t->nonce_len > 0)
-		json_object_set_new(o, "nonce",
-		    json_string(hex_encode(h, t->nonce, t->nonce_len)));
-	json_object_set_new(o, "firmware",
-	    json_string(hex_encode(h, t->firmware, 32)));
-	json_object_set_new(o, "firmware_version",
-	    json_integer((json_int_t)t->firmware_version));
-	json_object_set_new(o, "license_id",
-	    json_integer((json_int_t)t->license_id));
-	json_object_set_new(o, "license_expiry",
-	    json_integer((json_int_t)t->license_expiry));
-	json_object_set_new(o, "max_version",
-	    json_integer((json_int_t)t->max_version));
-	json_object_set_new(o, "chain_id", json_integer((json_int_t)t->chain_id));
-	json_object_set_new(o, "registry",
-	    json_string(hex_encode(h, t->registry, 20)));
-	json_object_set_new(o, "block_number",
-	    json_integer((json_int_t)t->block_number));
-	json_object_set_new(o, "block_hash_prefix",
-	    json_string(hex_encode(h, t->block_hash, LGV_BLOCK_HASH_LEN)));
 	return o;
 }
 

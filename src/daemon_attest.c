@@ -166,40 +166,9 @@ static void
 reply_json(struct http_reply *rep, const struct token_claims *c,
     const uint8_t *tok, size_t len)
 {
-	char h[67], b64[TOKEN_MAX * 2];
-	json_t *o = json_object();
+	char b64[TOKEN_MAX * 2];
+	json_t *o = token_claims_json(c);
 
-	json_object_set_new(o, "verdict",
-	    json_string(verdict_name((enum verdict)c->verdict)));
-	json_object_set_new(o, "iss", json_string(hex_encode(h, c->iss, 20)));
-	json_object_set_new(o, "sub", json_string(hex_encode(h, c->sub, 20)));
-	json_object_set_new(o, "iat", json_integer((json_int_t)c->iat));
-	json_object_set_new(o, "exp", json_integer((json_int_t)c->exp));
-	if (c->nonce_len > 0)
-		json_object_set_new(o, "nonce",
-		    json_string(hex_encode(h, c->nonce, c->nonce_len)));
-	else
-		json_object_set_new(o, "cti",
-		    json_string(hex_encode(h, c->cti, TOKEN_CTI_LEN)));
-	json_object_set_new(o, "firmware",
-	    json_string(hex_encode(h, c->firmware, 32)));
-	json_object_set_new(o, "firmware_version",
-	    json_integer((json_int_t)c->firmware_version));
-	if (c->license_id != 0) {
-		json_object_set_new(o, "license_id",
-		    json_integer((json_int_t)c->license_id));
-		json_object_set_new(o, "license_expiry",
-		    json_integer((json_int_t)c->license_expiry));
-		json_object_set_new(o, "max_version",
-		    json_integer((json_int_t)c->max_version));
-	}
-	json_object_set_new(o, "chain_id", json_integer((json_int_t)c->chain_id));
-	json_object_set_new(o, "registry",
-	    json_string(hex_encode(h, c->registry, 20)));
-	json_object_set_new(o, "block_number",
-	    json_integer((json_int_t)c->block_number));
-	json_object_set_new(o, "block_hash_prefix",
-	    json_string(hex_encode(h, c->block_hash, TOKEN_BLOCK_HASH_LEN)));
 	base64url(b64, tok, len);
 	json_object_set_new(o, "token", json_string(b64));
 	http_reply_json(rep, 200, o);

@@ -174,39 +174,72 @@ header_read(struct header *h, uint8_t hash[32], const json_t *r, uint64_t n,
 	return 1;
 }
 
-/* Fetches headers first..first+n-1 into out[] (hashes computed and
- * checked against their own hash claims; linkage is checked later). */
+/* Calls method for each block number in nums[0..n), per_call calls to a
+ * JSON-RPC batch, and hands answer i to take(); stops at the first
+ * failure.  eth_getBlockByNumber also gets its "no transactions" flag. */
+typedef int (*take_fn)(void *arg, size_t i, const json_t *res, char *msg,
+    size_t msgsz);
+
+#define FOLLOW_MAX_PER_CALL 100
+
 static int
-fetch_headers(struct follower *f, struct fblock *out, uint64_t first,
-    size_t n, char *msg, size_t msgsz)
+fetch_each(struct follower *f, const char *method, const uint64_t *nums,
+    size_t n, size_t per_call, take_fn take, void *arg, char *msg,
+    size_t msgsz)
 {
-	const char *methods[FOLLOW_HEADERS_PER_CALL];
-	json_t *params[FOLLOW_HEADERS_PER_CALL];
-	json_t *res[FOLLOW_HEADERS_PER_CALL];
+	const char *methods[FOLLOW_MAX_PER_CALL];
+	json_t *params[FOLLOW_MAX_PER_CALL], *res[FOLLOW_MAX_PER_CALL];
+	int headers = strcmp(method, "eth_getBlockByNumber") == 0;
 	struct rpc_error e;
 	char q[19];
 	size_t i, k, m;
 	int ok = 1;
 
 	for (i = 0; i < n && ok; i += m) {
-		m = n - i < FOLLOW_HEADERS_PER_CALL ? n - i :
-		    FOLLOW_HEADERS_PER_CALL;
+		m = n - i < per_call ? n - i : per_call;
 		for (k = 0; k < m; k++) {
-			methods[k] = "eth_getBlockByNumber";
-			params[k] = json_pack("[sb]",
-			    hex_format_u64(q, first + i + k), 0);
+			methods[k] = method;
+			params[k] = headers ?
+			    json_pack("[sb]", hex_format_u64(q, nums[i + k]), 0) :
+			    json_pack("[s]", hex_format_u64(q, nums[i + k]));
 		}
 		if (!rpc_batch(f->rpc, res, methods, params, m, &e)) {
-			snprintf(msg, msgsz, "%s", e.msg);
+			snprintf(msg, msgsz, "%s of block %" PRIu64 ": %.400s",
+			    headers ? "header" : "receipts", nums[i], e.msg);
 			return 0;
 		}
 		for (k = 0; k < m; k++) {
 			if (ok)
-				ok = header_read(&out[i + k].h, out[i + k].hash,
-				    res[k], first + i + k, msg, msgsz);
+				ok = take(arg, i + k, res[k], msg, msgsz);
 			json_decref(res[k]);
 		}
 	}
+	return ok;
+}
+
+static int
+take_header(void *arg, size_t i, const json_t *res, char *msg, size_t msgsz)
+{
+	struct fblock *b = (struct fblock *)arg + i;
+
+	return header_read(&b->h, b->hash, res, b->h.number, msg, msgsz);
+}
+
+/* Fetches headers first..first+n-1 into out[] (hashes computed and
+ * checked against their own hash claims; linkage is checked later). */
+static int
+fetch_headers(struct follower *f, struct fblock *out, uint64_t first,
+    size_t n, char *msg, size_t msgsz)
+{
+	uint64_t *nums = xreallocarray(NULL, n, sizeof(*nums));
+	size_t i;
+	int ok;
+
+	for (i = 0; i < n; i++)
+		out[i].h.number = nums[i] = first + i;	/* the number asked */
+	ok = fetch_each(f, "eth_getBlockByNumber", nums, n,
+	    FOLLOW_HEADERS_PER_CALL, take_header, out, msg, msgsz);
+	free(nums);
 	return ok;
 }
 
@@ -265,39 +298,35 @@ receipts_read(struct fblock *b, const json_t *r, char *msg, size_t msgsz)
 	return 1;
 }
 
+struct take_rs {
+	struct fblock *b;
+	const size_t *idx;
+};
+
+static int
+take_receipts(void *arg, size_t i, const json_t *res, char *msg,
+    size_t msgsz)
+{
+	struct take_rs *t = arg;
+
+	return receipts_read(&t->b[t->idx[i]], res, msg, msgsz);
+}
+
 /* Fetches and checks the receipts of the blocks listed in idx[0..n). */
 static int
 fetch_receipts(struct follower *f, struct fblock *b, const size_t *idx,
     size_t n, char *msg, size_t msgsz)
 {
-	const char *methods[FOLLOW_RECEIPTS_PER_CALL];
-	json_t *params[FOLLOW_RECEIPTS_PER_CALL];
-	json_t *res[FOLLOW_RECEIPTS_PER_CALL];
-	struct rpc_error e;
-	char q[19];
-	size_t i, k, m;
-	int ok = 1;
+	struct take_rs t = { b, idx };
+	uint64_t *nums = xreallocarray(NULL, n ? n : 1, sizeof(*nums));
+	size_t i;
+	int ok;
 
-	for (i = 0; i < n && ok; i += m) {
-		m = n - i < FOLLOW_RECEIPTS_PER_CALL ? n - i :
-		    FOLLOW_RECEIPTS_PER_CALL;
-		for (k = 0; k < m; k++) {
-			methods[k] = "eth_getBlockReceipts";
-			params[k] = json_pack("[s]",
-			    hex_format_u64(q, b[idx[i + k]].h.number));
-		}
-		if (!rpc_batch(f->rpc, res, methods, params, m, &e)) {
-			snprintf(msg, msgsz, "receipts of block %" PRIu64
-			    ": %s", b[idx[i]].h.number, e.msg);
-			return 0;
-		}
-		for (k = 0; k < m; k++) {
-			if (ok)
-				ok = receipts_read(&b[idx[i + k]], res[k], msg,
-				    msgsz);
-			json_decref(res[k]);
-		}
-	}
+	for (i = 0; i < n; i++)
+		nums[i] = b[idx[i]].h.number;
+	ok = fetch_each(f, "eth_getBlockReceipts", nums, n,
+	    FOLLOW_RECEIPTS_PER_CALL, take_receipts, &t, msg, msgsz);
+	free(nums);
 	return ok;
 }
 

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "chain/hash.h"
+#include "chain/hex.h"
 #include "chain/sig.h"
 #include "token.h"
+#include "verdict.h"
 
 /* A bounded output buffer; overflow is remembered, not written. */
 struct cbuf {
@@ -150,4 +152,47 @@ token_sign(uint8_t *out, size_t cap, size_t *outlen,
 		return 0;
 	*outlen = b.len;
 	return 1;
+}
+
+static void
+put_hex(json_t *o, const char *key, const uint8_t *p, size_t n)
+{
+	char h[2 * 32 + 3];
+
+	json_object_set_new(o, key, json_string(hex_encode(h, p, n)));
+}
+
+static void
+put_u64(json_t *o, const char *key, uint64_t v)
+{
+	json_object_set_new(o, key, json_integer((json_int_t)v));
+}
+
+json_t *
+token_claims_json(const struct token_claims *c)
+{
+	const char *v = c->verdict < VERDICT_COUNT ?
+	    verdict_name((enum verdict)c->verdict) : NULL;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "verdict", json_string(v != NULL ? v :
+	    "unknown"));
+	put_hex(o, "iss", c->iss, 20);
+	put_hex(o, "sub", c->sub, 20);
+	put_u64(o, "iat", c->iat);
+	put_u64(o, "exp", c->exp);
+	if (c->nonce_len > 0)
+		put_hex(o, "nonce", c->nonce, c->nonce_len);
+	else
+		put_hex(o, "cti", c->cti, TOKEN_CTI_LEN);
+	put_hex(o, "firmware", c->firmware, 32);
+	put_u64(o, "firmware_version", c->firmware_version);
+	put_u64(o, "license_id", c->license_id);
+	put_u64(o, "license_expiry", c->license_expiry);
+	put_u64(o, "max_version", c->max_version);
+	put_u64(o, "chain_id", c->chain_id);
+	put_hex(o, "registry", c->registry, 20);
+	put_u64(o, "block_number", c->block_number);
+	put_hex(o, "block_hash_prefix", c->block_hash, TOKEN_BLOCK_HASH_LEN);
+	return o;
 }

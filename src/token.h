@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #define TOKEN_MAX 320			/* bytes; 256 or less in practice */
 #define TOKEN_NONCE_MAX 32
 #define TOKEN_CTI_LEN 4
@@ -51,6 +53,10 @@ struct token_claims {
 int token_sign(uint8_t *out, size_t cap, size_t *outlen,
     const struct token_claims *c, const uint8_t seckey[32])
     __attribute__((warn_unused_result));
+
+/* The claims readable, as JSON (addresses and hashes as 0x hex, times as
+ * unix seconds, the verdict by name).  New reference. */
+json_t *token_claims_json(const struct token_claims *c);
 
 /* The payload (the claims set alone) and the Sig_structure digest, for
  * tests and for the independent check. */

@@ -71,11 +71,10 @@ async function main() {
     for (let i = 0; i < n; i++) {
       const v = vendors[rnd(3)];
       const r = rnd(100);
-      const known = v.licenses.filter((x) => x !== null);
+      const known = v.licenses;	// ids learnt from mined blocks, not revoked
       let data;
       if (onlyLicenses || r < 55 || known.length === 0) {
         data = iface.encodeFunctionData('issueLicense', [v.device, 1, 100 + rnd(50), 0, 2000000000 + rnd(1000), rnd(256)]);
-        v.licenses.push(null);	// ids are learnt from the order below
       } else if (r < 75) {
         data = iface.encodeFunctionData('renewLicense', [known[rnd(known.length)], 2100000000 + rnd(1000)]);
       } else if (r < 85) {
@@ -84,9 +83,12 @@ async function main() {
         v.floor += 1n;
         data = iface.encodeFunctionData('raiseFloor', [1, v.floor]);
       } else {
-        // A revoked license can be neither renewed nor revoked again.
-        const id = known[rnd(known.length)];
-        v.licenses.splice(v.licenses.indexOf(id), 1);
+        // A revoked license can be neither renewed nor revoked again:
+        // it leaves the list at once (swap with the last, O(1)).
+        const i = rnd(known.length);
+        const id = known[i];
+        known[i] = known[known.length - 1];
+        known.pop();
         data = iface.encodeFunctionData('revokeLicense', [id, 9]);
       }
       const tx = { to: address, data, nonce: v.nonce++, gasLimit: 400000, gasPrice: 2000000000n, chainId, type: 0 };
@@ -105,12 +107,11 @@ async function main() {
         const e = iface.parseLog(l);
         if (e.name === 'LicenseIssued') {
           const v = vendors.find((x) => x.w.address.toLowerCase() === e.args.vendor.toLowerCase());
-          v.licenses[v.licenses.indexOf(null)] = e.args.licenseId;
+          v.licenses.push(e.args.licenseId);
         }
       }
     }
     events += blk.reduce((k, rc) => k + rc.logs.length, 0);
-    for (const v of vendors) v.licenses = v.licenses.filter((x) => x !== null);
     if (empty > 0) await raw('anvil_mine', [ethers.toQuantity(empty)]);
     if (events - lastReport >= 2000) {
       lastReport = events;
