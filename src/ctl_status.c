@@ -14,6 +14,7 @@
 #include "chain/hex.h"
 #include "conf.h"
 #include "ctl.h"
+#include "ctl_util.h"
 #include "store.h"
 
 #define DEFAULT_CONF SYSCONFDIR "/licgate/gateway.conf"
@@ -87,18 +88,6 @@ open_db(struct store **s, struct store_identity *id, const struct db_opts *o)
 	return ok;
 }
 
-static const char *
-iso(char buf[32], uint64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, 32, "%" PRIu64, t);
-	return buf;
-}
-
 static json_t *
 status_json(struct store *s, const struct store_identity *id,
     const struct store_cursor *c, char *err, size_t errsz)
@@ -147,16 +136,16 @@ status_print(const json_t *o, const struct store_cursor *c)
 		printf("verified    nothing yet\n");
 	else
 		printf("verified    block %" PRIu64 " %s, %s\n", c->head_number,
-		    hex_encode(hex, c->head_hash, 32), iso(t, c->head_time));
+		    hex_encode(hex, c->head_hash, 32), ctl_iso(t, c->head_time));
 	if (c->has_applied)
 		printf("effective   block %" PRIu64 ", %s\n", c->applied_number,
-		    iso(t, c->applied_time));
+		    ctl_iso(t, c->applied_time));
 	if (json_is_integer(json_object_get(o, "node_head")))
 		printf("node head   %" JSON_INTEGER_FORMAT " (lag %"
 		    JSON_INTEGER_FORMAT "), checked %s\n",
 		    json_integer_value(json_object_get(o, "node_head")),
 		    json_integer_value(json_object_get(o, "lag")),
-		    iso(t, (uint64_t)json_integer_value(json_object_get(o,
+		    ctl_iso(t, (uint64_t)json_integer_value(json_object_get(o,
 		    "checked_at"))));
 	printf("counts      %" JSON_INTEGER_FORMAT " vendors, %"
 	    JSON_INTEGER_FORMAT " gateways, %" JSON_INTEGER_FORMAT
@@ -171,7 +160,7 @@ status_print(const json_t *o, const struct store_cursor *c)
 	if (json_is_string(json_object_get(o, "last_error")))
 		printf("last error  %s (%s)\n",
 		    json_string_value(json_object_get(o, "last_error")),
-		    iso(t, (uint64_t)json_integer_value(json_object_get(o,
+		    ctl_iso(t, (uint64_t)json_integer_value(json_object_get(o,
 		    "last_error_time"))));
 	else
 		printf("last error  none\n");

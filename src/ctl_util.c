@@ -1,7 +1,9 @@
 /* ctl_util.c: input handling shared by licgatectl verbs. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 
 #include "ctl.h"
@@ -36,4 +38,16 @@ ctl_bad_json(const char *file, const struct jerr *e)
 {
 	fprintf(stderr, "licgatectl: %s: %s: %s\n", file, e->path, e->why);
 	return CTL_BADINPUT;
+}
+
+const char *
+ctl_iso(char buf[32], uint64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, 32, "%" PRIu64, t);
+	return buf;
 }

@@ -2,6 +2,8 @@
 #ifndef LICGATE_CTL_UTIL_H
 #define LICGATE_CTL_UTIL_H
 
+#include <stdint.h>
+
 #include <jansson.h>
 
 #include "chain/jsonv.h"
@@ -15,5 +17,8 @@ int ctl_load_json(json_t **out, const char *file);
 
 /* Prints "FILE: PATH: WHY" to stderr; returns CTL_BADINPUT. */
 int ctl_bad_json(const char *file, const struct jerr *e);
+
+/* Writes unix time t as "2026-11-24T22:20:54Z" into buf; returns buf. */
+const char *ctl_iso(char buf[32], uint64_t t);
 
 #endif

@@ -15,6 +15,7 @@
 #include "chain/hex.h"
 #include "chain/sig.h"
 #include "ctl.h"
+#include "ctl_util.h"
 #include "file.h"
 #include "token.h"
 #include "verdict.h"
@@ -174,20 +175,6 @@ vargs(struct vopts *o, const char **file, int argc, char **argv)
 }
 
 static const char *
-iso(char buf[32], uint64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (t == 0)
-		return "never";
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, 32, "%" PRIu64, t);
-	return buf;
-}
-
-static const char *
 vname(uint64_t v)
 {
 	const char *n = v < VERDICT_COUNT ? verdict_name((enum verdict)v) : NULL;
@@ -243,11 +230,11 @@ token_print(const struct lgv_token *t, enum lgv_result r, size_t len)
 	    hex_encode(h, t->firmware, 32), t->firmware_version);
 	if (t->license_id != 0)
 		printf("license    %" PRIu64 ", expires %s, allows versions up "
-		    "to %" PRIu64 "\n", t->license_id, iso(a, t->license_expiry),
+		    "to %" PRIu64 "\n", t->license_id, (t->license_expiry == 0 ? "never" : ctl_iso(a, t->license_expiry)),
 		    t->max_version);
 	else
 		printf("license    none\n");
-	printf("valid      %s to %s\n", iso(a, t->iat), iso(b, t->exp));
+	printf("valid      %s to %s\n", ctl_iso(a, t->iat), ctl_iso(b, t->exp));
 	if (t->nonce_len > 0)
 		printf("nonce      %s\n", hex_encode(h, t->nonce, t->nonce_len));
 	printf("chain      %" PRIu64 ", registry %s\n", t->chain_id,

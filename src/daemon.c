@@ -258,12 +258,6 @@ daemon_reload(struct daemon *d)
 }
 
 void
-daemon_state_changed(struct daemon *d)
-{
-	daemon_http_invalidate(d);
-}
-
-void
 daemon_sync_error(struct daemon *d)
 {
 	daemon_http_sync_error(d);

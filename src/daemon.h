@@ -38,8 +38,6 @@ void daemon_stop(struct daemon *d);
  * verbosity) and says which changed options need a restart. */
 void daemon_reload(struct daemon *d);
 
-/* The follower committed something: cached answers are out of date. */
-void daemon_state_changed(struct daemon *d);
 /* The follower failed a step (counted in /metrics). */
 void daemon_sync_error(struct daemon *d);
 

@@ -199,14 +199,11 @@ run(struct daemon *d, const sigset_t *set)
 		switch (rc) {
 		case FOLLOW_PROGRESS:
 			clear_error(d, &pg);
-			daemon_state_changed(d);
 			report_progress(&pg, &st);
 			sig = wait_signal(set, 0);
 			break;
 		case FOLLOW_CAUGHT_UP:
 			clear_error(d, &pg);
-			if (st.blocks > 0)
-				daemon_state_changed(d);
 			pg.blocks += st.blocks;
 			pg.events += st.events;
 			caught_up(d, &pg, &st);
