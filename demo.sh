@@ -93,6 +93,8 @@ port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/licga
 base=http://127.0.0.1:$port
 echo "\$ licgatectl status"
 "$ctl" status --db "$tmp/gateway.db" | sed 's/^/  /'
+echo "\$ licgatectl key-info -c gateway.conf"
+"$ctl" key-info -c "$tmp/gateway.conf" | sed 's/^/  /'
 
 step "each device asks for an attestation; licgatectl verify reads it as the device would"
 for i in 1 2 3; do
@@ -102,6 +104,17 @@ for i in 1 2 3; do
 	echo "\$ licgatectl verify token.$i --gateway-key $gwpub --device ${dev[$i]} --nonce $nonce"
 	"$ctl" verify "$tmp/token.$i" --gateway-key "$gwpub" --device "${dev[$i]}" --nonce "$nonce" | sed 's/^/  /'
 done
+
+step "device 1 signs its request with its own key (POST); the gateway checks it against the registry"
+k=$(R devkey 1 | J d.privateKey)
+(umask 077; printf '%s\n' "${k#0x}" > "$tmp/device1.key")
+nonce=0x$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+echo "\$ licgatectl request -k device1.key --firmware ${fw[1]} --nonce $nonce |"
+echo "    curl -H 'Content-Type: application/cose' --data-binary @- $base/v1/attestation"
+"$ctl" request -k "$tmp/device1.key" --firmware "${fw[1]}" --nonce "$nonce" |
+	curl -sf -H 'Content-Type: application/cose' --data-binary @- -o "$tmp/token.post" "$base/v1/attestation" ||
+	die "no attestation for the signed request"
+"$ctl" verify "$tmp/token.post" --gateway-key "$gwpub" --device "${dev[1]}" --nonce "$nonce" | sed 's/^/  /'
 
 step "and a node that lies is caught"
 blk=$(printf '"0x%x"' "$revblock")

@@ -26,6 +26,7 @@ int ctl_verify_block(int argc, char **argv);
 int ctl_verify_proof(int argc, char **argv);
 int ctl_keygen(int argc, char **argv);
 int ctl_key_info(int argc, char **argv);
+int ctl_request(int argc, char **argv);
 int ctl_verify_token(int argc, char **argv);
 int ctl_status(int argc, char **argv);
 int ctl_events(int argc, char **argv);

@@ -14,13 +14,17 @@
 
 #include "chain/hash.h"
 #include "chain/hex.h"
+#include "chain/sig.h"
 #include "daemon.h"
 #include "metrics.h"
 #include "token.h"
 #include "verdict.h"
+#include "verify/lgv.h"
 #include "xmalloc.h"
 
 #define CACHE_SLOTS 4096
+
+_Static_assert(LGV_NONCE_MAX <= HTTP_NONCE_MAX, "a request nonce fits");
 
 struct cache_slot {
 	uint8_t device[20];
@@ -187,11 +191,85 @@ reply(struct http_reply *rep, const struct http_attest *req,
 		    "cose-type=\"cose-sign1\"", tok, len);
 }
 
+/* Whether a device-signed request carries the signature of the key the
+ * device was registered with.  The key's address must be the device's: the
+ * registry derives one from the other, and the gateway checks it again. */
+static int
+signed_by_device(const struct http_attest *in, const struct store_lookup *lk,
+    struct lgv_request *q)
+{
+	uint8_t addr[20];
+
+	return lk->device_key_len > 0 &&
+	    sig_pubkey_to_address(addr, lk->device_key, lk->device_key_len) &&
+	    memcmp(addr, q->device, 20) == 0 &&
+	    lgv_request_verify(q, in->signed_req, in->signed_len,
+	    lk->device_key, lk->device_key_len) == LGV_OK;
+}
+
+/* A refusal that says nothing about why: with require_device_auth an
+ * unknown device, a revoked one and a bad signature look alike. */
+static void
+forbid(struct http_reply *rep, const char *reason)
+{
+	metrics_count("licgate_request_refusals_total", "reason", reason,
+	    NULL, NULL, 1);
+	http_reply_error(rep, 403, "forbidden", "request refused");
+}
+
+/* POST /v1/attestation: decodes the device's COSE request into out and
+ * checks it.  Returns 1 to go on to the verdict, or 0 with rep set.  A
+ * known device's request must carry its signature; an unknown device's
+ * cannot, and is answered like a GET (device-unknown) unless the gateway
+ * requires device authentication. */
+static int
+authenticate(struct daemon *d, const struct http_attest *in,
+    struct http_attest *out, struct http_reply *rep)
+{
+	struct store *ro = daemon_http_store(d);
+	struct store_lookup lk;
+	struct lgv_request q;
+	enum lgv_result r;
+	char err[256];
+
+	if ((r = lgv_request_decode(&q, in->signed_req, in->signed_len)) !=
+	    LGV_OK) {
+		http_reply_error(rep, 400, "bad-request", "not a licgate device "
+		    "request (%s; see licgate-token(7))", lgv_result_name(r));
+		return 0;
+	}
+	if (!store_lookup(ro, q.device, q.firmware, &lk, err, sizeof(err))) {
+		http_reply_error(rep, 500, "database", "%s", err);
+		return 0;
+	}
+	if (!lk.device.known && d->conf.require_device_auth) {
+		forbid(rep, "device-unknown");
+		return 0;
+	}
+	if (lk.device.known && !signed_by_device(in, &lk, &q)) {
+		forbid(rep, "bad-signature");
+		return 0;
+	}
+	if (lk.device.revoked && d->conf.require_device_auth) {
+		forbid(rep, "device-revoked");
+		return 0;
+	}
+	memset(out, 0, sizeof(*out));
+	memcpy(out->device, q.device, 20);
+	memcpy(out->firmware, q.firmware, 32);
+	memcpy(out->nonce, q.nonce, q.nonce_len);
+	out->nonce_len = q.nonce_len;
+	out->want_json = in->want_json;
+	return 1;
+}
+
 void
-daemon_attestation(void *arg, const struct http_attest *req,
+daemon_attestation(void *arg, const struct http_attest *in,
     struct http_reply *rep)
 {
 	struct daemon *d = arg;
+	const struct http_attest *req = in;
+	struct http_attest signed_req;
 	unsigned long gen = daemon_http_generation(d);
 	uint64_t now = (uint64_t)time(NULL), state_until;
 	struct token_claims c;
@@ -201,10 +279,10 @@ daemon_attestation(void *arg, const struct http_attest *req,
 	size_t len;
 	double t0;
 
-	if (req->signed_req != NULL) {
-		http_reply_error(rep, 501, "unsupported",
-		    "device-signed requests are not supported yet");
-		return;
+	if (in->signed_req != NULL) {
+		if (!authenticate(d, in, &signed_req, rep))
+			return;
+		req = &signed_req;
 	}
 	/* A slot keeps the decided claims (for nonce requests too: only the
 	 * nonce, the times and the signature are new) and the last token

@@ -4,7 +4,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include "chain/hex.h"
 #include "http.h"
+#include "http_input.h"
 #include "metrics.h"
 #include "xmalloc.h"
 
@@ -31,6 +31,7 @@ struct http_req {
 	size_t len;
 	int too_large;
 	struct timespec start;
+	struct http_query q;
 };
 
 typedef void (*http_handler)(struct http_server *, struct MHD_Connection *,
@@ -80,172 +81,21 @@ static const struct http_route http_routes[] = {
 	{ NULL, NULL, 0, NULL, NULL, NULL }
 };
 
-void
-http_reply_bytes(struct http_reply *rep, int status, const char *ctype,
-    const uint8_t *p, size_t n)
-{
-	free(rep->body);
-	rep->status = status;
-	rep->content_type = ctype;
-	rep->body = xmalloc(n + 1);
-	memcpy(rep->body, p, n);
-	rep->len = n;
-}
-
-void
-http_reply_json(struct http_reply *rep, int status, json_t *j)
-{
-	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-
-	json_decref(j);
-	if (s == NULL) {
-		http_reply_error(rep, 500, "internal", "cannot encode JSON");
-		return;
-	}
-	free(rep->body);
-	rep->status = status;
-	rep->content_type = "application/json";
-	rep->body = s;
-	rep->len = strlen(s);
-}
-
-void
-http_reply_error(struct http_reply *rep, int status, const char *code,
-    const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	http_reply_json(rep, status, json_pack("{s:s, s:s}", "error", code,
-	    "message", msg));
-}
-
-/* Query checking: every parameter must be allowed and appear once. */
-struct query_check {
-	const char *const *allowed;
-	const char *bad;	/* first offending name */
-	const char *code;
-};
-
+/* Collects the query as libmicrohttpd parsed it. */
 static enum MHD_Result
 query_visit(void *cls, enum MHD_ValueKind kind, const char *key,
     const char *value)
 {
-	struct query_check *q = cls;
-	size_t i;
+	struct http_query *q = cls;
 
 	(void)kind;
-	(void)value;
-	for (i = 0; q->allowed[i] != NULL; i++)
-		if (strcmp(q->allowed[i], key) == 0)
-			return MHD_YES;
-	q->bad = key;
-	q->code = "unknown-parameter";
-	return MHD_NO;
-}
-
-static int
-query_ok(struct MHD_Connection *c, const struct http_route *r,
-    struct http_reply *rep)
-{
-	struct query_check q = { r->params, NULL, NULL };
-
-	/* Duplicates of allowed parameters are caught by query_get. */
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_visit, &q);
-	if (q.bad != NULL) {
-		http_reply_error(rep, 400, q.code, "unknown query parameter '%.64s'",
-		    q.bad);
-		return 0;
+	if (q->n == HTTP_QUERY_MAX) {
+		q->overflow = 1;
+		return MHD_NO;
 	}
-	return 1;
-}
-
-/* Counts how often name appears in the query. */
-struct query_count {
-	const char *name;
-	int n;
-};
-
-static enum MHD_Result
-count_visit(void *cls, enum MHD_ValueKind kind, const char *key,
-    const char *value)
-{
-	struct query_count *q = cls;
-
-	(void)kind;
-	(void)value;
-	if (strcmp(key, q->name) == 0)
-		q->n++;
+	q->key[q->n] = key;
+	q->value[q->n++] = value;
 	return MHD_YES;
-}
-
-/* The value of a parameter that must appear at most once. */
-static int
-query_get(const char **out, struct MHD_Connection *c, const char *name,
-    struct http_reply *rep)
-{
-	struct query_count q = { name, 0 };
-
-	*out = NULL;
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, count_visit, &q);
-	if (q.n > 1) {
-		http_reply_error(rep, 400, "duplicate-parameter",
-		    "parameter '%s' given %d times", name, q.n);
-		return 0;
-	}
-	*out = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
-	return 1;
-}
-
-/* Parses a required 0x-hex parameter of exactly len bytes. */
-static int
-param_fixed(uint8_t *out, size_t len, struct MHD_Connection *c,
-    const char *name, const char *code, struct http_reply *rep)
-{
-	const char *v, *why;
-
-	if (!query_get(&v, c, name, rep))
-		return 0;
-	if (v == NULL || *v == '\0') {
-		http_reply_error(rep, 400, "missing-parameter",
-		    "parameter '%s' is required", name);
-		return 0;
-	}
-	if (!hex_decode_fixed(out, len, v, &why)) {
-		http_reply_error(rep, 400, code, "%s: %s (want 0x and %zu hex digits)",
-		    name, why, 2 * len);
-		return 0;
-	}
-	return 1;
-}
-
-/* The optional nonce: HTTP_NONCE_MIN..MAX bytes of hex, 0x optional. */
-static int
-param_nonce(struct http_attest *a, struct MHD_Connection *c,
-    struct http_reply *rep)
-{
-	const char *v, *why;
-	char *p;
-	int ok;
-
-	if (!query_get(&v, c, "nonce", rep))
-		return 0;
-	if (v == NULL)
-		return 1;
-	p = strncmp(v, "0x", 2) == 0 ? xstrdup(v) : xasprintf("0x%s", v);
-	ok = hex_decode(a->nonce, sizeof(a->nonce), &a->nonce_len, p, &why);
-	free(p);
-	if (ok && a->nonce_len < HTTP_NONCE_MIN) {
-		ok = 0;
-		why = "nonce too short";
-	}
-	if (!ok)
-		http_reply_error(rep, 400, "bad-nonce", "nonce: %s (want %d to %d "
-		    "bytes of hex)", why, HTTP_NONCE_MIN, HTTP_NONCE_MAX);
-	return ok;
 }
 
 static int
@@ -263,17 +113,13 @@ route_attest_get(struct http_server *s, struct MHD_Connection *c,
 {
 	struct http_attest a;
 
-	(void)r;
 	(void)rest;
 	if (s->cfg.require_device_auth) {
 		http_reply_error(rep, 403, "device-auth-required", "this gateway "
 		    "answers only device-signed requests (POST /v1/attestation)");
 		return;
 	}
-	memset(&a, 0, sizeof(a));
-	if (!param_fixed(a.device, 20, c, "device", "bad-device", rep) ||
-	    !param_fixed(a.firmware, 32, c, "firmware", "bad-firmware", rep) ||
-	    !param_nonce(&a, c, rep))
+	if (!http_query_attest(&a, &r->q, rep))
 		return;
 	a.want_json = wants_json(c);
 	s->be.attestation(s->be.arg, &a, rep);
@@ -348,22 +194,6 @@ route_firmware(struct http_server *s, struct MHD_Connection *c,
 	s->be.firmware(s->be.arg, hash, rep);
 }
 
-/* License ids: decimal, or a 0x quantity. */
-static int
-parse_license_id(uint64_t *id, const char *s)
-{
-	const char *why;
-	char *end;
-
-	if (strncmp(s, "0x", 2) == 0)
-		return hex_quantity_u64(id, s, &why);
-	if (*s < '1' || *s > '9' || strlen(s) > 19)
-		return 0;
-	errno = 0;
-	*id = strtoull(s, &end, 10);
-	return errno == 0 && *end == '\0';
-}
-
 static void
 route_license(struct http_server *s, struct MHD_Connection *c,
     struct http_req *r, const char *rest, struct http_reply *rep)
@@ -372,7 +202,7 @@ route_license(struct http_server *s, struct MHD_Connection *c,
 
 	(void)c;
 	(void)r;
-	if (!parse_license_id(&id, rest)) {
+	if (!http_parse_license_id(&id, rest)) {
 		http_reply_error(rep, 400, "bad-license-id", "license id must be "
 		    "a positive decimal number or a 0x quantity");
 		return;
@@ -526,8 +356,12 @@ http_access(void *cls, struct MHD_Connection *c, const char *url,
 	else if (r->too_large)
 		http_reply_error(&rep, 413, "body-too-large", "request body over "
 		    "%zu bytes", s->cfg.max_body);
-	else if (query_ok(c, route, &rep))
-		route->handler(s, c, r, rest, &rep);
+	else {
+		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_visit,
+		    &r->q);
+		if (http_query_check(&r->q, route->params, &rep))
+			route->handler(s, c, r, rest, &rep);
+	}
 	return http_send(c, route, &rep);
 }
 

@@ -14,8 +14,11 @@ static const struct ctl_verb ctl_verbs[] = {
 	    "check an eth_getProof answer against a header's state root" },
 	{ "keygen", ctl_keygen, "-o FILE [--force]",
 	    "create a gateway signing key (mode 0600) and print its address" },
-	{ "key-info", ctl_key_info, "-k FILE",
-	    "print the address and public key of a gateway key" },
+	{ "key-info", ctl_key_info, "[-k FILE] [-c FILE | --db PATH] [--json]",
+	    "a gateway key's address and whether the registry authorises it" },
+	{ "request", ctl_request, "-k DEVICEKEY --firmware HASH --nonce HEX "
+	    "[-o FILE]",
+	    "sign an attestation request as a device does (COSE_Sign1)" },
 	{ "verify", ctl_verify_token, "TOKENFILE --gateway-key HEX|FILE "
 	    "[--device ADDR] [--nonce HEX] [--now UNIX] [--min-block N] [--json]",
 	    "check an attestation as a device does and print its claims" },

@@ -1357,6 +1357,7 @@ store_row_json(struct store *s, const char *table, const char *key,
 {
 	static const char *const sql[][2] = {
 		{ "devices", "SELECT * FROM devices WHERE address = ?1" },
+		{ "gateways", "SELECT * FROM gateways WHERE address = ?1" },
 		{ "firmware", "SELECT * FROM firmware WHERE image_hash = ?1" },
 		{ "licenses", "SELECT * FROM licenses WHERE id = CAST(?1 AS "
 		    "INTEGER)" },

@@ -155,7 +155,7 @@ int store_lookup(struct store *s, const uint8_t device[20],
 
 /* One row of a state table as a JSON object (column names as keys, text as
  * strings, integers as numbers), selected by key; *found says whether it
- * exists.  table is one of "devices", "firmware", "licenses". */
+ * exists.  table is one of "devices", "firmware", "licenses", "gateways". */
 json_t *store_row_json(struct store *s, const char *table, const char *key,
     int *found, char *err, size_t errsz);
 

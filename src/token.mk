@@ -1,7 +1,7 @@
 # Attestations: the token writer (gateway) and the device verifier.
 src_liblicgate_a_SOURCES += src/token.c src/token.h src/verify/lgv.c \
 	src/verify/lgv.h src/verify/lgv_sha256.c
-src_licgatectl_SOURCES += src/ctl_verify_token.c
+src_licgatectl_SOURCES += src/ctl_verify_token.c src/ctl_request.c
 check_PROGRAMS += tests/check_token
 TESTS += tests/check_token tests/verify_freestanding.sh
 EXTRA_DIST += tests/verify_freestanding.sh
@@ -31,3 +31,14 @@ EXTRA_DIST += bench/serve.sh
 bench-serve: src/licgated src/licgatectl bench/hello bench/signrate
 	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/serve.sh
 .PHONY: bench-serve
+
+# Device requests: POST /v1/attestation signed by the device.
+TESTS += tests/device_auth.sh
+EXTRA_DIST += tests/device_auth.sh tests/cose/request.mjs
+
+FUZZ_TARGETS += fuzz/fuzz_request
+fuzz_fuzz_request_SOURCES = fuzz/fuzz_request.c src/verify/lgv.c \
+	src/verify/lgv_sha256.c src/chain/hash.c
+fuzz_fuzz_request_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(SECP256K1_CFLAGS) $(NETTLE_CFLAGS)
+fuzz_fuzz_request_LDFLAGS = $(FUZZ_LD_OPTS)
+fuzz_fuzz_request_LDADD = $(SECP256K1_LIBS) $(NETTLE_LIBS)

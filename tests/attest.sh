@@ -36,13 +36,7 @@ verdict() {
 	out=$("$ctl" verify "$GW_TMP/tok.$n" --gateway-key "$pub" --device "$1" --nonce "$nonce") || { echo "refused: $out (token $(od -An -tx1 -v "$GW_TMP/tok.$n" | tr -d ' \n'))"; return; }
 	awk '/^verdict/ {print $2}' <<<"$out"
 }
-# settle: mine the confirmations and wait until they are effective.
-settle() {
-	rpc anvil_mine '["0x2"]' >/dev/null
-	local want=$(( $(chain_head) - 2 )) i
-	for i in $(seq 1 600); do [ "$(gw_effective)" -ge "$want" ] && return 0; sleep 0.05; done
-	return 1
-}
+settle() { gw_settle 2; }
 is() {
 	local got want=$4
 	n=$((n + 1))	# here, not in the $(...) subshell

@@ -199,6 +199,17 @@ START_TEST(http_attestation_params)
 	    "&colour=red", NULL, 400, "unknown-parameter");
 	expect_error("GET", "/v1/attestation?device=" DEV "&device=" DEV
 	    "&firmware=" FW, NULL, 400, "duplicate-parameter");
+	/* a nonce named without a value is a bad nonce, not no nonce */
+	expect_error("GET", "/v1/attestation?device=" DEV "&firmware=" FW
+	    "&nonce", NULL, 400, "bad-nonce");
+	ck_assert_int_eq(fetch("GET", "/v1/attestation?device=" DEV "&firmware="
+	    FW "&nonce=0x0102030405060708", NULL, NULL, 0, &b), 200);
+	ck_assert_uint_eq(last.nonce_len, 8);
+	expect_error("GET", "/v1/attestation?device=" DEV "&firmware=" FW
+	    "&a&b&c&d&e&f&g&h&i&j&k&l&m&n&o", NULL, 400, "too-many-parameters");
+	/* a parameter name that is not UTF-8 is still named in valid JSON */
+	expect_error("GET", "/v1/attestation?%BD%00x=1", NULL, 400,
+	    "unknown-parameter");
 	stop();
 }
 END_TEST

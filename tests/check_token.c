@@ -344,6 +344,150 @@ START_TEST(layout_refusals)
 }
 END_TEST
 
+/* Device requests (POST /v1/attestation): signed by lgv_request_sign as a
+ * device would, read back as the gateway does. */
+static const uint8_t dev_key[32] = { [31] = 0x33 };
+
+static void
+request(struct lgv_request *r, size_t nonce_len)
+{
+	uint8_t pub[33];
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	pubkey(pub, dev_key);
+	ck_assert(sig_pubkey_to_address(r->device, pub, sizeof(pub)));
+	memset(r->firmware, 0xf4, 32);
+	for (i = 0; i < nonce_len; i++)
+		r->nonce[i] = (uint8_t)(0x70 + i);
+	r->nonce_len = nonce_len;
+}
+
+static size_t
+sign_request(uint8_t *out, const struct lgv_request *r)
+{
+	size_t len;
+
+	ck_assert_int_eq(lgv_request_sign(out, LGV_REQUEST_MAX, &len, r,
+	    dev_key), LGV_OK);
+	return len;
+}
+
+START_TEST(request_round_trip)
+{
+	static const uint8_t envelope[] = { 0xd2, 0x84, 0x44, 0xa1, 0x01, 0x38,
+	    0x2e, 0xa0, 0x58 };
+	uint8_t req[LGV_REQUEST_MAX], pub33[33], pub65[65];
+	struct lgv_request r, got;
+	size_t len, nlen = (size_t)_i;
+
+	request(&r, nlen);
+	len = sign_request(req, &r);
+	ck_assert_mem_eq(req, envelope, sizeof(envelope));
+	ck_assert_uint_eq(len, 10 + 63 + (nlen < 24 ? 1 : 2) + nlen + 2 + 64);
+	ck_assert_int_eq(lgv_request_decode(&got, req, len), LGV_OK);
+	ck_assert_mem_eq(got.device, r.device, 20);
+	ck_assert_mem_eq(got.firmware, r.firmware, 32);
+	ck_assert_uint_eq(got.nonce_len, nlen);
+	ck_assert_mem_eq(got.nonce, r.nonce, nlen);
+	/* the registry takes a device key as 33, 64 or 65 bytes */
+	pubkey(pub33, dev_key);
+	ck_assert(sig_pubkey_create(pub65, sizeof(pub65), dev_key));
+	ck_assert_int_eq(lgv_request_verify(&got, req, len, pub33, 33), LGV_OK);
+	ck_assert_int_eq(lgv_request_verify(&got, req, len, pub65, 65), LGV_OK);
+	ck_assert_int_eq(lgv_request_verify(&got, req, len, pub65 + 1, 64),
+	    LGV_OK);
+}
+END_TEST
+
+START_TEST(request_every_byte_changed)
+{
+	uint8_t req[LGV_REQUEST_MAX], pub[33];
+	struct lgv_request r, got;
+	size_t len, i;
+
+	request(&r, 16);
+	len = sign_request(req, &r);
+	pubkey(pub, dev_key);
+	for (i = 0; i < len; i++) {
+		req[i] ^= 0x01;
+		ck_assert_int_ne(lgv_request_verify(&got, req, len, pub, 33),
+		    LGV_OK);
+		req[i] ^= 0x01;
+	}
+	ck_assert_int_eq(lgv_request_verify(&got, req, len, pub, 33), LGV_OK);
+}
+END_TEST
+
+START_TEST(request_refusals)
+{
+	static const uint8_t zero_key[32];
+	uint8_t req[LGV_REQUEST_MAX + 1], tok[TOKEN_MAX], pub[33], other[33];
+	struct token_claims c;
+	struct lgv_request r, got;
+	size_t len, tlen;
+
+	pubkey(pub, dev_key);
+	pubkey(other, other_key);
+	request(&r, 7);
+	ck_assert_int_eq(lgv_request_sign(req, sizeof(req), &len, &r, dev_key),
+	    LGV_MALFORMED);
+	request(&r, 8);
+	ck_assert_int_eq(lgv_request_sign(req, 100, &len, &r, dev_key),
+	    LGV_MALFORMED);
+	ck_assert_int_eq(lgv_request_sign(req, sizeof(req), &len, &r,
+	    zero_key), LGV_BAD_KEY);
+	len = sign_request(req, &r);
+	ck_assert_int_eq(lgv_request_verify(&got, req, len, other, 33),
+	    LGV_BAD_SIGNATURE);
+	ck_assert_int_eq(lgv_request_verify(&got, req, len, pub, 32),
+	    LGV_BAD_KEY);
+	ck_assert_int_eq(lgv_request_verify(&got, req, len, NULL, 0),
+	    LGV_BAD_KEY);
+	req[len] = 0x00;
+	ck_assert_int_eq(lgv_request_decode(&got, req, len + 1), LGV_MALFORMED);
+	ck_assert_int_eq(lgv_request_decode(&got, req, len - 1), LGV_MALFORMED);
+	/* an attestation is not a request, even though both are COSE */
+	claims(&c, 16);
+	tlen = mint(tok, &c, dev_key);
+	ck_assert_int_eq(lgv_request_decode(&got, tok, tlen), LGV_MALFORMED);
+}
+END_TEST
+
+START_TEST(request_layout_refusals)
+{
+	static const uint8_t es256k[] = { 0xa1, 0x01, 0x38, 0x2e };
+	static const uint8_t es256[] = { 0xa1, 0x01, 0x26 };
+	uint8_t req[LGV_REQUEST_MAX], out[512], p2[128], pub[33];
+	struct lgv_request r, got;
+	size_t len, plen, n;
+
+	request(&r, 16);
+	len = sign_request(req, &r);
+	pubkey(pub, dev_key);
+	plen = req[9];
+	memcpy(p2, req + 10, plen);
+	n = resign(out, es256k, sizeof(es256k), p2, plen, dev_key);
+	ck_assert_uint_eq(n, len);
+	ck_assert_mem_eq(out, req, len);
+	n = resign(out, es256, sizeof(es256), p2, plen, dev_key);
+	ck_assert_int_eq(lgv_request_verify(&got, out, n, pub, 33), LGV_BAD_ALG);
+	/* keys out of canonical order: nonce (10) before device (2) */
+	p2[1] = 0x0a;
+	n = resign(out, es256k, sizeof(es256k), p2, plen, dev_key);
+	ck_assert_int_eq(lgv_request_verify(&got, out, n, pub, 33),
+	    LGV_MALFORMED);
+	/* a fourth entry the gateway does not know */
+	memcpy(p2, req + 10, plen);
+	p2[0] = 0xa4;
+	p2[plen] = 0x0b;
+	p2[plen + 1] = 0x00;
+	n = resign(out, es256k, sizeof(es256k), p2, plen + 2, dev_key);
+	ck_assert_int_eq(lgv_request_verify(&got, out, n, pub, 33),
+	    LGV_MALFORMED);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -358,6 +502,11 @@ main(void)
 	tcase_add_test(tc, refusals);
 	tcase_add_test(tc, high_s);
 	tcase_add_test(tc, layout_refusals);
+	tcase_add_loop_test(tc, request_round_trip, LGV_REQUEST_NONCE_MIN,
+	    LGV_NONCE_MAX + 1);
+	tcase_add_test(tc, request_every_byte_changed);
+	tcase_add_test(tc, request_refusals);
+	tcase_add_test(tc, request_layout_refusals);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

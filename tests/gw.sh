@@ -6,6 +6,7 @@
 #   gw_start            licgated -d in the background; GW_PID, GW_PORT, GW_LOG
 #   gw_wait_head N      waits until the verified head is >= N (60 s at most)
 #   gw_wait_log REGEX   waits until the daemon's log matches (60 s at most)
+#   gw_settle N         mines N blocks (the confirmations), waits until effective
 #   gw_stop             SIGTERM, waits, returns licgated's exit status
 #   check NAME EXPR     prints ok/not ok, remembers failures in $fail
 set -u
@@ -103,6 +104,13 @@ gw_wait_head() {
 		[ -n "$GW_PID" ] && ! kill -0 "$GW_PID" 2>/dev/null && return 1
 		sleep 0.05
 	done
+	return 1
+}
+
+gw_settle() {
+	rpc anvil_mine "[\"0x$(printf %x "$1")\"]" >/dev/null
+	local want=$(( $(chain_head) - $1 )) i
+	for i in $(seq 1 600); do [ "$(gw_effective)" -ge "$want" ] && return 0; sleep 0.05; done
 	return 1
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <secp256k1.h>
+#include <secp256k1_preallocated.h>
 
 #include "lgv.h"
 
@@ -160,24 +161,36 @@ zero(void *p, size_t n)
 		*b++ = 0;
 }
 
+/* The COSE_Sign1 envelope, tag 18, with the protected header {1: -47}, an
+ * empty unprotected map and a 64-byte signature, and nothing after it. */
 static enum lgv_result
-rd_token(struct parts *pt, struct lgv_token *t, const uint8_t *tok,
-    size_t len)
+rd_envelope(struct parts *pt, const uint8_t *p, size_t len, size_t max)
 {
-	struct rd r = { tok, len, 0, 0 }, c;
+	struct rd r = { p, len, 0, 0 };
 	enum lgv_result pr;
 
-	zero(t, sizeof(*t));
-	if (len > LGV_TOKEN_MAX || !rd_expect(&r, 6, 18) ||
-	    !rd_expect(&r, 4, 4) ||
+	if (len > max || !rd_expect(&r, 6, 18) || !rd_expect(&r, 4, 4) ||
 	    !rd_bytes(&r, &pt->prot, &pt->prot_len, 1, 16))
 		return LGV_MALFORMED;
 	if ((pr = rd_protected(pt->prot, pt->prot_len)) != LGV_OK)
 		return pr;
 	if (!rd_expect(&r, 5, 0) ||
-	    !rd_bytes(&r, &pt->payload, &pt->payload_len, 1, LGV_TOKEN_MAX) ||
+	    !rd_bytes(&r, &pt->payload, &pt->payload_len, 1, max) ||
 	    !rd_bytes(&r, &pt->sig, &pt->sig_len, 64, 64) || r.off != len)
 		return LGV_MALFORMED;
+	return LGV_OK;
+}
+
+static enum lgv_result
+rd_token(struct parts *pt, struct lgv_token *t, const uint8_t *tok,
+    size_t len)
+{
+	struct rd c;
+	enum lgv_result r;
+
+	zero(t, sizeof(*t));
+	if ((r = rd_envelope(pt, tok, len, LGV_TOKEN_MAX)) != LGV_OK)
+		return r;
 	c.p = pt->payload;
 	c.len = pt->payload_len;
 	c.off = 0;
@@ -227,16 +240,31 @@ sig_digest(uint8_t digest[32], const struct parts *pt)
 	return 1;
 }
 
+/* A public key of 33 or 65 bytes, or the 64-byte X||Y the registry also
+ * accepts for devices. */
+static int
+parse_key(secp256k1_pubkey *pub, const uint8_t *key, size_t len)
+{
+	const secp256k1_context *ctx = secp256k1_context_static;
+	uint8_t full[65];
+
+	if (len == 64) {
+		full[0] = 0x04;
+		memcpy(full + 1, key, 64);
+		return secp256k1_ec_pubkey_parse(ctx, pub, full, sizeof(full));
+	}
+	return len != 0 && secp256k1_ec_pubkey_parse(ctx, pub, key, len);
+}
+
 static enum lgv_result
-check_signature(const struct parts *pt, const struct lgv_expect *e)
+check_signature(const struct parts *pt, const uint8_t *key, size_t keylen)
 {
 	const secp256k1_context *ctx = secp256k1_context_static;
 	secp256k1_ecdsa_signature sig;
 	secp256k1_pubkey pub;
 	uint8_t digest[32];
 
-	if (!secp256k1_ec_pubkey_parse(ctx, &pub, e->gateway_key,
-	    e->gateway_key_len))
+	if (key == NULL || !parse_key(&pub, key, keylen))
 		return LGV_BAD_KEY;
 	if (!secp256k1_ecdsa_signature_parse_compact(ctx, &sig, pt->sig) ||
 	    !sig_digest(digest, pt))
@@ -258,7 +286,8 @@ lgv_verify(struct lgv_token *out, const uint8_t *tok, size_t len,
 
 	if ((r = rd_token(&pt, out, tok, len)) != LGV_OK)
 		return r;
-	if ((r = check_signature(&pt, e)) != LGV_OK)
+	if ((r = check_signature(&pt, e->gateway_key,
+	    e->gateway_key_len)) != LGV_OK)
 		return r;
 	if (e->device != NULL && memcmp(out->sub, e->device, 20) != 0)
 		return LGV_WRONG_DEVICE;
@@ -269,6 +298,156 @@ lgv_verify(struct lgv_token *out, const uint8_t *tok, size_t len,
 		return LGV_EXPIRED;
 	if (out->block_number < e->min_block)
 		return LGV_ROLLBACK;
+	return LGV_OK;
+}
+
+/* The request payload: {2: device, 10: nonce, -65538: firmware}. */
+static void
+rd_request(struct rd *r, struct lgv_request *q)
+{
+	const uint8_t *p;
+
+	rd_expect(r, 5, 3);
+	rd_expect(r, 0, 2);
+	rd_fixed(r, q->device, 20);
+	rd_expect(r, 0, 10);
+	if (rd_bytes(r, &p, &q->nonce_len, LGV_REQUEST_NONCE_MIN,
+	    LGV_NONCE_MAX))
+		memcpy(q->nonce, p, q->nonce_len);
+	rd_expect(r, 1, 65537);
+	rd_fixed(r, q->firmware, 32);
+}
+
+static enum lgv_result
+rd_request_all(struct parts *pt, struct lgv_request *q, const uint8_t *req,
+    size_t len)
+{
+	struct rd c;
+	enum lgv_result r;
+
+	zero(q, sizeof(*q));
+	if ((r = rd_envelope(pt, req, len, LGV_REQUEST_MAX)) != LGV_OK)
+		return r;
+	c.p = pt->payload;
+	c.len = pt->payload_len;
+	c.off = 0;
+	c.bad = 0;
+	rd_request(&c, q);
+	if (c.bad || c.off != c.len) {
+		zero(q, sizeof(*q));
+		return LGV_MALFORMED;
+	}
+	return LGV_OK;
+}
+
+enum lgv_result
+lgv_request_decode(struct lgv_request *out, const uint8_t *req, size_t len)
+{
+	struct parts pt;
+
+	return rd_request_all(&pt, out, req, len);
+}
+
+enum lgv_result
+lgv_request_verify(struct lgv_request *out, const uint8_t *req, size_t len,
+    const uint8_t *device_key, size_t device_key_len)
+{
+	struct parts pt;
+	enum lgv_result r;
+
+	if ((r = rd_request_all(&pt, out, req, len)) != LGV_OK)
+		return r;
+	return check_signature(&pt, device_key, device_key_len);
+}
+
+/* Appends a byte string head (lengths below 256 are all a request has). */
+static size_t
+put_bstr_head(uint8_t *out, size_t n)
+{
+	if (n < 24) {
+		out[0] = (uint8_t)(0x40 | n);
+		return 1;
+	}
+	out[0] = 0x58;
+	out[1] = (uint8_t)n;
+	return 2;
+}
+
+/* Signs digest with a context kept on the stack: the device has no heap. */
+static int
+sign_digest(uint8_t sig64[64], const uint8_t digest[32],
+    const uint8_t seckey[32])
+{
+	union {
+		uint8_t b[1024];
+		uint64_t u;
+		void *p;
+	} mem;
+	secp256k1_context *ctx;
+	secp256k1_ecdsa_signature sig;
+	int ok;
+
+	if (secp256k1_context_preallocated_size(SECP256K1_CONTEXT_NONE) >
+	    sizeof(mem))
+		return 0;
+	ctx = secp256k1_context_preallocated_create(&mem,
+	    SECP256K1_CONTEXT_NONE);
+	if (ctx == NULL)
+		return 0;
+	ok = secp256k1_ecdsa_sign(ctx, &sig, digest, seckey, NULL, NULL) &&
+	    secp256k1_ecdsa_signature_serialize_compact(ctx, sig64, &sig);
+	secp256k1_context_preallocated_destroy(ctx);
+	zero(&mem, sizeof(mem));
+	return ok;
+}
+
+enum lgv_result
+lgv_request_sign(uint8_t *out, size_t cap, size_t *outlen,
+    const struct lgv_request *r, const uint8_t seckey[32])
+{
+	static const uint8_t head[] = { 0xd2, 0x84, 0x44, 0xa1, 0x01, 0x38,
+	    0x2e, 0xa0 };
+	static const uint8_t fw_key[] = { 0x3a, 0x00, 0x01, 0x00, 0x01, 0x58,
+	    0x20 };
+	uint8_t payload[LGV_REQUEST_MAX], digest[32];
+	struct parts pt;
+	size_t n = 0, total;
+
+	*outlen = 0;
+	if (r->nonce_len < LGV_REQUEST_NONCE_MIN || r->nonce_len > LGV_NONCE_MAX)
+		return LGV_MALFORMED;
+	payload[n++] = 0xa3;
+	payload[n++] = 0x02;
+	payload[n++] = 0x54;
+	memcpy(payload + n, r->device, 20);
+	n += 20;
+	payload[n++] = 0x0a;
+	n += put_bstr_head(payload + n, r->nonce_len);
+	memcpy(payload + n, r->nonce, r->nonce_len);
+	n += r->nonce_len;
+	memcpy(payload + n, fw_key, sizeof(fw_key));
+	n += sizeof(fw_key);
+	memcpy(payload + n, r->firmware, 32);
+	n += 32;
+	total = sizeof(head) + 2 + n + 2 + 64;
+	if (cap < total)
+		return LGV_MALFORMED;
+	pt.prot = head + 3;
+	pt.prot_len = 4;
+	pt.payload = payload;
+	pt.payload_len = n;
+	if (!sig_digest(digest, &pt) ||
+	    !sign_digest(out + total - 64, digest, seckey)) {
+		zero(out, total);
+		return LGV_BAD_KEY;
+	}
+	memcpy(out, head, sizeof(head));
+	out[sizeof(head)] = 0x58;
+	out[sizeof(head) + 1] = (uint8_t)n;
+	memcpy(out + sizeof(head) + 2, payload, n);
+	out[sizeof(head) + 2 + n] = 0x58;
+	out[sizeof(head) + 3 + n] = 0x40;
+	*outlen = total;
 	return LGV_OK;
 }
 

@@ -65,6 +65,39 @@ enum lgv_result lgv_verify(struct lgv_token *out, const uint8_t *tok,
 enum lgv_result lgv_decode(struct lgv_token *out, const uint8_t *tok,
     size_t len);
 
+/* A device's signed request for an attestation (licgate-token(7),
+ * REQUESTS): COSE_Sign1 with ES256K over {2: device, 10: nonce,
+ * -65538: firmware}, signed with the key the device was registered with. */
+#define LGV_REQUEST_NONCE_MIN 8
+#define LGV_REQUEST_MAX 192
+struct lgv_request {
+	uint8_t device[20];
+	uint8_t firmware[32];
+	uint8_t nonce[LGV_NONCE_MAX];
+	size_t nonce_len;		/* LGV_REQUEST_NONCE_MIN..LGV_NONCE_MAX */
+};
+
+/* Device side: encodes and signs r with the device's 32-byte secret key
+ * into out (cap bytes; LGV_REQUEST_MAX is enough).  Signing is
+ * deterministic (RFC 6979) and low-S; no heap, the secp256k1 context lives
+ * on the stack.  Returns LGV_OK with *outlen set, LGV_MALFORMED for a bad
+ * nonce length or a small cap, LGV_BAD_KEY for an invalid secret key. */
+enum lgv_result lgv_request_sign(uint8_t *out, size_t cap, size_t *outlen,
+    const struct lgv_request *r, const uint8_t seckey[32]);
+
+/* Gateway side: decodes req without checking the signature (the device
+ * named inside says whose key to check it with).  LGV_OK, LGV_MALFORMED or
+ * LGV_BAD_ALG. */
+enum lgv_result lgv_request_decode(struct lgv_request *out,
+    const uint8_t *req, size_t len);
+
+/* Decodes req and checks its signature against the device's public key
+ * (33, 64 or 65 bytes).  LGV_OK, or LGV_MALFORMED, LGV_BAD_ALG,
+ * LGV_BAD_KEY, LGV_BAD_SIGNATURE (also for a high-S signature). */
+enum lgv_result lgv_request_verify(struct lgv_request *out,
+    const uint8_t *req, size_t len, const uint8_t *device_key,
+    size_t device_key_len);
+
 /* A stable name for r ("ok", "bad-signature", ...). */
 const char *lgv_result_name(enum lgv_result r);
 

@@ -238,7 +238,7 @@ async function main(argv) {
   const out = (o) => console.log(JSON.stringify(o, (k, v) => (typeof v === 'bigint' ? v.toString() : v)));
   if (cmd === 'deploy') out(await deploy(provider));
   else if (cmd === 'account') out({ index: Number(sub), address: wallet(provider, Number(sub)).address.toLowerCase() });
-  else if (cmd === 'devkey') { const k = deviceKey(Number(sub)); out({ privateKey: k.privateKey, publicKey: k.publicKey, address: ethers.computeAddress(k.publicKey).toLowerCase() }); }
+  else if (cmd === 'devkey') { const k = deviceKey(Number(sub)); out({ privateKey: k.privateKey, publicKey: k.publicKey, compressedPublicKey: k.compressedPublicKey, address: ethers.computeAddress(k.publicKey).toLowerCase() }); }
   else if (cmd === 'random') await random(provider, need(), Number(sub), Number(rest[0] ?? 1), (r) => out({ tx: r.hash, block: r.blockNumber, gasUsed: r.gasUsed }));
   else if (cmd === 'digest') {
     const fromLogs = digestOf(await registryLogs(provider, need()));

@@ -1,0 +1,37 @@
+/* fuzz_request: the gateway's reader of device requests (POST
+ * /v1/attestation) on arbitrary bytes.  Decoding alone and decoding with
+ * the signature check must agree on what is well formed, and no input may
+ * pass as signed by a key the fuzzer does not hold. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "verify/lgv.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The public key of the secret key 2 (2*G), compressed; the seeds are
+ * signed with the key 3. */
+static const uint8_t pub[33] = { 0x02, 0xc6, 0x04, 0x7f, 0x94, 0x41, 0xed,
+    0x7d, 0x6d, 0x30, 0x45, 0x40, 0x6e, 0x95, 0xc0, 0x7c, 0xd8, 0x5c, 0x77,
+    0x8e, 0x4b, 0x8c, 0xef, 0x3c, 0xa7, 0xab, 0xac, 0x09, 0xb9, 0x5c, 0x70,
+    0x9e, 0xe5 };
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct lgv_request d, v;
+	enum lgv_result rd = lgv_request_decode(&d, data, size);
+	enum lgv_result rv = lgv_request_verify(&v, data, size, pub,
+	    sizeof(pub));
+
+	if ((rd == LGV_OK) != (rv != LGV_MALFORMED && rv != LGV_BAD_ALG))
+		abort();
+	if (rd == LGV_OK && (d.nonce_len < LGV_REQUEST_NONCE_MIN ||
+	    d.nonce_len > LGV_NONCE_MAX))
+		abort();
+	if (rv == LGV_OK)
+		abort();
+	return 0;
+}

@@ -1,0 +1,135 @@
+/* ctl_request.c: `licgatectl request`: signs an attestation request the way
+ * a device does, with the device library's own code (src/verify/), for
+ * POST /v1/attestation.  The device's key file has the gateway key's
+ * format (licgatectl keygen writes both). */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "chain/hex.h"
+#include "chain/sig.h"
+#include "ctl.h"
+#include "key.h"
+#include "verify/lgv.h"
+
+struct ropts {
+	const char *key;
+	const char *out;
+	struct lgv_request rq;
+	int has_firmware;
+};
+
+static int
+parse_nonce(struct lgv_request *rq, const char *arg)
+{
+	char text[2 * LGV_NONCE_MAX + 3];
+	const char *why;
+
+	snprintf(text, sizeof(text), "%s%s", strncmp(arg, "0x", 2) == 0 ?
+	    "" : "0x", arg);
+	if (strlen(arg) > 2 * LGV_NONCE_MAX + 2 ||
+	    !hex_decode(rq->nonce, sizeof(rq->nonce), &rq->nonce_len, text,
+	    &why)) {
+		fprintf(stderr, "licgatectl: --nonce %s: not %d to %d bytes of "
+		    "hex\n", arg, LGV_REQUEST_NONCE_MIN, LGV_NONCE_MAX);
+		return 0;
+	}
+	if (rq->nonce_len < LGV_REQUEST_NONCE_MIN) {
+		fprintf(stderr, "licgatectl: --nonce %s: %zu bytes, a request "
+		    "needs at least %d\n", arg, rq->nonce_len,
+		    LGV_REQUEST_NONCE_MIN);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+request_args(struct ropts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "firmware", required_argument, NULL, 'f' },
+		{ "nonce", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *why;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "k:o:", longopts, NULL)) != -1)
+		switch (ch) {
+		case 'k': o->key = optarg; break;
+		case 'o': o->out = optarg; break;
+		case 'f':
+			if (!hex_decode_fixed(o->rq.firmware, 32, optarg, &why)) {
+				fprintf(stderr, "licgatectl: --firmware %s: %s "
+				    "(want 0x and 64 hex digits)\n", optarg, why);
+				return 0;
+			}
+			o->has_firmware = 1;
+			break;
+		case 'n':
+			if (!parse_nonce(&o->rq, optarg))
+				return 0;
+			break;
+		default: return 0;
+		}
+	return optind == argc && o->key != NULL && o->has_firmware &&
+	    o->rq.nonce_len > 0;
+}
+
+static int
+write_request(const char *path, const uint8_t *p, size_t n)
+{
+	FILE *f = path != NULL ? fopen(path, "wb") : stdout;
+
+	if (f == NULL) {
+		fprintf(stderr, "licgatectl: %s: %s\n", path, strerror(errno));
+		return CTL_BADINPUT;
+	}
+	if (path == NULL && isatty(fileno(stdout))) {
+		fprintf(stderr, "licgatectl: request: not writing binary to a "
+		    "terminal (use -o FILE or a pipe)\n");
+		return CTL_BADINPUT;
+	}
+	if (fwrite(p, 1, n, f) != n || (path != NULL ? fclose(f) :
+	    fflush(f)) != 0) {
+		fprintf(stderr, "licgatectl: %s: %s\n", path != NULL ? path :
+		    "stdout", strerror(errno));
+		return CTL_BADINPUT;
+	}
+	return CTL_OK;
+}
+
+int
+ctl_request(int argc, char **argv)
+{
+	uint8_t seckey[32], pub[33], req[LGV_REQUEST_MAX];
+	struct ropts o;
+	char msg[512];
+	size_t len;
+
+	if (!request_args(&o, argc, argv))
+		return ctl_usage(ctl_find("request"));
+	if (!key_load(seckey, o.key, msg, sizeof(msg))) {
+		fprintf(stderr, "licgatectl: %s\n", msg);
+		return CTL_BADINPUT;
+	}
+	/* The device is the address of its key, as the registry has it. */
+	if (!sig_pubkey_create(pub, sizeof(pub), seckey) ||
+	    !sig_pubkey_to_address(o.rq.device, pub, sizeof(pub)) ||
+	    lgv_request_sign(req, sizeof(req), &len, &o.rq, seckey) != LGV_OK) {
+		memset(seckey, 0, sizeof(seckey));
+		fprintf(stderr, "licgatectl: %s: not a valid secp256k1 key\n",
+		    o.key);
+		return CTL_BADINPUT;
+	}
+	memset(seckey, 0, sizeof(seckey));
+	return write_request(o.out, req, len);
+}

@@ -1,0 +1,180 @@
+/* http_input.c: query and path checks of the HTTP API, and the replies
+ * that carry their refusals.  Nothing here knows libmicrohttpd. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "chain/hex.h"
+#include "http_input.h"
+#include "xmalloc.h"
+
+void
+http_reply_bytes(struct http_reply *rep, int status, const char *ctype,
+    const uint8_t *p, size_t n)
+{
+	free(rep->body);
+	rep->status = status;
+	rep->content_type = ctype;
+	rep->body = xmalloc(n + 1);
+	memcpy(rep->body, p, n);
+	rep->len = n;
+}
+
+void
+http_reply_json(struct http_reply *rep, int status, json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+
+	json_decref(j);
+	if (s == NULL) {
+		http_reply_error(rep, 500, "internal", "cannot encode JSON");
+		return;
+	}
+	free(rep->body);
+	rep->status = status;
+	rep->content_type = "application/json";
+	rep->body = s;
+	rep->len = strlen(s);
+}
+
+void
+http_reply_error(struct http_reply *rep, int status, const char *code,
+    const char *fmt, ...)
+{
+	char msg[256], *c;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* Messages quote the client's bytes, which need not be UTF-8 or
+	 * printable: JSON must stay JSON. */
+	for (c = msg; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
+			*c = '?';
+	http_reply_json(rep, status, json_pack("{s:s, s:s}", "error", code,
+	    "message", msg));
+}
+
+int
+http_query_check(const struct http_query *q, const char *const *allowed,
+    struct http_reply *rep)
+{
+	size_t i, j, k;
+
+	if (q->overflow) {
+		http_reply_error(rep, 400, "too-many-parameters", "more than %d "
+		    "query parameters", HTTP_QUERY_MAX);
+		return 0;
+	}
+	for (i = 0; i < q->n; i++) {
+		for (k = 0; allowed[k] != NULL; k++)
+			if (strcmp(allowed[k], q->key[i]) == 0)
+				break;
+		if (allowed[k] == NULL) {
+			http_reply_error(rep, 400, "unknown-parameter",
+			    "unknown query parameter '%.64s'", q->key[i]);
+			return 0;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(q->key[j], q->key[i]) == 0) {
+				http_reply_error(rep, 400, "duplicate-parameter",
+				    "parameter '%s' given more than once",
+				    allowed[k]);
+				return 0;
+			}
+	}
+	return 1;
+}
+
+/* The value of key: NULL when key is absent, "" when it has no '='. */
+static const char *
+query_value(const struct http_query *q, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < q->n; i++)
+		if (strcmp(q->key[i], key) == 0)
+			return q->value[i] != NULL ? q->value[i] : "";
+	return NULL;
+}
+
+/* A required 0x-hex parameter of exactly len bytes. */
+static int
+param_fixed(uint8_t *out, size_t len, const struct http_query *q,
+    const char *name, const char *code, struct http_reply *rep)
+{
+	const char *v = query_value(q, name), *why;
+
+	if (v == NULL || *v == '\0') {
+		http_reply_error(rep, 400, "missing-parameter",
+		    "parameter '%s' is required", name);
+		return 0;
+	}
+	if (!hex_decode_fixed(out, len, v, &why)) {
+		http_reply_error(rep, 400, code, "%s: %s (want 0x and %zu hex "
+		    "digits)", name, why, 2 * len);
+		return 0;
+	}
+	return 1;
+}
+
+/* The optional nonce: HTTP_NONCE_MIN..MAX bytes of hex, 0x optional. */
+static int
+param_nonce(struct http_attest *a, const struct http_query *q,
+    struct http_reply *rep)
+{
+	const char *v = query_value(q, "nonce"), *why = "not hex";
+	char text[2 * HTTP_NONCE_MAX + 3];
+	int ok = 0;
+
+	if (v == NULL)
+		return 1;
+	if (strncmp(v, "0x", 2) == 0)
+		v += 2;
+	if (strlen(v) <= 2 * HTTP_NONCE_MAX) {
+		snprintf(text, sizeof(text), "0x%s", v);
+		ok = hex_decode(a->nonce, sizeof(a->nonce), &a->nonce_len, text,
+		    &why);
+	} else
+		why = "nonce too long";
+	if (ok && a->nonce_len < HTTP_NONCE_MIN) {
+		ok = 0;
+		why = "nonce too short";
+	}
+	if (!ok) {
+		a->nonce_len = 0;
+		http_reply_error(rep, 400, "bad-nonce", "nonce: %s (want %d to %d "
+		    "bytes of hex)", why, HTTP_NONCE_MIN, HTTP_NONCE_MAX);
+	}
+	return ok;
+}
+
+int
+http_query_attest(struct http_attest *a, const struct http_query *q,
+    struct http_reply *rep)
+{
+	memset(a, 0, sizeof(*a));
+	return param_fixed(a->device, 20, q, "device", "bad-device", rep) &&
+	    param_fixed(a->firmware, 32, q, "firmware", "bad-firmware", rep) &&
+	    param_nonce(a, q, rep);
+}
+
+int
+http_parse_license_id(uint64_t *id, const char *s)
+{
+	const char *why;
+	char *end;
+
+	if (strncmp(s, "0x", 2) == 0)
+		return hex_quantity_u64(id, s, &why);
+	if (*s < '1' || *s > '9' || strlen(s) > 19)
+		return 0;
+	errno = 0;
+	*id = strtoull(s, &end, 10);
+	return errno == 0 && *end == '\0';
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# device_auth.sh: device-signed requests (POST /v1/attestation) through the
+# real chain: signed by `licgatectl request` and by an independent signer
+# (tests/cose/request.mjs: npm cbor and Node's crypto), checked against the
+# key each device was registered with; with require_device_auth = yes the
+# GET form is refused and unknown or revoked devices, or a wrong signature,
+# get one and the same 403.  Also `licgatectl key-info`, which reads whether
+# the registry authorises the gateway's key from the verified state.
+. "${LICGATE_SRCDIR:-.}/tests/gw.sh"
+cose=$(cd "${LICGATE_SRCDIR:-.}/tests/cose" && pwd)
+gw_chain
+V="$R --from 1"
+$R vendor add "$($R account 1 | jget address)" "Acme" >/dev/null 2>&1
+dev() { $R devkey "$1" | jget "$2"; }
+A=$(dev 11 address) B=$(dev 12 address) U=$(dev 13 address)
+$V device register "$(dev 11 publicKey)" 1 >/dev/null 2>&1
+$V device register "$(dev 12 compressedPublicKey)" 1 >/dev/null 2>&1
+F=0x$(printf 'image-a' | sha256sum | cut -c1-64)
+$V firmware register "$F" 5 1 2000000000 https://fw.example/a >/dev/null 2>&1
+$V license issue "$A" 1 10 0 2000000000 7 >/dev/null 2>&1
+$V license issue "$B" 1 10 0 2000000000 7 >/dev/null 2>&1
+$V device revoke "$B" 3 >/dev/null 2>&1
+for i in 11 12 13; do	# device key files as licgatectl keygen writes them
+	k=$(dev $i privateKey); printf '%s\n' "${k#0x}" > "$GW_TMP/dev$i.key"; chmod 600 "$GW_TMP/dev$i.key"
+done
+gw_conf "chain.confirmations = 2"
+gw_start
+gw_settle 2
+pub=$("$ctl" key-info -k "$GW_TMP/gw.key" | awk '/^public key/ {print $3}')
+url=http://127.0.0.1:$GW_PORT/v1/attestation
+n=0
+
+# post FILE [CURL ARGS]: POSTs a request; prints the HTTP status, keeps the
+# body in $GW_TMP/body.
+post() {
+	curl -s -o "$GW_TMP/body" -w '%{http_code}' -H "Content-Type: ${2:-application/cose}" \
+		--data-binary "@$1" "$url"
+}
+# ask KEYNO: a request signed by licgatectl with device key KEYNO (naming
+# that key's device), with a fresh nonce.
+ask() {
+	n=$((n + 1)); nonce=$(printf '%032x' "$n")
+	"$ctl" request -k "$GW_TMP/dev$1.key" --firmware "$F" --nonce "$nonce" -o "$GW_TMP/req.$n"
+}
+# verdict DEVICE: what licgatectl verify reads from the body, nonce checked.
+verdict() {
+	"$ctl" verify "$GW_TMP/body" --gateway-key "$pub" --device "$1" --nonce "0x$nonce" | awk '/^verdict/ {print $2}'
+}
+
+ask 11
+check "licgatectl request writes a request the independent reader verifies" \
+	'(cd "$cose" && node request.mjs check --pub "$(dev 11 publicKey)" --device "$A" --firmware "$F" --nonce "$nonce" "$GW_TMP/req.$n")'
+st=$(post "$GW_TMP/req.$n")
+check "a licensed device's signed request gets a valid token for its nonce" '[ "$st" = 200 ] && [ "$(verdict "$A")" = valid ]'
+cp "$GW_TMP/body" "$GW_TMP/tok.post"
+check "the token from a POST is read by the independent COSE reader" \
+	'(cd "$cose" && node verify.mjs --key "$pub" "$GW_TMP/tok.post" >/dev/null)'
+
+n=$((n + 1)); nonce=$(printf '%032x' "$n")
+(cd "$cose" && node request.mjs sign --key "$(dev 11 privateKey)" --device "$A" --firmware "$F" --nonce "$nonce" --out "$GW_TMP/req.$n")
+st=$(post "$GW_TMP/req.$n")
+check "a request signed by the independent signer is accepted" '[ "$st" = 200 ] && [ "$(verdict "$A")" = valid ]'
+
+n=$((n + 1)); nonce=$(printf '%032x' "$n")
+(cd "$cose" && node request.mjs sign --key "$(dev 13 privateKey)" --device "$A" --firmware "$F" --nonce "$nonce" --out "$GW_TMP/req.$n")
+st=$(post "$GW_TMP/req.$n")
+check "a request naming a device but signed by another key is refused (403)" \
+	'[ "$st" = 403 ] && [ "$(jget error < "$GW_TMP/body")" = forbidden ]'
+cp "$GW_TMP/body" "$GW_TMP/refused.wrongkey"
+
+ask 12; st=$(post "$GW_TMP/req.$n")
+check "a revoked device (registered with a compressed key) gets device-revoked" '[ "$st" = 200 ] && [ "$(verdict "$B")" = device-revoked ]'
+ask 13; st=$(post "$GW_TMP/req.$n")
+check "an unregistered device gets device-unknown while auth is not required" '[ "$st" = 200 ] && [ "$(verdict "$U")" = device-unknown ]'
+st=$(curl -s -o /dev/null -w '%{http_code}' "$url?device=$A&firmware=$F")
+check "GET is served while auth is not required" '[ "$st" = 200 ]'
+
+ask 11
+head -c 40 "$GW_TMP/req.$n" > "$GW_TMP/short"
+st=$(post "$GW_TMP/short")
+check "a truncated request: 400 bad-request" '[ "$st" = 400 ] && [ "$(jget error < "$GW_TMP/body")" = bad-request ]'
+st=$(post "$GW_TMP/req.$n" application/json)
+check "a request that is not application/cose: 415" '[ "$st" = 415 ]'
+head -c 100000 /dev/zero > "$GW_TMP/big"
+st=$(post "$GW_TMP/big")
+check "an oversized body: 413 and the daemon keeps serving" '[ "$st" = 413 ] && [ "$(post "$GW_TMP/req.$n")" = 200 ]'
+gw_stop
+
+# require_device_auth = yes
+gw_conf "chain.confirmations = 2" "attestation.require_device_auth = yes"
+gw_start
+gw_wait_log "caught up"
+url=http://127.0.0.1:$GW_PORT/v1/attestation
+st=$(curl -s -o "$GW_TMP/body" -w '%{http_code}' "$url?device=$A&firmware=$F")
+check "with require_device_auth the GET form is refused (403)" \
+	'[ "$st" = 403 ] && [ "$(jget error < "$GW_TMP/body")" = device-auth-required ]'
+ask 11; st=$(post "$GW_TMP/req.$n")
+check "a registered device's signed request still gets its token" '[ "$st" = 200 ] && [ "$(verdict "$A")" = valid ]'
+ask 12; st=$(post "$GW_TMP/req.$n"); cp "$GW_TMP/body" "$GW_TMP/refused.revoked"
+check "a revoked device gets 403" '[ "$st" = 403 ]'
+ask 13; st=$(post "$GW_TMP/req.$n"); cp "$GW_TMP/body" "$GW_TMP/refused.unknown"
+check "an unknown device gets 403" '[ "$st" = 403 ]'
+check "unknown, revoked and wrongly signed requests get the very same answer" \
+	'cmp -s "$GW_TMP/refused.unknown" "$GW_TMP/refused.revoked" && cmp -s "$GW_TMP/refused.unknown" "$GW_TMP/refused.wrongkey"'
+check "/metrics counts the refusals by reason" \
+	'curl -sf "http://127.0.0.1:$GW_PORT/metrics" | grep -q "^licgate_request_refusals_total{reason=\"device-unknown\"} 1"'
+
+# key-info reads the registry's word from the verified state.
+out=$("$ctl" key-info -k "$GW_TMP/gw.key" --db "$GW_TMP/gw.db"); rc=$?
+check "key-info: a key the registry never authorised (exit 1)" '[ $rc -eq 1 ] && grep -q "^registry   not authorised (never" <<<"$out"'
+gwaddr=$(awk '/^address/ {print $2}' <<<"$out")
+$R gateway add "$gwaddr" "line 3" >/dev/null 2>&1; gw_settle 2
+out=$("$ctl" key-info -c "$GW_TMP/gw.conf"); rc=$?
+check "key-info -c: authorised once the authorisation is effective (exit 0)" '[ $rc -eq 0 ] && grep -q "^registry   authorised as \"line 3\"" <<<"$out"'
+check "key-info --json says authorised: true" \
+	'[ "$("$ctl" key-info -c "$GW_TMP/gw.conf" --json | jget authorised)" = true ]'
+$R gateway remove "$gwaddr" >/dev/null 2>&1; gw_settle 2
+out=$("$ctl" key-info -c "$GW_TMP/gw.conf"); rc=$?
+check "key-info: a withdrawn key (exit 1)" '[ $rc -eq 1 ] && grep -q "^registry   not authorised (withdrawn at block" <<<"$out"'
+out=$("$ctl" key-info -k "$GW_TMP/gw.key" -c /nonexistent/gw.conf 2>&1); rc=$?
+check "key-info with a missing configuration: exit 2, the file named" '[ $rc -eq 2 ] && grep -q "/nonexistent/gw.conf" <<<"$out"'
+gw_stop
+exit $fail
