@@ -1,11 +1,13 @@
 /* hello.c: the yardstick of bench/serve.sh: a libmicrohttpd server built
  * from the same library with the same threading model as licgated's HTTP
- * server (one internal polling thread), answering every GET with a fixed
- * 200 body.  Prints its port, serves until killed. */
+ * server (a pool of THREADS polling threads, default one per CPU as
+ * http.threads = 0), answering every GET with a fixed 200 body.  Prints
+ * its port, serves until killed.  Usage: hello [THREADS] */
 #include "config.h"
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -39,15 +41,22 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
+	long threads = argc > 1 ? atol(argv[1]) : sysconf(_SC_NPROCESSORS_ONLN);
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *i;
 	sigset_t set;
 	int sig;
 
+	if (threads < 1 || threads > 64) {
+		fprintf(stderr, "usage: hello [THREADS 1..64]\n");
+		return 2;
+	}
 	d = MHD_start_daemon(MHD_USE_AUTO_INTERNAL_THREAD, 0, NULL, NULL,
-	    answer, NULL, MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_END);
+	    answer, NULL, MHD_OPTION_CONNECTION_LIMIT, 1024u,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads > 1 ? (unsigned)threads : 0u,
+	    MHD_OPTION_END);
 	if (d == NULL) {
 		fprintf(stderr, "hello: cannot start\n");
 		return 1;

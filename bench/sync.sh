@@ -13,6 +13,7 @@ tmp=$(mktemp -d)
 cleanup() { [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null; chain_stop; rm -rf "$tmp"; }
 trap cleanup EXIT
 chain_start --max-persisted-states 1000000 --cache-path "$tmp/anvil-states" || exit 1
+trap cleanup EXIT	# chain_start set its own
 echo "generating $events registry events on anvil ..."
 info=$(node "$src/tests/chain/bulk.mjs" --rpc "$ANVIL_URL" --events "$events" | tail -1) || exit 1
 get() { node -e 'console.log(JSON.parse(process.argv[1])[process.argv[2]])' "$info" "$1"; }

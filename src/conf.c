@@ -76,6 +76,8 @@ static const struct opt opts[] = {
 	    "connections served at once; more wait in the kernel" },
 	{ "http.max_body_size", T_SIZE, O(http_max_body), "4k", 256, 1 << 20, NULL, 0,
 	    "largest device-signed request accepted" },
+	{ "http.threads", T_UINT, O(http_threads), "0", 0, 64, NULL, 0,
+	    "threads serving the HTTP API and signing tokens (0: one per CPU)" },
 	{ "http.request_timeout", T_DURATION, O(http_request_timeout), "10s", 1, 600, NULL, 0,
 	    "idle connections are closed after this (slow clients)" },
 	{ "key.file", T_PATH, O(key_file), "/etc/licgate/gateway.key", 0, 0, NULL, 0,

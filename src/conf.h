@@ -32,6 +32,7 @@ struct conf {
 	uint64_t http_max_connections;
 	uint64_t http_max_body;			/* bytes */
 	uint64_t http_request_timeout;		/* seconds */
+	uint64_t http_threads;			/* 0: one per CPU */
 	char *key_file;
 	uint64_t attestation_ttl;		/* seconds */
 	uint64_t max_staleness;			/* seconds */

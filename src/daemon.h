@@ -53,8 +53,10 @@ void daemon_http_caught_up(struct daemon *d);
 unsigned long daemon_http_generation(struct daemon *d);
 /* Frees the token cache (daemon_attest.c). */
 void daemon_attest_free(void);
-/* The HTTP thread's read-only database connection. */
-struct store *daemon_http_store(struct daemon *d);
+/* The calling HTTP thread's own read-only database connection, opened on
+ * its first use and closed by daemon_http_stop; NULL with err when the
+ * database cannot be opened. */
+struct store *daemon_http_store(struct daemon *d, char *err, size_t errsz);
 /* GET/POST /v1/attestation (daemon_attest.c). */
 void daemon_attestation(void *arg, const struct http_attest *req,
     struct http_reply *rep);

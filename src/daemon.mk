@@ -43,3 +43,8 @@ TESTS += tests/man_conf.sh
 EXTRA_DIST += tests/man_conf.sh
 TESTS += tests/http_load.sh
 EXTRA_DIST += tests/http_load.sh tests/chain/load.mjs
+# systemd's notify protocol, with tests/notify_listen as systemd.
+check_PROGRAMS += tests/notify_listen
+tests_notify_listen_SOURCES = tests/notify_listen.c
+TESTS += tests/sdnotify.sh
+EXTRA_DIST += tests/sdnotify.sh

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,12 @@ struct cache_slot {
 	struct token_claims claims;
 };
 
-/* Only the HTTP thread touches the cache. */
+/* Slots by a hash of (device, firmware), under one lock held only to copy
+ * in or out: signing happens outside it, on every HTTP thread at once. */
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cache_slot *cache;
+
+enum cache_hit { CACHE_MISS, CACHE_CLAIMS, CACHE_TOKEN };
 
 static double
 mono(void)
@@ -49,6 +54,7 @@ mono(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* The pair's slot; with cache_lock held. */
 static struct cache_slot *
 slot_for(const uint8_t device[20], const uint8_t firmware[32])
 {
@@ -62,11 +68,84 @@ slot_for(const uint8_t device[20], const uint8_t firmware[32])
 	return &cache[(h[0] | h[1] << 8) % CACHE_SLOTS];
 }
 
+static int
+slot_holds(const struct cache_slot *s, const struct http_attest *req,
+    unsigned long gen)
+{
+	return s->used && s->generation == gen &&
+	    memcmp(s->device, req->device, 20) == 0 &&
+	    memcmp(s->firmware, req->firmware, 32) == 0;
+}
+
+/* Copies out what the cache has for the request now: the decided claims
+ * (for nonce requests too: only the nonce, the times and the signature are
+ * new), and for a request without a nonce the token itself. */
+static enum cache_hit
+cache_get(const struct http_attest *req, unsigned long gen, uint64_t now,
+    struct token_claims *c, uint8_t tok[TOKEN_MAX], size_t *len)
+{
+	enum cache_hit hit = CACHE_MISS;
+	struct cache_slot *s;
+
+	pthread_mutex_lock(&cache_lock);
+	s = slot_for(req->device, req->firmware);
+	if (slot_holds(s, req, gen) && now < s->until) {
+		*c = s->claims;
+		hit = CACHE_CLAIMS;
+		if (req->nonce_len == 0 && s->len > 0) {
+			memcpy(tok, s->token, s->len);
+			*len = s->len;
+			hit = CACHE_TOKEN;
+		}
+	}
+	pthread_mutex_unlock(&cache_lock);
+	return hit;
+}
+
+/* Keeps freshly decided claims, valid until `until`. */
+static void
+cache_put_claims(const struct http_attest *req, unsigned long gen,
+    uint64_t until, const struct token_claims *c)
+{
+	struct cache_slot *s;
+
+	pthread_mutex_lock(&cache_lock);
+	s = slot_for(req->device, req->firmware);
+	memcpy(s->device, req->device, 20);
+	memcpy(s->firmware, req->firmware, 32);
+	s->generation = gen;
+	s->until = until;
+	s->claims = *c;
+	s->len = 0;
+	s->used = 1;
+	pthread_mutex_unlock(&cache_lock);
+}
+
+/* Keeps a token without a nonce signed from the slot's claims, unless the
+ * slot moved on meanwhile. */
+static void
+cache_put_token(const struct http_attest *req, unsigned long gen,
+    const struct token_claims *c, const uint8_t *tok, size_t len)
+{
+	struct cache_slot *s;
+
+	pthread_mutex_lock(&cache_lock);
+	s = slot_for(req->device, req->firmware);
+	if (slot_holds(s, req, gen)) {
+		s->claims = *c;
+		memcpy(s->token, tok, len);
+		s->len = len;
+	}
+	pthread_mutex_unlock(&cache_lock);
+}
+
 void
 daemon_attest_free(void)
 {
+	pthread_mutex_lock(&cache_lock);
 	free(cache);
 	cache = NULL;
+	pthread_mutex_unlock(&cache_lock);
 }
 
 /* iat now, exp after the TTL but never past the license's end. */
@@ -85,15 +164,16 @@ static int
 decide(struct daemon *d, const struct http_attest *req,
     struct token_claims *c, uint64_t *state_until, char *err, size_t errsz)
 {
-	struct store *ro = daemon_http_store(d);
 	struct verdict_result vr;
 	struct verdict_input in;
 	struct store_cursor cur;
 	struct store_lookup lk;
+	struct store *ro;
 	uint8_t bh[32];
 	int found = 0;
 
-	if (!store_cursor(ro, &cur, err, errsz) ||
+	if ((ro = daemon_http_store(d, err, errsz)) == NULL ||
+	    !store_cursor(ro, &cur, err, errsz) ||
 	    !store_lookup(ro, req->device, req->firmware, &lk, err, errsz) ||
 	    (cur.has_applied && !store_block_hash(ro, cur.applied_number, bh,
 	    &found, err, errsz)))
@@ -226,8 +306,8 @@ static int
 authenticate(struct daemon *d, const struct http_attest *in,
     struct http_attest *out, struct http_reply *rep)
 {
-	struct store *ro = daemon_http_store(d);
 	struct store_lookup lk;
+	struct store *ro;
 	struct lgv_request q;
 	enum lgv_result r;
 	char err[256];
@@ -238,7 +318,8 @@ authenticate(struct daemon *d, const struct http_attest *in,
 		    "request (%s; see licgate-token(7))", lgv_result_name(r));
 		return 0;
 	}
-	if (!store_lookup(ro, q.device, q.firmware, &lk, err, sizeof(err))) {
+	if ((ro = daemon_http_store(d, err, sizeof(err))) == NULL ||
+	    !store_lookup(ro, q.device, q.firmware, &lk, err, sizeof(err))) {
 		http_reply_error(rep, 500, "database", "%s", err);
 		return 0;
 	}
@@ -271,12 +352,12 @@ daemon_attestation(void *arg, const struct http_attest *in,
 	const struct http_attest *req = in;
 	struct http_attest signed_req;
 	unsigned long gen = daemon_http_generation(d);
-	uint64_t now = (uint64_t)time(NULL), state_until;
+	uint64_t now = (uint64_t)time(NULL), state_until, until;
 	struct token_claims c;
-	struct cache_slot *s;
+	enum cache_hit hit;
 	uint8_t tok[TOKEN_MAX];
 	char err[256];
-	size_t len;
+	size_t len = 0;
 	double t0;
 
 	if (in->signed_req != NULL) {
@@ -284,32 +365,20 @@ daemon_attestation(void *arg, const struct http_attest *in,
 			return;
 		req = &signed_req;
 	}
-	/* A slot keeps the decided claims (for nonce requests too: only the
-	 * nonce, the times and the signature are new) and the last token
-	 * without a nonce. */
-	s = slot_for(req->device, req->firmware);
-	if (s->used && s->generation == gen && now < s->until &&
-	    memcmp(s->device, req->device, 20) == 0 &&
-	    memcmp(s->firmware, req->firmware, 32) == 0) {
-		if (req->nonce_len == 0 && s->len > 0) {
-			reply(rep, req, &s->claims, s->token, s->len);
-			return;
-		}
-		c = s->claims;
+	hit = cache_get(req, gen, now, &c, tok, &len);
+	if (hit == CACHE_TOKEN) {
+		reply(rep, req, &c, tok, len);
+		return;
+	}
+	if (hit == CACHE_CLAIMS)
 		set_times(d, &c, now);
-	} else if (!decide(d, req, &c, &state_until, err, sizeof(err))) {
+	else if (!decide(d, req, &c, &state_until, err, sizeof(err))) {
 		http_reply_error(rep, 500, "database", "%s", err);
 		return;
 	} else {
-		memcpy(s->device, req->device, 20);
-		memcpy(s->firmware, req->firmware, 32);
-		s->generation = gen;
-		s->until = c.iat + (c.exp - c.iat) / 2;
-		if (state_until < s->until)
-			s->until = state_until;
-		s->claims = c;
-		s->len = 0;
-		s->used = 1;
+		until = c.iat + (c.exp - c.iat) / 2;
+		cache_put_claims(req, gen, state_until < until ? state_until :
+		    until, &c);
 	}
 	if (req->nonce_len > 0) {
 		memcpy(c.nonce, req->nonce, req->nonce_len);
@@ -322,10 +391,7 @@ daemon_attestation(void *arg, const struct http_attest *in,
 		return;
 	}
 	metrics_observe("licgate_token_sign_seconds", mono() - t0);
-	if (req->nonce_len == 0) {
-		s->claims = c;
-		s->len = len;
-		memcpy(s->token, tok, len);
-	}
+	if (req->nonce_len == 0)
+		cache_put_token(req, gen, &c, tok, len);
 	reply(rep, req, &c, tok, len);
 }

@@ -1,14 +1,17 @@
 /* daemon_http.c: the backend behind http.c.  Handlers run on the HTTP
- * server's one thread and read the database through their own read-only
- * connection, so the follower's batches never wait for them. */
+ * server's threads; each thread reads the database through its own
+ * read-only connection (SQLite connections are not shared between threads
+ * here), so neither the follower's batches nor other threads wait. */
 #include "config.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "chain/hex.h"
 #include "daemon.h"
@@ -17,12 +20,20 @@
 #include "verdict.h"
 #include "xmalloc.h"
 
+#define MAX_READERS 80		/* http.threads (64) and MHD's own */
+
 struct daemon_http {
-	struct store *ro;
+	unsigned long id;		/* tells this server from earlier ones */
+	pthread_mutex_t lock;		/* guards readers */
+	struct store *readers[MAX_READERS];
+	size_t nreaders;
+	char *db_path;
 	atomic_ulong generation;	/* bumped by every commit */
 	atomic_ulong sync_errors;
 	atomic_int caught_up;
 };
+
+static atomic_ulong server_ids;
 
 static uint64_t
 now_s(void)
@@ -58,10 +69,12 @@ on_status(void *arg, struct http_reply *rep)
 	struct daemon *d = arg;
 	struct store_cursor c;
 	char err[256], hex[43];
+	struct store *ro;
 	json_t *o;
 
-	if (!store_cursor(d->web->ro, &c, err, sizeof(err)) ||
-	    (o = store_status_json(d->web->ro, err, sizeof(err))) == NULL) {
+	if ((ro = daemon_http_store(d, err, sizeof(err))) == NULL ||
+	    !store_cursor(ro, &c, err, sizeof(err)) ||
+	    (o = store_status_json(ro, err, sizeof(err))) == NULL) {
 		http_reply_error(rep, 500, "database", "%s", err);
 		return;
 	}
@@ -92,14 +105,15 @@ on_ready(void *arg, const char **why)
 {
 	struct daemon *d = arg;
 	struct store_cursor c;
+	struct store *ro;
 	char err[256];
 
 	if (!atomic_load(&d->web->caught_up)) {
 		*why = "not caught up with the chain";
 		return 0;
 	}
-	if (!store_cursor(d->web->ro, &c, err, sizeof(err)) ||
-	    !c.has_applied) {
+	if ((ro = daemon_http_store(d, err, sizeof(err))) == NULL ||
+	    !store_cursor(ro, &c, err, sizeof(err)) || !c.has_applied) {
 		*why = "no verified state yet";
 		return 0;
 	}
@@ -115,11 +129,13 @@ static void
 row_reply(struct daemon *d, struct http_reply *rep, const char *table,
     const char *key, const char *what)
 {
+	struct store *ro;
 	char err[256];
 	json_t *o;
 	int found;
 
-	if ((o = store_row_json(d->web->ro, table, key, &found, err,
+	if ((ro = daemon_http_store(d, err, sizeof(err))) == NULL ||
+	    (o = store_row_json(ro, table, key, &found, err,
 	    sizeof(err))) == NULL) {
 		http_reply_error(rep, 500, "database", "%s", err);
 		return;
@@ -163,9 +179,11 @@ on_metrics(void *arg)
 {
 	struct daemon *d = arg;
 	struct store_cursor c;
+	struct store *ro;
 	char err[256];
 
-	if (!store_cursor(d->web->ro, &c, err, sizeof(err)))
+	if ((ro = daemon_http_store(d, err, sizeof(err))) == NULL ||
+	    !store_cursor(ro, &c, err, sizeof(err)))
 		return;
 	metrics_gauge("licgate_verified_block", (double)c.head_number);
 	metrics_gauge("licgate_effective_block", (double)c.applied_number);
@@ -189,7 +207,12 @@ daemon_http_start(struct daemon *d, char *err, size_t errsz)
 	const char *why;
 
 	d->web = xcalloc(1, sizeof(*d->web));
-	if (!store_open_ro(&d->web->ro, d->conf.db_path, NULL, err, errsz))
+	d->web->id = atomic_fetch_add(&server_ids, 1) + 1;
+	pthread_mutex_init(&d->web->lock, NULL);
+	d->web->db_path = xstrdup(d->conf.db_path);
+	/* One reader now, so that a database that cannot be read stops the
+	 * start instead of every request. */
+	if (daemon_http_store(d, err, errsz) == NULL)
 		return 0;
 	memset(&hc, 0, sizeof(hc));
 	hc.listen = d->conf.http_listen;
@@ -198,6 +221,11 @@ daemon_http_start(struct daemon *d, char *err, size_t errsz)
 	hc.max_body = d->conf.http_max_body;
 	hc.request_timeout = (unsigned)d->conf.http_request_timeout;
 	hc.require_device_auth = d->conf.require_device_auth;
+	hc.threads = (unsigned)d->conf.http_threads;
+	if (hc.threads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		hc.threads = n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+	}
 	if (!http_start(&d->http, &hc, &be, &why)) {
 		snprintf(err, errsz, "http.listen %s port %u: %s",
 		    d->conf.http_listen, (unsigned)d->conf.http_port, why);
@@ -216,7 +244,11 @@ daemon_http_stop(struct daemon *d)
 	if (d->http != NULL)
 		http_stop(d->http);
 	d->http = NULL;
-	store_close(d->web->ro);
+	/* The server's threads are gone: their readers can close. */
+	for (size_t i = 0; i < d->web->nreaders; i++)
+		store_close(d->web->readers[i]);
+	pthread_mutex_destroy(&d->web->lock);
+	free(d->web->db_path);
 	daemon_attest_free();
 	free(d->web);
 	d->web = NULL;
@@ -247,10 +279,35 @@ daemon_http_reload(struct daemon *d)
 	daemon_http_invalidate(d);
 }
 
+/* The calling thread's reader, and which server it belongs to. */
+static _Thread_local struct {
+	unsigned long server;
+	struct store *ro;
+} reader;
+
 struct store *
-daemon_http_store(struct daemon *d)
+daemon_http_store(struct daemon *d, char *err, size_t errsz)
 {
-	return d->web->ro;
+	struct daemon_http *w = d->web;
+	struct store *ro;
+
+	if (reader.server == w->id)
+		return reader.ro;
+	pthread_mutex_lock(&w->lock);
+	if (w->nreaders == MAX_READERS) {
+		pthread_mutex_unlock(&w->lock);
+		snprintf(err, errsz, "more HTTP threads than database readers");
+		return NULL;
+	}
+	if (!store_open_ro(&ro, w->db_path, NULL, err, errsz)) {
+		pthread_mutex_unlock(&w->lock);
+		return NULL;
+	}
+	w->readers[w->nreaders++] = ro;
+	pthread_mutex_unlock(&w->lock);
+	reader.server = w->id;
+	reader.ro = ro;
+	return ro;
 }
 
 unsigned long

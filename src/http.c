@@ -421,7 +421,10 @@ http_start(struct http_server **out, const struct http_config *cfg,
 	s = xcalloc(1, sizeof(*s));
 	s->cfg = *cfg;
 	s->be = *be;
+	/* A pool of threads, each with its own connections, when asked:
+	 * signing is CPU work that one thread would serialise. */
 	s->mhd = MHD_start_daemon(flags, cfg->port, NULL, NULL, http_access, s,
+	    MHD_OPTION_THREAD_POOL_SIZE, cfg->threads > 1 ? cfg->threads : 0,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections,
 	    MHD_OPTION_CONNECTION_TIMEOUT, cfg->request_timeout,

@@ -20,6 +20,7 @@ struct http_config {
 	unsigned request_timeout;	/* seconds of inactivity before a close */
 	unsigned per_ip_connections;	/* 0 = no per-client cap */
 	int require_device_auth;	/* refuse GET /v1/attestation */
+	unsigned threads;		/* serving threads; 0 or 1: one */
 };
 
 /* An answer: body is malloc'd and handed to http, which frees it. */
@@ -45,7 +46,8 @@ struct http_attest {
 
 /* What the daemon provides.  Each handler fills rep (http_reply_* below);
  * ready returns 1, or 0 with *why.  metrics refreshes gauges before a
- * /metrics render (may be NULL).  Handlers run on the server's thread. */
+ * /metrics render (may be NULL).  Handlers run on the server's threads,
+ * several at once when http_config.threads > 1. */
 struct http_backend {
 	void *arg;
 	void (*attestation)(void *arg, const struct http_attest *req,

@@ -25,7 +25,7 @@ BENCH_TARGETS += bench/hello bench/signrate
 bench_hello_SOURCES = bench/hello.c
 bench_hello_LDADD = $(LG_LIBS)
 bench_signrate_SOURCES = bench/signrate.c
-bench_signrate_LDADD = $(LG_LIBS)
+bench_signrate_LDADD = $(LG_LIBS) -lpthread
 EXTRA_DIST += bench/serve.sh
 # Needs anvil and wrk (scripts/deps.sh); minutes, not part of make check.
 bench-serve: src/licgated src/licgatectl bench/hello bench/signrate

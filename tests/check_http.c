@@ -79,7 +79,7 @@ static const struct http_backend backend = {
 static void
 start(int require_auth)
 {
-	struct http_config cfg = { "127.0.0.1", 0, 64, 1024, 5, 0, require_auth };
+	struct http_config cfg = { "127.0.0.1", 0, 64, 1024, 5, 0, require_auth, 2 };
 	const char *why = NULL;
 
 	metrics_reset();
@@ -302,7 +302,7 @@ END_TEST
 
 START_TEST(http_port_in_use)
 {
-	struct http_config cfg = { "127.0.0.1", 0, 8, 1024, 5, 0, 0 };
+	struct http_config cfg = { "127.0.0.1", 0, 8, 1024, 5, 0, 0, 1 };
 	struct http_server *second;
 	const char *why = NULL;
 

@@ -181,6 +181,16 @@ rd_envelope(struct parts *pt, const uint8_t *p, size_t len, size_t max)
 	return LGV_OK;
 }
 
+/* A reader of the envelope's payload. */
+static void
+rd_payload(struct rd *c, const struct parts *pt)
+{
+	c->p = pt->payload;
+	c->len = pt->payload_len;
+	c->off = 0;
+	c->bad = 0;
+}
+
 static enum lgv_result
 rd_token(struct parts *pt, struct lgv_token *t, const uint8_t *tok,
     size_t len)
@@ -191,10 +201,7 @@ rd_token(struct parts *pt, struct lgv_token *t, const uint8_t *tok,
 	zero(t, sizeof(*t));
 	if ((r = rd_envelope(pt, tok, len, LGV_TOKEN_MAX)) != LGV_OK)
 		return r;
-	c.p = pt->payload;
-	c.len = pt->payload_len;
-	c.off = 0;
-	c.bad = 0;
+	rd_payload(&c, pt);
 	rd_claims(&c, t);
 	return c.bad || c.off != c.len ? LGV_MALFORMED : LGV_OK;
 }
@@ -328,10 +335,7 @@ rd_request_all(struct parts *pt, struct lgv_request *q, const uint8_t *req,
 	zero(q, sizeof(*q));
 	if ((r = rd_envelope(pt, req, len, LGV_REQUEST_MAX)) != LGV_OK)
 		return r;
-	c.p = pt->payload;
-	c.len = pt->payload_len;
-	c.off = 0;
-	c.bad = 0;
+	rd_payload(&c, pt);
 	rd_request(&c, q);
 	if (c.bad || c.off != c.len) {
 		zero(q, sizeof(*q));
