@@ -234,23 +234,19 @@ daemon_reload(struct daemon *d)
 	rpc_client_free(d->rpc_proof);
 	d->rpc = rpc;
 	d->rpc_proof = rpc_proof;
-	/* Swap the reloadable values into the running configuration. */
-	{
-		struct conf keep = d->conf;
-		size_t i;
-
-		for (i = 0; i < keep.rpc_nurl; i++)
-			free(keep.rpc_url[i]);
-		memcpy(keep.rpc_url, n.rpc_url, sizeof(n.rpc_url));
-		keep.rpc_nurl = n.rpc_nurl;
-		n.rpc_nurl = 0;
-		keep.poll_interval = n.poll_interval;
-		keep.batch_size = n.batch_size;
-		keep.attestation_ttl = n.attestation_ttl;
-		keep.max_staleness = n.max_staleness;
-		keep.log_verbose = n.log_verbose;
-		d->conf = keep;
-	}
+	/* Swap the reloadable values into the running configuration, field
+	 * by field: the HTTP threads read the rest of it meanwhile, and what
+	 * they read of these they take from daemon_http_reload. */
+	for (size_t i = 0; i < d->conf.rpc_nurl; i++)
+		free(d->conf.rpc_url[i]);
+	memcpy(d->conf.rpc_url, n.rpc_url, sizeof(n.rpc_url));
+	d->conf.rpc_nurl = n.rpc_nurl;
+	n.rpc_nurl = 0;
+	d->conf.poll_interval = n.poll_interval;
+	d->conf.batch_size = n.batch_size;
+	d->conf.attestation_ttl = n.attestation_ttl;
+	d->conf.max_staleness = n.max_staleness;
+	d->conf.log_verbose = n.log_verbose;
 	conf_free(&n);
 	log_set_verbose(d->conf.log_verbose);
 	daemon_http_reload(d);

@@ -49,6 +49,10 @@ void daemon_http_invalidate(struct daemon *d);
 void daemon_http_sync_error(struct daemon *d);
 void daemon_http_reload(struct daemon *d);
 void daemon_http_caught_up(struct daemon *d);
+/* The attestation TTL and max staleness as of the last (re)load: the HTTP
+ * threads read them here, not in conf, which SIGHUP rewrites. */
+uint64_t daemon_http_ttl(struct daemon *d);
+uint64_t daemon_http_max_staleness(struct daemon *d);
 /* The state generation (bumped by daemon_http_invalidate). */
 unsigned long daemon_http_generation(struct daemon *d);
 /* Frees the token cache (daemon_attest.c). */

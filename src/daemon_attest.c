@@ -153,7 +153,7 @@ static void
 set_times(struct daemon *d, struct token_claims *c, uint64_t now)
 {
 	c->iat = now;
-	c->exp = now + d->conf.attestation_ttl;
+	c->exp = now + daemon_http_ttl(d);
 	if (c->license_expiry != 0 && c->license_expiry < c->exp)
 		c->exp = c->license_expiry > now ? c->license_expiry : now + 1;
 }
@@ -181,7 +181,7 @@ decide(struct daemon *d, const struct http_attest *req,
 	memset(&in, 0, sizeof(in));
 	in.now = (uint64_t)time(NULL);
 	in.state_time = cur.has_applied ? cur.applied_time : 0;
-	in.max_staleness = d->conf.max_staleness;
+	in.max_staleness = daemon_http_max_staleness(d);
 	in.device = lk.device;
 	in.firmware = lk.firmware;
 	in.licenses = lk.licenses;
@@ -206,7 +206,7 @@ decide(struct daemon *d, const struct http_attest *req,
 		memcpy(c->block_hash, bh, TOKEN_BLOCK_HASH_LEN);
 	/* The verdict can change by the clock alone when the state turns
 	 * stale or a license starts or ends: a cached token ends there. */
-	*state_until = in.state_time + d->conf.max_staleness;
+	*state_until = in.state_time + in.max_staleness;
 	for (size_t i = 0; i < lk.nlicenses; i++) {
 		uint64_t nb = lk.licenses[i].not_before;
 		uint64_t ex = lk.licenses[i].expires_at;

@@ -29,6 +29,8 @@ struct daemon_http {
 	size_t nreaders;
 	char *db_path;
 	atomic_ulong generation;	/* bumped by every commit */
+	/* What SIGHUP may change, read by every HTTP thread. */
+	_Atomic uint64_t ttl, max_staleness;
 	atomic_ulong sync_errors;
 	atomic_int caught_up;
 };
@@ -118,7 +120,7 @@ on_ready(void *arg, const char **why)
 		return 0;
 	}
 	if (now_s() > c.applied_time &&
-	    now_s() - c.applied_time > d->conf.max_staleness) {
+	    now_s() - c.applied_time > daemon_http_max_staleness(d)) {
 		*why = "verified state is older than attestation.max_staleness";
 		return 0;
 	}
@@ -181,6 +183,7 @@ on_metrics(void *arg)
 	struct store_cursor c;
 	struct store *ro;
 	char err[256];
+	json_t *o;
 
 	if ((ro = daemon_http_store(d, err, sizeof(err))) == NULL ||
 	    !store_cursor(ro, &c, err, sizeof(err)))
@@ -192,6 +195,16 @@ on_metrics(void *arg)
 	    now_s() > c.applied_time ? (double)(now_s() - c.applied_time) : 0);
 	metrics_gauge("licgate_sync_errors",
 	    (double)atomic_load(&d->web->sync_errors));
+	/* Lag: the node's head when the follower last looked, less ours. */
+	if ((o = store_status_json(ro, err, sizeof(err))) != NULL) {
+		json_int_t head = json_integer_value(json_object_get(o,
+		    "node_head"));
+		if (head > 0 && c.has_head)
+			metrics_gauge("licgate_lag_blocks", head >
+			    (json_int_t)c.head_number ? (double)(head -
+			    (json_int_t)c.head_number) : 0);
+		json_decref(o);
+	}
 }
 
 int
@@ -210,6 +223,7 @@ daemon_http_start(struct daemon *d, char *err, size_t errsz)
 	d->web->id = atomic_fetch_add(&server_ids, 1) + 1;
 	pthread_mutex_init(&d->web->lock, NULL);
 	d->web->db_path = xstrdup(d->conf.db_path);
+	daemon_http_reload(d);
 	/* One reader now, so that a database that cannot be read stops the
 	 * start instead of every request. */
 	if (daemon_http_store(d, err, errsz) == NULL)
@@ -276,7 +290,21 @@ daemon_http_caught_up(struct daemon *d)
 void
 daemon_http_reload(struct daemon *d)
 {
+	atomic_store(&d->web->ttl, d->conf.attestation_ttl);
+	atomic_store(&d->web->max_staleness, d->conf.max_staleness);
 	daemon_http_invalidate(d);
+}
+
+uint64_t
+daemon_http_ttl(struct daemon *d)
+{
+	return atomic_load(&d->web->ttl);
+}
+
+uint64_t
+daemon_http_max_staleness(struct daemon *d)
+{
+	return atomic_load(&d->web->max_staleness);
 }
 
 /* The calling thread's reader, and which server it belongs to. */
