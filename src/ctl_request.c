@@ -26,13 +26,9 @@ struct ropts {
 static int
 parse_nonce(struct lgv_request *rq, const char *arg)
 {
-	char text[2 * LGV_NONCE_MAX + 3];
 	const char *why;
 
-	snprintf(text, sizeof(text), "%s%s", strncmp(arg, "0x", 2) == 0 ?
-	    "" : "0x", arg);
-	if (strlen(arg) > 2 * LGV_NONCE_MAX + 2 ||
-	    !hex_decode(rq->nonce, sizeof(rq->nonce), &rq->nonce_len, text,
+	if (!hex_decode_bare(rq->nonce, sizeof(rq->nonce), &rq->nonce_len, arg,
 	    &why)) {
 		fprintf(stderr, "licgatectl: --nonce %s: not %d to %d bytes of "
 		    "hex\n", arg, LGV_REQUEST_NONCE_MIN, LGV_NONCE_MAX);

@@ -145,7 +145,7 @@ vargs(struct vopts *o, const char **file, int argc, char **argv)
 			o->has_device = 1;
 			break;
 		case 'n':
-			if (!hex_decode(o->nonce, sizeof(o->nonce),
+			if (!hex_decode_bare(o->nonce, sizeof(o->nonce),
 			    &o->nonce_len, optarg, &why)) {
 				fprintf(stderr, "licgatectl: --nonce %s: %s\n",
 				    optarg, why);

@@ -319,7 +319,7 @@ authenticate(struct daemon *d, const struct http_attest *in,
 		return 0;
 	}
 	if ((ro = daemon_http_store(d, err, sizeof(err))) == NULL ||
-	    !store_lookup(ro, q.device, q.firmware, &lk, err, sizeof(err))) {
+	    !store_lookup_device(ro, q.device, &lk, err, sizeof(err))) {
 		http_reply_error(rep, 500, "database", "%s", err);
 		return 0;
 	}

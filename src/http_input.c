@@ -128,20 +128,13 @@ static int
 param_nonce(struct http_attest *a, const struct http_query *q,
     struct http_reply *rep)
 {
-	const char *v = query_value(q, "nonce"), *why = "not hex";
-	char text[2 * HTTP_NONCE_MAX + 3];
-	int ok = 0;
+	const char *v = query_value(q, "nonce"), *why;
+	int ok;
 
 	if (v == NULL)
 		return 1;
-	if (strncmp(v, "0x", 2) == 0)
-		v += 2;
-	if (strlen(v) <= 2 * HTTP_NONCE_MAX) {
-		snprintf(text, sizeof(text), "0x%s", v);
-		ok = hex_decode(a->nonce, sizeof(a->nonce), &a->nonce_len, text,
-		    &why);
-	} else
-		why = "nonce too long";
+	ok = hex_decode_bare(a->nonce, sizeof(a->nonce), &a->nonce_len, v,
+	    &why);
 	if (ok && a->nonce_len < HTTP_NONCE_MIN) {
 		ok = 0;
 		why = "nonce too short";

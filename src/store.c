@@ -1338,6 +1338,14 @@ store_lookup(struct store *s, const uint8_t device[20],
 	return ok;
 }
 
+int
+store_lookup_device(struct store *s, const uint8_t device[20],
+    struct store_lookup *out, char *err, size_t errsz)
+{
+	memset(out, 0, sizeof(*out));
+	return lookup_device(s, device, out, err, errsz);
+}
+
 static json_t *
 column_json(sqlite3_stmt *st, int i)
 {

@@ -153,6 +153,12 @@ int store_lookup(struct store *s, const uint8_t device[20],
     const uint8_t firmware[32], struct store_lookup *out, char *err,
     size_t errsz) __attribute__((warn_unused_result));
 
+/* Only the device part of store_lookup (known, revoked, role and its
+ * registered public key); the rest of out is zero. */
+int store_lookup_device(struct store *s, const uint8_t device[20],
+    struct store_lookup *out, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+
 /* One row of a state table as a JSON object (column names as keys, text as
  * strings, integers as numbers), selected by key; *found says whether it
  * exists.  table is one of "devices", "firmware", "licenses", "gateways". */

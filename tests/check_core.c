@@ -42,6 +42,27 @@ START_TEST(hex_data_strict)
 }
 END_TEST
 
+/* Nonces: "0x" optional, and never cut to fit. */
+START_TEST(hex_bare)
+{
+	uint8_t buf[4];
+	size_t n;
+	const char *why;
+
+	ck_assert(hex_decode_bare(buf, sizeof(buf), &n, "deadbeef", &why));
+	ck_assert_uint_eq(n, 4);
+	ck_assert_uint_eq(buf[3], 0xef);
+	ck_assert(hex_decode_bare(buf, sizeof(buf), &n, "0Xdeadbe", &why));
+	ck_assert_uint_eq(n, 3);
+	ck_assert(!hex_decode_bare(buf, sizeof(buf), &n, "deadbeef00", &why));
+	ck_assert_str_eq(why, "hex data too long");
+	ck_assert(!hex_decode_bare(buf, sizeof(buf), &n, "0xdeadbeef00", &why));
+	ck_assert(!hex_decode_bare(buf, sizeof(buf), &n, "abc", &why));
+	ck_assert(!hex_decode_bare(buf, sizeof(buf), &n, "x0ab", &why));
+	ck_assert(!hex_decode_bare(buf, sizeof(buf), &n, NULL, &why));
+}
+END_TEST
+
 START_TEST(hex_quantities_strict)
 {
 	uint64_t v;
@@ -265,6 +286,7 @@ core_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, hex_data_strict);
+	tcase_add_test(tc, hex_bare);
 	tcase_add_test(tc, hex_quantities_strict);
 	tcase_add_test(tc, keccak_known_answers);
 	tcase_add_test(tc, keccak_block_headers);

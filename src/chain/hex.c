@@ -56,16 +56,11 @@ hex_digits(uint8_t *out, const char *d, size_t ndigits, const char **why)
 	return 1;
 }
 
-int
-hex_decode(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
-    const char **why)
+/* n digits at d, even and at most 2 * outcap of them, into out. */
+static int
+hex_data(uint8_t *out, size_t outcap, size_t *outlen, const char *d,
+    size_t n, const char **why)
 {
-	const char *d;
-	size_t n;
-
-	*outlen = 0;
-	if (!hex_prefix(&d, &n, s, why))
-		return 0;
 	if (n % 2) {
 		*why = "odd number of hex digits";
 		return 0;
@@ -78,6 +73,33 @@ hex_decode(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
 		return 0;
 	*outlen = n / 2;
 	return 1;
+}
+
+int
+hex_decode(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
+    const char **why)
+{
+	const char *d;
+	size_t n;
+
+	*outlen = 0;
+	if (!hex_prefix(&d, &n, s, why))
+		return 0;
+	return hex_data(out, outcap, outlen, d, n, why);
+}
+
+int
+hex_decode_bare(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
+    const char **why)
+{
+	*outlen = 0;
+	if (s != NULL && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return hex_decode(out, outcap, outlen, s, why);
+	if (s == NULL) {
+		*why = "not a string";
+		return 0;
+	}
+	return hex_data(out, outcap, outlen, s, strlen(s), why);
 }
 
 int

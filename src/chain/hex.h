@@ -10,6 +10,11 @@
 int hex_decode(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
     const char **why) __attribute__((warn_unused_result));
 
+/* Like hex_decode, with the "0x" optional (nonces typed by people and
+ * devices). */
+int hex_decode_bare(uint8_t *out, size_t outcap, size_t *outlen,
+    const char *s, const char **why) __attribute__((warn_unused_result));
+
 /* Like hex_decode but the data must be exactly len bytes (hashes, addresses). */
 int hex_decode_fixed(uint8_t *out, size_t len, const char *s, const char **why)
     __attribute__((warn_unused_result));
