@@ -1,5 +1,6 @@
 /* fuzz_header_json: block JSON from an untrusted node through the header and
- * receipts readers, and header RLP through header_from_rlp.  Whatever is
+ * receipts readers (the receipts also read in place from the raw text, as
+ * the follower does), and header RLP through header_from_rlp.  Whatever is
  * accepted must encode, and RLP that decodes must re-encode identically. */
 #include "config.h"
 
@@ -9,6 +10,7 @@
 #include <jansson.h>
 
 #include "chain/header.h"
+#include "chain/jscan.h"
 #include "chain/receipts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -29,6 +31,32 @@ fuzz_rlp_header(const uint8_t *data, size_t size)
 	rlp_buf_free(&b);
 }
 
+/* The "receipts" member of a top-level object, read straight from the
+ * bytes by receipts_from_text. */
+static void
+fuzz_receipts_text(const uint8_t *data, size_t size)
+{
+	struct receipts rs;
+	struct jscan s;
+	struct jerr e;
+	const char *k, *v;
+	size_t kl, vl;
+	uint8_t root[32];
+
+	js_init(&s, (const char *)data, size);
+	if (!js_object(&s))
+		return;
+	while (js_member(&s, &k, &kl)) {
+		if (!js_skip(&s, &v, &vl))
+			return;
+		if (js_key_is(k, kl, "receipts") &&
+		    receipts_from_text(&rs, v, vl, "$", &e)) {
+			receipts_root(root, &rs);
+			receipts_free(&rs);
+		}
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -39,6 +67,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	json_t *j;
 
 	fuzz_rlp_header(data, size);
+	fuzz_receipts_text(data, size);
 	if ((j = json_loadb((const char *)data, size, 0, NULL)) == NULL)
 		return 0;
 	if (header_from_json(&h, json_is_object(json_object_get(j, "header")) ?

@@ -33,12 +33,19 @@ struct follower {
 	struct store *st;
 };
 
+/* A registry log of a verified block, with its position from the receipts;
+ * the rest of the receipts is dropped once they are verified, so a batch
+ * holds its headers and its events, not its receipts. */
+struct fevent {
+	uint64_t tx_index, log_index;
+	struct log_entry log;		/* owns its data */
+};
+
 /* A verified block of the batch and the registry logs found in it. */
 struct fblock {
 	struct header h;
 	uint8_t hash[32];
-	struct receipts rs;		/* only when the bloom matched */
-	int has_rs;
+	struct fevent *ev;
 	size_t nevents;
 };
 
@@ -139,21 +146,21 @@ node_head(struct follower *f, uint64_t *head, char *msg, size_t msgsz)
 
 /* headers ------------------------------------------------------------- */
 
-/* Reads the node's header n from r and checks its hash claim and number;
- * hash gets the computed hash. */
+/* Reads the node's header n from the text of its answer (len bytes) and
+ * checks its hash claim and number; hash gets the computed hash. */
 static int
-header_read(struct header *h, uint8_t hash[32], const json_t *r, uint64_t n,
-    char *msg, size_t msgsz)
+header_read(struct header *h, uint8_t hash[32], const char *r, size_t len,
+    uint64_t n, char *msg, size_t msgsz)
 {
 	struct jerr e = { "", NULL };
 	char a[67], b[67];
 
-	if (json_is_null(r)) {
+	if (len == 4 && memcmp(r, "null", 4) == 0) {
 		snprintf(msg, msgsz, "block %" PRIu64 ": the node has no such "
 		    "block", n);
 		return 0;
 	}
-	if (!header_from_json(h, r, "$", &e)) {
+	if (!header_from_text(h, r, len, "$", &e)) {
 		snprintf(msg, msgsz, "block %" PRIu64 ": bad header: %s: %s",
 		    n, e.path, e.why);
 		return 0;
@@ -175,54 +182,117 @@ header_read(struct header *h, uint8_t hash[32], const json_t *r, uint64_t n,
 }
 
 /* Calls method for each block number in nums[0..n), per_call calls to a
- * JSON-RPC batch, and hands answer i to take(); stops at the first
- * failure.  eth_getBlockByNumber also gets its "no transactions" flag. */
-typedef int (*take_fn)(void *arg, size_t i, const json_t *res, char *msg,
-    size_t msgsz);
+ * JSON-RPC batch, and hands the text of answer i to take(); stops at the
+ * first failure.  eth_getBlockByNumber also gets its "no transactions" flag. */
+typedef int (*take_fn)(void *arg, size_t i, const char *res, size_t len,
+    char *msg, size_t msgsz);
 
 #define FOLLOW_MAX_PER_CALL 100
+
+/* One JSON-RPC batch of a fetch: calls first..first+m-1 of nums. */
+struct fetch_job {
+	struct rpc_client *rpc;
+	const char *method;
+	const uint64_t *nums;
+	size_t first, m;
+	char *body;
+	struct rpc_span res[FOLLOW_MAX_PER_CALL];
+	struct rpc_error e;
+	int ok;
+};
+
+static void *
+fetch_job_run(void *arg)
+{
+	struct fetch_job *j = arg;
+	const char *methods[FOLLOW_MAX_PER_CALL];
+	json_t *params[FOLLOW_MAX_PER_CALL];
+	int headers = strcmp(j->method, "eth_getBlockByNumber") == 0;
+	char q[19];
+	size_t k;
+
+	for (k = 0; k < j->m; k++) {
+		methods[k] = j->method;
+		hex_format_u64(q, j->nums[j->first + k]);
+		params[k] = headers ? json_pack("[sb]", q, 0) : json_pack("[s]", q);
+	}
+	j->ok = rpc_batch_text(j->rpc, &j->body, j->res, methods, params, j->m,
+	    &j->e);
+	return NULL;
+}
+
+/* Starts job (in a thread when one can be made, else right here). */
+static int
+fetch_job_start(struct fetch_job *j, pthread_t *th)
+{
+	if (pthread_create(th, NULL, fetch_job_run, j) == 0)
+		return 1;
+	fetch_job_run(j);
+	return 0;
+}
 
 static int
 fetch_each(struct follower *f, const char *method, const uint64_t *nums,
     size_t n, size_t per_call, take_fn take, void *arg, char *msg,
     size_t msgsz)
 {
-	const char *methods[FOLLOW_MAX_PER_CALL];
-	json_t *params[FOLLOW_MAX_PER_CALL], *res[FOLLOW_MAX_PER_CALL];
-	int headers = strcmp(method, "eth_getBlockByNumber") == 0;
-	struct rpc_error e;
-	char q[19];
-	size_t i, k, m;
-	int ok = 1;
+	/* The next batch is on its way while this one is read: the node and
+	 * the reading overlap.  One batch at a time uses f->rpc. */
+	struct fetch_job job[2];
+	pthread_t th[2];
+	int threaded[2] = { 0, 0 }, ok = 1;
+	size_t i, k, c = 0;
 
-	for (i = 0; i < n && ok; i += m) {
-		m = n - i < per_call ? n - i : per_call;
-		for (k = 0; k < m; k++) {
-			methods[k] = method;
-			params[k] = headers ?
-			    json_pack("[sb]", hex_format_u64(q, nums[i + k]), 0) :
-			    json_pack("[s]", hex_format_u64(q, nums[i + k]));
+	if (n == 0)
+		return 1;
+	memset(job, 0, sizeof(job));
+	for (k = 0; k < 2; k++) {
+		job[k].rpc = f->rpc;
+		job[k].method = method;
+		job[k].nums = nums;
+	}
+	job[0].m = n < per_call ? n : per_call;
+	threaded[0] = fetch_job_start(&job[0], &th[0]);
+	for (i = 0; i < n; i += job[c].m, c ^= 1) {
+		struct fetch_job *j = &job[c], *next = &job[c ^ 1];
+
+		if (threaded[c])
+			pthread_join(th[c], NULL);
+		threaded[c] = 0;
+		if (j->ok && ok && i + j->m < n) {
+			next->first = i + j->m;
+			next->m = n - next->first < per_call ?
+			    n - next->first : per_call;
+			threaded[c ^ 1] = fetch_job_start(next, &th[c ^ 1]);
 		}
-		if (!rpc_batch(f->rpc, res, methods, params, m, &e)) {
+		if (ok && !j->ok) {
 			snprintf(msg, msgsz, "%s of block %" PRIu64 ": %.400s",
-			    headers ? "header" : "receipts", nums[i], e.msg);
-			return 0;
+			    strcmp(method, "eth_getBlockByNumber") == 0 ?
+			    "header" : "receipts", nums[i], j->e.msg);
+			ok = 0;
 		}
-		for (k = 0; k < m; k++) {
-			if (ok)
-				ok = take(arg, i + k, res[k], msg, msgsz);
-			json_decref(res[k]);
+		for (k = 0; k < j->m && ok; k++)
+			ok = take(arg, i + k, j->res[k].p, j->res[k].len, msg,
+			    msgsz);
+		free(j->body);
+		j->body = NULL;
+		if (!ok) {
+			if (threaded[c ^ 1])
+				pthread_join(th[c ^ 1], NULL);
+			free(next->body);
+			break;
 		}
 	}
 	return ok;
 }
 
 static int
-take_header(void *arg, size_t i, const json_t *res, char *msg, size_t msgsz)
+take_header(void *arg, size_t i, const char *res, size_t len, char *msg,
+    size_t msgsz)
 {
 	struct fblock *b = (struct fblock *)arg + i;
 
-	return header_read(&b->h, b->hash, res, b->h.number, msg, msgsz);
+	return header_read(&b->h, b->hash, res, len, b->h.number, msg, msgsz);
 }
 
 /* Fetches headers first..first+n-1 into out[] (hashes computed and
@@ -272,44 +342,100 @@ check_chain(struct follower *f, struct fblock *b, size_t n, char *msg,
 /* receipts ------------------------------------------------------------- */
 
 static int
-receipts_read(struct fblock *b, const json_t *r, char *msg, size_t msgsz)
+is_registry_log(const struct follower *f, const struct log_entry *l)
+{
+	return memcmp(l->address, f->p.registry, 20) == 0;
+}
+
+static void
+free_events(struct fblock *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nevents; i++)
+		free(b->ev[i].log.data);
+	free(b->ev);
+	b->ev = NULL;
+	b->nevents = 0;
+}
+
+/* Moves the registry's logs out of verified receipts into b->ev. */
+static void
+keep_events(const struct follower *f, struct fblock *b, struct receipts *rs)
+{
+	uint64_t li = 0;
+	size_t i, k, n = 0;
+
+	free_events(b);
+	for (i = 0; i < rs->n; i++)
+		for (k = 0; k < rs->r[i].nlogs; k++)
+			n += is_registry_log(f, &rs->r[i].logs[k]);
+	b->ev = n > 0 ? xreallocarray(NULL, n, sizeof(*b->ev)) : NULL;
+	b->nevents = 0;
+	for (i = 0; i < rs->n; i++)
+		for (k = 0; k < rs->r[i].nlogs; k++, li++) {
+			struct log_entry *l = &rs->r[i].logs[k];
+
+			if (!is_registry_log(f, l))
+				continue;
+			b->ev[b->nevents].tx_index = i;
+			b->ev[b->nevents].log_index = li;
+			b->ev[b->nevents].log = *l;
+			b->nevents++;
+			l->data = NULL;		/* now b's */
+		}
+}
+
+/* Reads a block's receipts from the answer's text, checks them against
+ * its header and keeps its registry events. */
+static int
+receipts_read(const struct follower *f, struct fblock *b, const char *r,
+    size_t len, char *msg, size_t msgsz)
 {
 	struct jerr e = { "", NULL };
+	struct receipts rs;
+	char tmp[512];
+	int ok;
 
-	if (!json_is_array(r)) {
+	while (len > 0 && (*r == ' ' || *r == '\t' || *r == '\r' || *r == '\n')) {
+		r++;
+		len--;
+	}
+	if (len == 0 || *r != '[') {
 		snprintf(msg, msgsz, "block %" PRIu64 ": the node has no "
 		    "receipts for it", b->h.number);
 		return 0;
 	}
-	if (!receipts_from_json(&b->rs, r, "$", &e)) {
+	if (!receipts_from_text(&rs, r, len, "$", &e)) {
 		snprintf(msg, msgsz, "block %" PRIu64 ": bad receipts: %s: %s",
 		    b->h.number, e.path, e.why);
 		return 0;
 	}
-	b->has_rs = 1;
-	if (!blockcheck_receipts(&b->rs, &b->h, b->hash, msg, msgsz)) {
-		char tmp[512];
-
+	ok = blockcheck_receipts(&rs, &b->h, b->hash, msg, msgsz);
+	if (ok)
+		keep_events(f, b, &rs);
+	else {
 		snprintf(tmp, sizeof(tmp), "block %" PRIu64 ": %s",
 		    b->h.number, msg);
 		snprintf(msg, msgsz, "%s", tmp);
-		return 0;
 	}
-	return 1;
+	receipts_free(&rs);
+	return ok;
 }
 
 struct take_rs {
+	const struct follower *f;
 	struct fblock *b;
 	const size_t *idx;
 };
 
 static int
-take_receipts(void *arg, size_t i, const json_t *res, char *msg,
+take_receipts(void *arg, size_t i, const char *res, size_t len, char *msg,
     size_t msgsz)
 {
 	struct take_rs *t = arg;
 
-	return receipts_read(&t->b[t->idx[i]], res, msg, msgsz);
+	return receipts_read(t->f, &t->b[t->idx[i]], res, len, msg, msgsz);
 }
 
 /* Fetches and checks the receipts of the blocks listed in idx[0..n). */
@@ -317,7 +443,7 @@ static int
 fetch_receipts(struct follower *f, struct fblock *b, const size_t *idx,
     size_t n, char *msg, size_t msgsz)
 {
-	struct take_rs t = { b, idx };
+	struct take_rs t = { f, b, idx };
 	uint64_t *nums = xreallocarray(NULL, n ? n : 1, sizeof(*nums));
 	size_t i;
 	int ok;
@@ -405,48 +531,28 @@ done:
 
 /* committing ------------------------------------------------------------ */
 
-static int
-is_registry_log(const struct follower *f, const struct log_entry *l)
-{
-	return memcmp(l->address, f->p.registry, 20) == 0;
-}
-
-static size_t
-count_events(const struct follower *f, const struct fblock *b)
-{
-	size_t i, k, n = 0;
-
-	for (i = 0; b->has_rs && i < b->rs.n; i++)
-		for (k = 0; k < b->rs.r[i].nlogs; k++)
-			n += is_registry_log(f, &b->rs.r[i].logs[k]);
-	return n;
-}
-
 /* Adds the block's registry logs, with the positions the receipts give. */
 static int
 add_events(struct follower *f, const struct fblock *b, char *msg,
     size_t msgsz)
 {
 	struct store_event e;
-	uint64_t li = 0;
-	size_t i, k;
+	size_t i;
 
-	for (i = 0; b->has_rs && i < b->rs.n; i++)
-		for (k = 0; k < b->rs.r[i].nlogs; k++, li++) {
-			const struct log_entry *l = &b->rs.r[i].logs[k];
-			if (!is_registry_log(f, l))
-				continue;
-			e.block_number = b->h.number;
-			memcpy(e.block_hash, b->hash, 32);
-			e.tx_index = i;
-			e.log_index = li;
-			e.topics = (const uint8_t (*)[32])l->topics;
-			e.ntopics = l->ntopics;
-			e.data = l->data;
-			e.data_len = l->data_len;
-			if (!store_add_event(f->st, &e, msg, msgsz))
-				return 0;
-		}
+	for (i = 0; i < b->nevents; i++) {
+		const struct log_entry *l = &b->ev[i].log;
+
+		e.block_number = b->h.number;
+		memcpy(e.block_hash, b->hash, 32);
+		e.tx_index = b->ev[i].tx_index;
+		e.log_index = b->ev[i].log_index;
+		e.topics = (const uint8_t (*)[32])l->topics;
+		e.ntopics = l->ntopics;
+		e.data = l->data;
+		e.data_len = l->data_len;
+		if (!store_add_event(f->st, &e, msg, msgsz))
+			return 0;
+	}
 	return 1;
 }
 
@@ -582,10 +688,8 @@ ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
 	}
 	count = job.count;
 	memcpy(digest, job.digest, 32);
-	for (i = from; i < n; i++) {
-		b[i].nevents = count_events(f, &b[i]);
+	for (i = from; i < n; i++)
 		stats->events += b[i].nevents;
-	}
 	if (!commit_batch(f, b, from, n, count, digest, msg, msgsz)) {
 		stats->events = 0;
 		return 0;
@@ -602,8 +706,7 @@ free_blocks(struct fblock *b, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (b[i].has_rs)
-			receipts_free(&b[i].rs);
+		free_events(&b[i]);
 	free(b);
 }
 

@@ -2,6 +2,7 @@
  * failed attempt moves to the next endpoint after a growing, jittered pause. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include <curl/curl.h>
 
+#include "chain/jscan.h"
 #include "rpc.h"
 #include "xmalloc.h"
 
@@ -207,47 +209,201 @@ rpc_snippet(char *out, size_t outsz, const char *body, size_t len)
 	return out;
 }
 
-/* Checks one answer object against id; on success *result is "result". */
-static int
-rpc_answer(json_t **result, json_t *a, uint64_t id, struct rpc_error *err)
-{
-	json_t *e, *jid;
+/* One answer object of a batch, read in place: its id, and the text of its
+ * result or the node's error. */
+struct rpc_item {
+	uint64_t id;
+	int has_id, has_error, has_code;
+	int64_t code;
+	struct rpc_span result, msg;
+	const char *twice;		/* a member that appears twice */
+};
 
-	*result = NULL;
-	if (!json_is_object(a)) {
-		rpc_fail(err, "answer is not a JSON object");
+/* A JSON number's text as an integer; 0 when it is not one that fits. */
+static int
+rpc_span_int(const char *p, size_t n, int64_t *v)
+{
+	char buf[24], *end;
+
+	if (n == 0 || n >= sizeof(buf))
+		return 0;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	errno = 0;
+	*v = strtoll(buf, &end, 10);
+	return errno == 0 && *end == '\0';
+}
+
+/* Reads the node's error object (anything else counts as an error without
+ * code or message). */
+static int
+rpc_scan_error(struct jscan *s, struct rpc_item *it)
+{
+	const char *key, *v;
+	size_t klen, vlen;
+
+	it->has_error = 1;
+	if (js_peek(s) != JS_OBJECT)
+		return js_skip(s, NULL, NULL);
+	if (!js_object(s))
+		return 0;
+	while (js_member(s, &key, &klen)) {
+		if (js_key_is(key, klen, "code") && js_peek(s) == JS_NUMBER &&
+		    !it->has_code) {
+			if (!js_skip(s, &v, &vlen))
+				return 0;
+			it->has_code = rpc_span_int(v, vlen, &it->code);
+		} else if (js_key_is(key, klen, "message") &&
+		    js_peek(s) == JS_STRING && it->msg.p == NULL) {
+			if (!js_string(s, &it->msg.p, &it->msg.len))
+				return 0;
+		} else if (!js_skip(s, NULL, NULL))
+			return 0;
+	}
+	return s->why == NULL;
+}
+
+static int
+rpc_scan_item(struct jscan *s, struct rpc_item *it)
+{
+	static const char *const names[] = { "id", "result", "error" };
+	const char *key, *v;
+	size_t klen, vlen, k;
+	unsigned seen = 0;
+	int64_t id = 0;
+
+	memset(it, 0, sizeof(*it));
+	if (js_peek(s) != JS_OBJECT)
+		return js_skip(s, NULL, NULL);	/* judged by its missing id */
+	if (!js_object(s))
+		return 0;
+	while (js_member(s, &key, &klen)) {
+		for (k = 0; k < 3 && !js_key_is(key, klen, names[k]); k++)
+			;
+		if (k < 3 && (seen & 1u << k) && it->twice == NULL)
+			it->twice = names[k];
+		if (k < 3)
+			seen |= 1u << k;
+		if (k == 0 && js_peek(s) == JS_NUMBER && !it->has_id) {
+			if (!js_skip(s, &v, &vlen))
+				return 0;
+			it->has_id = rpc_span_int(v, vlen, &id) && id >= 0;
+			it->id = (uint64_t)id;
+		} else if (k == 1 && it->result.p == NULL) {
+			if (!js_skip(s, &it->result.p, &it->result.len))
+				return 0;
+		} else if (k == 2 && !it->has_error) {
+			if (!rpc_scan_error(s, it))
+				return 0;
+		} else if (!js_skip(s, NULL, NULL))
+			return 0;
+	}
+	return s->why == NULL;
+}
+
+/* Judges one answer for id: 1 with its result, or 0 with err. */
+static int
+rpc_judge(const struct rpc_item *it, uint64_t id, struct rpc_error *err)
+{
+	if (it->twice != NULL) {
+		rpc_fail(err, "answer has \"%s\" twice", it->twice);
 		return 0;
 	}
-	jid = json_object_get(a, "id");
-	if (!json_is_integer(jid) || (uint64_t)json_integer_value(jid) != id) {
+	if (!it->has_id || it->id != id) {
 		rpc_fail(err, "answer has the wrong id");
 		return 0;
 	}
-	if ((e = json_object_get(a, "error")) != NULL) {
+	if (it->has_error) {
 		err->answer = 1;
-		err->code = (long)json_integer_value(json_object_get(e, "code"));
-		rpc_fail(err, "node error %ld: %.200s", err->code,
-		    json_string_value(json_object_get(e, "message")) ?
-		    json_string_value(json_object_get(e, "message")) : "(no message)");
+		err->code = it->has_code ? (long)it->code : 0;
+		if (it->msg.p != NULL)
+			rpc_fail(err, "node error %ld: %.*s", err->code,
+			    (int)(it->msg.len < 200 ? it->msg.len : 200), it->msg.p);
+		else
+			rpc_fail(err, "node error %ld: (no message)", err->code);
 		return 0;
 	}
-	if ((*result = json_object_get(a, "result")) == NULL) {
+	if (it->result.p == NULL) {
 		rpc_fail(err, "answer has neither result nor error");
 		return 0;
 	}
-	json_incref(*result);
 	return 1;
 }
 
-static json_t *
-rpc_load(const char *body, size_t len, struct rpc_error *err)
+int
+rpc_parse_batch_text(struct rpc_span *spans, const char *body, size_t len,
+    uint64_t first_id, size_t n, struct rpc_error *err)
 {
-	char snip[48];
-	json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	struct jscan s;
+	struct rpc_item it;
+	char msg[sizeof(err->msg)], snip[48];
+	size_t i = 0, k;
+	int ok = 1;
+
+	memset(err, 0, sizeof(*err));
+	memset(spans, 0, n * sizeof(*spans));
+	js_init(&s, body, len);
+	if (js_peek(&s) != JS_ARRAY) {
+		if (js_skip(&s, NULL, NULL) && js_done(&s))
+			rpc_fail(err, "batch answer is not an array of %zu answers", n);
+		else
+			rpc_fail(err, "not JSON: '%s'", rpc_snippet(snip,
+			    sizeof(snip), body, len));
+		return 0;
+	}
+	if (!js_array(&s))
+		goto bad;
+	for (; js_element(&s); i++) {
+		if (!rpc_scan_item(&s, &it))
+			goto bad;
+		if (!ok || i >= n)
+			continue;	/* only the syntax is still checked */
+		if (!it.has_id || it.id < first_id || it.id - first_id >= n) {
+			rpc_fail(err, "batch answer %zu has an unknown id", i);
+			ok = 0;
+			continue;
+		}
+		k = it.id - first_id;
+		if (spans[k].p != NULL) {
+			rpc_fail(err, "batch answer repeats id %llu",
+			    (unsigned long long)it.id);
+			ok = 0;
+			continue;
+		}
+		if (!rpc_judge(&it, it.id, err)) {
+			snprintf(msg, sizeof(msg), "batch item %zu: %.400s", k, err->msg);
+			memcpy(err->msg, msg, sizeof(msg));
+			ok = 0;
+			continue;
+		}
+		spans[k] = it.result;
+	}
+	if (s.why != NULL || !js_done(&s))
+		goto bad;
+	if (ok && i != n) {
+		rpc_fail(err, "batch answer is not an array of %zu answers", n);
+		ok = 0;
+	}
+	if (!ok)
+		memset(spans, 0, n * sizeof(*spans));
+	return ok;
+bad:
+	memset(err, 0, sizeof(*err));
+	memset(spans, 0, n * sizeof(*spans));
+	rpc_fail(err, "not JSON: '%s'", rpc_snippet(snip, sizeof(snip), body, len));
+	return 0;
+}
+
+/* A result's text as a jansson value. */
+static json_t *
+rpc_load_result(const struct rpc_span *r, struct rpc_error *err)
+{
+	json_error_t je;
+	json_t *j = json_loadb(r->p, r->len,
+	    JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
 
 	if (j == NULL)
-		rpc_fail(err, "not JSON: '%s'", rpc_snippet(snip, sizeof(snip),
-		    body, len));
+		rpc_fail(err, "result: %.200s", je.text);
 	return j;
 }
 
@@ -255,63 +411,56 @@ int
 rpc_parse_single(json_t **result, const char *body, size_t len, uint64_t id,
     struct rpc_error *err)
 {
-	json_t *j;
-	int ok;
+	struct jscan s;
+	struct rpc_item it;
+	char snip[48];
 
 	*result = NULL;
 	memset(err, 0, sizeof(*err));
-	if ((j = rpc_load(body, len, err)) == NULL)
+	js_init(&s, body, len);
+	if (js_peek(&s) != JS_OBJECT) {
+		if (js_skip(&s, NULL, NULL) && js_done(&s))
+			rpc_fail(err, "answer is not a JSON object");
+		else
+			rpc_fail(err, "not JSON: '%s'", rpc_snippet(snip,
+			    sizeof(snip), body, len));
 		return 0;
-	ok = rpc_answer(result, j, id, err);
-	json_decref(j);
-	return ok;
+	}
+	if (!rpc_scan_item(&s, &it) || !js_done(&s)) {
+		rpc_fail(err, "not JSON: '%s'", rpc_snippet(snip, sizeof(snip),
+		    body, len));
+		return 0;
+	}
+	if (!rpc_judge(&it, id, err))
+		return 0;
+	return (*result = rpc_load_result(&it.result, err)) != NULL;
 }
 
 int
 rpc_parse_batch(json_t **results, const char *body, size_t len,
     uint64_t first_id, size_t n, struct rpc_error *err)
 {
-	json_t *j, *a, *jid;
+	struct rpc_span *spans = xcalloc(n ? n : 1, sizeof(*spans));
 	char msg[sizeof(err->msg)];
-	size_t i, k;
-	uint64_t id;
+	size_t i;
+	int ok;
 
-	memset(err, 0, sizeof(*err));
 	memset(results, 0, n * sizeof(*results));
-	if ((j = rpc_load(body, len, err)) == NULL)
-		return 0;
-	if (!json_is_array(j) || json_array_size(j) != n) {
-		rpc_fail(err, "batch answer is not an array of %zu answers", n);
-		goto fail;
-	}
-	json_array_foreach(j, i, a) {
-		jid = json_object_get(a, "id");
-		id = json_is_integer(jid) ? (uint64_t)json_integer_value(jid) : 0;
-		if (id < first_id || id - first_id >= n) {
-			rpc_fail(err, "batch answer %zu has an unknown id", i);
-			goto fail;
-		}
-		k = id - first_id;
-		if (results[k] != NULL) {
-			rpc_fail(err, "batch answer repeats id %llu",
-			    (unsigned long long)id);
-			goto fail;
-		}
-		if (!rpc_answer(&results[k], a, id, err)) {
-			snprintf(msg, sizeof(msg), "batch item %zu: %.400s", k, err->msg);
+	ok = rpc_parse_batch_text(spans, body, len, first_id, n, err);
+	for (i = 0; ok && i < n; i++) {
+		if ((results[i] = rpc_load_result(&spans[i], err)) == NULL) {
+			snprintf(msg, sizeof(msg), "batch item %zu: %.400s", i, err->msg);
 			memcpy(err->msg, msg, sizeof(msg));
-			goto fail;
+			ok = 0;
 		}
 	}
-	json_decref(j);
-	return 1;
-fail:
-	for (i = 0; i < n; i++) {
-		json_decref(results[i]);
-		results[i] = NULL;
-	}
-	json_decref(j);
-	return 0;
+	if (!ok)
+		for (i = 0; i < n; i++) {
+			json_decref(results[i]);
+			results[i] = NULL;
+		}
+	free(spans);
+	return ok;
 }
 
 /* Sleeps before attempt (1-based): backoff doubling, capped, with up to 50%
@@ -351,10 +500,11 @@ typedef int (*rpc_parser)(void *arg, const char *body, size_t len,
     struct rpc_error *err);
 
 /* Sends req, with retries and failover, until parse accepts an answer or a
- * JSON-RPC error object comes back. */
+ * JSON-RPC error object comes back.  With keep, the accepted body is handed
+ * over (the parser's results may point into it). */
 static int
 rpc_exchange(struct rpc_client *c, const char *req, const char *method,
-    rpc_parser parse, void *arg, struct rpc_error *err)
+    rpc_parser parse, void *arg, char **keep, struct rpc_error *err)
 {
 	struct rpc_body b = { NULL, 0, 0, 0, 0 };
 	struct rpc_endpoint *ep;
@@ -382,6 +532,10 @@ rpc_exchange(struct rpc_client *c, const char *req, const char *method,
 			ep->failures++;
 		} else
 			ep->failures = 0;
+	}
+	if (ok && keep != NULL) {
+		*keep = b.p;
+		b.p = NULL;
 	}
 	free(b.p);
 	return ok;
@@ -415,13 +569,14 @@ rpc_call(struct rpc_client *c, json_t **result, const char *method,
 	    params != NULL ? params : json_array());
 	text = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
-	ok = rpc_exchange(c, text, method, parse_single, &a, err);
+	ok = rpc_exchange(c, text, method, parse_single, &a, NULL, err);
 	free(text);
 	return ok;
 }
 
 struct batch_arg {
 	json_t **results;
+	struct rpc_span *spans;
 	uint64_t first;
 	size_t n;
 };
@@ -431,36 +586,63 @@ parse_batch(void *arg, const char *body, size_t len, struct rpc_error *err)
 {
 	struct batch_arg *a = arg;
 
+	if (a->spans != NULL)
+		return rpc_parse_batch_text(a->spans, body, len, a->first, a->n,
+		    err);
 	return rpc_parse_batch(a->results, body, len, a->first, a->n, err);
+}
+
+/* Sends n calls as one batch; the answers go to a's results or spans. */
+static int
+rpc_send_batch(struct rpc_client *c, struct batch_arg *a,
+    const char *const *methods, json_t **params, char **keep,
+    struct rpc_error *err)
+{
+	json_t *req;
+	char *text, what[64];
+	size_t i, n = a->n;
+	int ok;
+
+	if (n == 0 || n > RPC_MAX_BATCH) {
+		for (i = 0; i < n; i++)
+			json_decref(params[i]);
+		memset(err, 0, sizeof(*err));
+		rpc_fail(err, "rpc: a batch holds 1 to %d calls", RPC_MAX_BATCH);
+		return 0;
+	}
+	a->first = c->next_id;
+	c->next_id += n;
+	req = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(req, json_pack("{s:s, s:I, s:s, s:o}",
+		    "jsonrpc", "2.0", "id", (json_int_t)(a->first + i), "method",
+		    methods[i], "params", params[i] != NULL ? params[i] : json_array()));
+	text = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	snprintf(what, sizeof(what), "batch of %zu %s", n, methods[0]);
+	ok = rpc_exchange(c, text, what, parse_batch, a, keep, err);
+	free(text);
+	return ok;
 }
 
 int
 rpc_batch(struct rpc_client *c, json_t **results, const char *const *methods,
     json_t **params, size_t n, struct rpc_error *err)
 {
-	struct batch_arg a = { results, c->next_id, n };
-	json_t *req = json_array();
-	char *text, what[64];
-	size_t i;
-	int ok;
+	struct batch_arg a = { results, NULL, 0, n };
 
 	memset(results, 0, n * sizeof(*results));
-	if (n == 0 || n > RPC_MAX_BATCH) {
-		for (i = 0; i < n; i++)
-			json_decref(params[i]);
-		json_decref(req);
-		rpc_fail(err, "rpc: a batch holds 1 to %d calls", RPC_MAX_BATCH);
-		return 0;
-	}
-	c->next_id += n;
-	for (i = 0; i < n; i++)
-		json_array_append_new(req, json_pack("{s:s, s:I, s:s, s:o}",
-		    "jsonrpc", "2.0", "id", (json_int_t)(a.first + i), "method",
-		    methods[i], "params", params[i] != NULL ? params[i] : json_array()));
-	text = json_dumps(req, JSON_COMPACT);
-	json_decref(req);
-	snprintf(what, sizeof(what), "batch of %zu %s", n, methods[0]);
-	ok = rpc_exchange(c, text, what, parse_batch, &a, err);
-	free(text);
-	return ok;
+	return rpc_send_batch(c, &a, methods, params, NULL, err);
+}
+
+int
+rpc_batch_text(struct rpc_client *c, char **body, struct rpc_span *spans,
+    const char *const *methods, json_t **params, size_t n,
+    struct rpc_error *err)
+{
+	struct batch_arg a = { NULL, spans, 0, n };
+
+	*body = NULL;
+	memset(spans, 0, n * sizeof(*spans));
+	return rpc_send_batch(c, &a, methods, params, body, err);
 }

@@ -52,6 +52,20 @@ int rpc_batch(struct rpc_client *c, json_t **results,
     const char *const *methods, json_t **params, size_t n,
     struct rpc_error *err) __attribute__((warn_unused_result));
 
+/* A piece of an answer body: the raw JSON text of one result. */
+struct rpc_span {
+	const char *p;
+	size_t len;
+};
+
+/* Like rpc_batch, but builds no JSON tree: spans[i] is the text of the
+ * result answering methods[i], inside *body, which the caller frees (also
+ * on failure; it is NULL then).  The whole body has been checked to be
+ * JSON. */
+int rpc_batch_text(struct rpc_client *c, char **body, struct rpc_span *spans,
+    const char *const *methods, json_t **params, size_t n,
+    struct rpc_error *err) __attribute__((warn_unused_result));
+
 /* Writes url into out (size outsz) with any user:password@ replaced by
  * ***@; returns out. */
 char *rpc_redact(char *out, size_t outsz, const char *url);
@@ -64,6 +78,9 @@ int rpc_parse_single(json_t **result, const char *body, size_t len,
     uint64_t id, struct rpc_error *err) __attribute__((warn_unused_result));
 int rpc_parse_batch(json_t **results, const char *body, size_t len,
     uint64_t first_id, size_t n, struct rpc_error *err)
+    __attribute__((warn_unused_result));
+int rpc_parse_batch_text(struct rpc_span *spans, const char *body,
+    size_t len, uint64_t first_id, size_t n, struct rpc_error *err)
     __attribute__((warn_unused_result));
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "chain/hash.h"
 #include "chain/hex.h"
+#include "chain/jscan.h"
 #include "registry.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -677,19 +678,50 @@ store_set_head(struct store *s, const struct store_block *b, char *err,
 	return 1;
 }
 
+/* The topics as a JSON array of 0x hex strings, ["0x…","0x…"]. */
 static char *
 topics_json(const uint8_t (*topics)[32], size_t n)
 {
-	json_t *a = json_array();
-	char hex[67], *s;
+	char *s = xmalloc(2 + n * 69 + 1), *p = s;
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		json_array_append_new(a,
-		    json_string(hex_encode(hex, topics[i], 32)));
-	s = json_dumps(a, JSON_COMPACT);
-	json_decref(a);
+	*p++ = '[';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			*p++ = ',';
+		*p++ = '"';
+		hex_encode(p, topics[i], 32);
+		p += 66;
+		*p++ = '"';
+	}
+	*p++ = ']';
+	*p = '\0';
 	return s;
+}
+
+/* Reads topics written by topics_json (at most 4); *n gets their number. */
+static int
+topics_read(uint8_t (*topics)[32], size_t *n, const char *text,
+    const char **why)
+{
+	struct jscan s;
+	const char *str;
+	size_t len;
+
+	*n = 0;
+	*why = "topics are not a JSON array of 32-byte hex";
+	if (text == NULL)
+		return 0;
+	js_init(&s, text, strlen(text));
+	if (!js_array(&s))
+		return 0;
+	while (js_element(&s)) {
+		if (*n == 4 || !js_string(&s, &str, &len) ||
+		    !hex_decode_fixed_n(topics[*n], 32, str, len, why))
+			return 0;
+		(*n)++;
+	}
+	return s.why == NULL && js_done(&s);
 }
 
 int
@@ -855,19 +887,13 @@ apply_row(struct store *s, sqlite3_stmt *row, char *err, size_t errsz)
 	struct registry_event ev;
 	uint64_t seq = (uint64_t)sqlite3_column_int64(row, 0);
 	uint64_t block = (uint64_t)sqlite3_column_int64(row, 1);
-	json_t *t = json_loads((const char *)sqlite3_column_text(row, 2), 0,
-	    NULL);
-	const char *why = "topics are not a JSON array of 32-byte hex";
-	size_t i, n = 0, len;
+	const char *why;
+	size_t n, len;
 	int ok = 0;
 
-	if (t == NULL || !json_is_array(t) || json_array_size(t) > 4)
+	if (!topics_read(topics, &n, (const char *)sqlite3_column_text(row, 2),
+	    &why))
 		goto fail;
-	for (i = 0; i < json_array_size(t); i++, n++)
-		if (!json_is_string(json_array_get(t, i)) ||
-		    !hex_decode_fixed(topics[i], 32,
-		    json_string_value(json_array_get(t, i)), &why))
-			goto fail;
 	if (!hex_decode_alloc(&data, &len,
 	    (const char *)sqlite3_column_text(row, 3), REGISTRY_MAX_DATA, &why) ||
 	    !registry_decode(&ev, (const uint8_t (*)[32])topics, n, data, len,
@@ -875,12 +901,10 @@ apply_row(struct store *s, sqlite3_stmt *row, char *err, size_t errsz)
 		goto fail;
 	ok = apply_event(s, &ev, block, err, errsz);
 	free(data);
-	json_decref(t);
 	return ok;
 fail:
 	snprintf(err, errsz, "database: event %" PRIu64 ": %s", seq, why);
 	free(data);
-	json_decref(t);
 	return 0;
 }
 

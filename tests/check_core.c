@@ -6,6 +6,7 @@
 
 #include "chain/hash.h"
 #include "chain/hex.h"
+#include "chain/jscan.h"
 #include "chain/sig.h"
 #include "testutil.h"
 
@@ -97,6 +98,145 @@ START_TEST(hex_quantities_strict)
 	ck_assert_str_eq(hex_format_u64(buf, 0), "0x0");
 	ck_assert_str_eq(hex_format_u64(buf, 0xabc), "0xabc");
 	ck_assert_str_eq(hex_format_u64(buf, UINT64_MAX), "0xffffffffffffffff");
+}
+END_TEST
+
+/* The in-place JSON reader: members, raw strings, integers and the text of
+ * skipped values, as a receipts answer uses them. */
+START_TEST(jscan_reads_in_place)
+{
+	static const char text[] = " {\"a\" : \"0x01\", \"n\": 18446744073709551615,"
+	    " \"neg\": -9223372036854775808, \"skip\": [1, {\"x\": [true, false, null]},"
+	    " -0.5e+3, \"\\u00e9\\n\"], \"b\": [] } ";
+	struct jscan s;
+	const char *k, *v;
+	size_t kl, vl;
+	uint64_t u = 0;
+	int64_t i = 0;
+	int members = 0;
+
+	js_init(&s, text, strlen(text));
+	ck_assert(js_object(&s));
+	while (js_member(&s, &k, &kl)) {
+		members++;
+		if (js_key_is(k, kl, "a")) {
+			ck_assert(js_string(&s, &v, &vl));
+			ck_assert_uint_eq(vl, 4);
+			ck_assert(memcmp(v, "0x01", 4) == 0);
+		} else if (js_key_is(k, kl, "n"))
+			ck_assert(js_uint(&s, &u));
+		else if (js_key_is(k, kl, "neg"))
+			ck_assert(js_int(&s, &i));
+		else if (js_key_is(k, kl, "skip")) {
+			ck_assert(js_skip(&s, &v, &vl));
+			ck_assert_uint_eq(vl, strlen("[1, {\"x\": [true, false, null]},"
+			    " -0.5e+3, \"\\u00e9\\n\"]"));
+			ck_assert(v[0] == '[' && v[vl - 1] == ']');
+		} else {
+			ck_assert(js_key_is(k, kl, "b"));
+			ck_assert(js_array(&s));
+			ck_assert(!js_element(&s));
+		}
+	}
+	ck_assert_ptr_null(s.why);
+	ck_assert(js_done(&s));
+	ck_assert_int_eq(members, 5);
+	ck_assert(u == UINT64_MAX);
+	ck_assert(i == INT64_MIN);
+}
+END_TEST
+
+/* Whatever a node sends is held to JSON's grammar, even where it is only
+ * skipped: each of these is refused with a reason, and the good ones pass. */
+START_TEST(jscan_grammar)
+{
+	static const char *const bad[] = {
+		"", "[1,]", "{\"a\":1,}", "[1 2]", "{\"a\" 1}", "{1:2}", "\"a\x01\"",
+		"\"\\x\"", "\"\\u12g4\"", "01", "1.", "-", "1e", "tru", "nul",
+		"[1", "{\"a\":", "\"abc", "[] []", "[,1]", "'a'", "+1",
+	};
+	static const char *const good[] = {
+		"[]", "{}", "0", "-0", "1.5e-3", "\"\\u00e9\\\"\\/\"", "null",
+		" [ { \"a\" : [ ] } , 1 ] ", "true", "false",
+	};
+	char deep[2 * (JS_MAX_DEPTH + 1) + 1];
+	struct jscan s;
+	uint64_t u;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		js_init(&s, bad[i], strlen(bad[i]));
+		ck_assert_msg(!(js_skip(&s, NULL, NULL) && js_done(&s)),
+		    "accepted %s", bad[i]);
+		ck_assert_msg(s.why != NULL, "no reason for %s", bad[i]);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		js_init(&s, good[i], strlen(good[i]));
+		ck_assert_msg(js_skip(&s, NULL, NULL) && js_done(&s),
+		    "refused %s: %s", good[i], s.why);
+	}
+	/* 64 levels of nesting are read, 65 are not. */
+	memset(deep, '[', JS_MAX_DEPTH);
+	memset(deep + JS_MAX_DEPTH, ']', JS_MAX_DEPTH);
+	js_init(&s, deep, 2 * JS_MAX_DEPTH);
+	ck_assert(js_skip(&s, NULL, NULL) && js_done(&s));
+	memset(deep, '[', JS_MAX_DEPTH + 1);
+	memset(deep + JS_MAX_DEPTH + 1, ']', JS_MAX_DEPTH + 1);
+	js_init(&s, deep, 2 * (JS_MAX_DEPTH + 1));
+	ck_assert(!js_skip(&s, NULL, NULL));
+	ck_assert_str_eq(s.why, "nested too deep");
+	/* Integers that do not fit are refused, not wrapped. */
+	js_init(&s, "18446744073709551616", 20);
+	ck_assert(!js_uint(&s, &u));
+	ck_assert_str_eq(s.why, "integer too large");
+	js_init(&s, "-1", 2);
+	ck_assert(!js_uint(&s, &u));
+	js_init(&s, "1.5", 3);
+	ck_assert(!js_uint(&s, &u));
+}
+END_TEST
+
+/* Long strings are read eight bytes at a time: a quote, an escape or a
+ * control character is still found wherever it falls in a word. */
+START_TEST(jscan_long_strings)
+{
+	char text[64];
+	struct jscan s;
+	const char *v;
+	size_t k, vl;
+
+	for (k = 1; k < 40; k++) {
+		memset(text, 'a', 42);
+		text[0] = text[41] = '"';
+		text[k] = 0x1f;
+		js_init(&s, text, 42);
+		ck_assert(!js_string(&s, &v, &vl));
+		ck_assert_str_eq(s.why, "control character in a string");
+		text[k] = '"';
+		js_init(&s, text, 42);
+		ck_assert(js_string(&s, &v, &vl));
+		ck_assert_uint_eq(vl, k - 1);
+		ck_assert(!js_done(&s));
+		text[k] = '\\';
+		text[k + 1] = 'n';
+		js_init(&s, text, 42);
+		ck_assert(js_string(&s, &v, &vl));
+		ck_assert_uint_eq(vl, 40);
+		ck_assert(js_done(&s));
+		text[k + 1] = 'x';
+		js_init(&s, text, 42);
+		ck_assert(!js_string(&s, &v, &vl));
+		ck_assert_str_eq(s.why, "bad escape in a string");
+	}
+	/* Bytes above 0x7f pass as they are. */
+	memset(text, 0xe9, 42);
+	text[0] = text[41] = '"';
+	js_init(&s, text, 42);
+	ck_assert(js_string(&s, &v, &vl) && vl == 40);
+	/* No closing quote. */
+	js_init(&s, text, 41);
+	ck_assert(!js_string(&s, &v, &vl));
+	ck_assert_str_eq(s.why, "unterminated string");
 }
 END_TEST
 
@@ -288,6 +428,9 @@ core_suite(void)
 	tcase_add_test(tc, hex_data_strict);
 	tcase_add_test(tc, hex_bare);
 	tcase_add_test(tc, hex_quantities_strict);
+	tcase_add_test(tc, jscan_reads_in_place);
+	tcase_add_test(tc, jscan_grammar);
+	tcase_add_test(tc, jscan_long_strings);
 	tcase_add_test(tc, keccak_known_answers);
 	tcase_add_test(tc, keccak_block_headers);
 	tcase_add_test(tc, keccak_incremental);

@@ -13,13 +13,59 @@ static const char *const layout_fields[] = {
 	"parentBeaconBlockRoot", "requestsHash"
 };
 
+/* Reads j both ways, as a tree and from its text in place: the same
+ * header comes out. */
 static void
 load_header(struct header *h, json_t *j)
 {
+	static struct header t;
 	struct jerr e;
+	char *text = json_dumps(j, JSON_COMPACT);
 
 	ck_assert_msg(header_from_json(h, j, "$", &e), "%s: %s", e.path, e.why);
+	ck_assert_msg(header_from_text(&t, text, strlen(text), "$", &e),
+	    "%s: %s", e.path, e.why);
+	ck_assert(memcmp(&t, h, sizeof(t)) == 0);
+	free(text);
 }
+
+/* The text reader skips what a block has beyond its header, and refuses a
+ * repeated field and text that is not JSON. */
+START_TEST(header_text_reader)
+{
+	json_t *j = tu_json("headers/mainnet_15537393_london.json");
+	static struct header h, t;
+	struct jerr e;
+	char *text, *inner, *more;
+
+	load_header(&h, j);
+	text = json_dumps(j, JSON_COMPACT);
+	inner = xasprintf("%.*s", (int)strlen(text) - 2, text + 1);
+	/* A block's other members, before and after the header's. */
+	more = xasprintf("{\"transactions\":[\"0x01\",{\"a\":[1,2.5e3,null]}],"
+	    "\"uncles\":[],\"size\":\"0x1\\u0041\",%s,\"withdrawals\":[{}]}",
+	    inner);
+	ck_assert_msg(header_from_text(&t, more, strlen(more), "$", &e),
+	    "%s: %s", e.path, e.why);
+	ck_assert(memcmp(&t, &h, sizeof(t)) == 0);
+	free(more);
+	more = xasprintf("{\"stateRoot\":\"0x00\",%s", text + 1);
+	ck_assert(!header_from_text(&t, more, strlen(more), "$", &e));
+	ck_assert_str_eq(e.path, "$.stateRoot");
+	ck_assert_str_eq(e.why, "appears twice");
+	free(more);
+	more = xasprintf("%s,", text);
+	ck_assert(!header_from_text(&t, more, strlen(more), "$", &e));
+	ck_assert_str_eq(e.why, "text after the value");
+	free(more);
+	ck_assert(!header_from_text(&t, text, strlen(text) - 1, "$", &e));
+	ck_assert(!header_from_text(&t, "[]", 2, "$", &e));
+	ck_assert_str_eq(e.why, "not an object");
+	free(inner);
+	free(text);
+	json_decref(j);
+}
+END_TEST
 
 /* Every file listed in INDEX.json: the RLP we build equals the published
  * encoding, its keccak is the block hash, and decoding it gives it back. */
@@ -197,6 +243,7 @@ header_suite(void)
 	TCase *tc = tcase_create("header");
 
 	tcase_add_test(tc, header_all_forks);
+	tcase_add_test(tc, header_text_reader);
 	tcase_add_test(tc, header_every_field_matters);
 	tcase_add_test(tc, header_layout_errors);
 	tcase_add_test(tc, header_rlp_errors);

@@ -159,15 +159,17 @@ END_TEST
 START_TEST(receipts_json_errors)
 {
 	json_t *j = tu_json("receipts/mainnet_15537393_london.json");
-	json_t *arr = json_object_get(j, "receipts"), *log0;
+	json_t *arr = json_object_get(j, "receipts"), *log0, *data;
 	struct receipts rs;
 	struct jerr e;
 
 	log0 = json_array_get(json_object_get(json_array_get(arr, 0), "logs"), 0);
+	data = json_incref(json_object_get(log0, "data"));
 	json_object_set_new(log0, "data", json_string("0x123"));
 	ck_assert(!receipts_from_json(&rs, arr, "$.receipts", &e));
 	ck_assert_str_eq(e.path, "$.receipts[0].logs[0].data");
 	ck_assert_str_eq(e.why, "odd number of hex digits");
+	json_object_set_new(log0, "data", data);
 	json_object_set_new(json_array_get(arr, 0), "type", json_string("0x5"));
 	ck_assert(!receipts_from_json(&rs, arr, "$.receipts", &e));
 	ck_assert_str_eq(e.path, "$.receipts[0].type");

@@ -188,6 +188,89 @@ anvil(void)
 	return u;
 }
 
+/* The answer parsers, on bodies a node could send: answers in any order and
+ * member order, results handed out as their own text, and each fault named. */
+START_TEST(rpc_parse_answers)
+{
+	static const char ok3[] = "[{\"result\":{\"a\":[1,2]},\"id\":8,\"jsonrpc\":\"2.0\"},"
+	    "{\"jsonrpc\":\"2.0\",\"id\":7,\"result\":\"0x1\"},"
+	    " {\"id\":9,\"result\":null}]";
+	static const struct { const char *body, *want; int answer; } bad[] = {
+		{ "[{\"id\":7,\"result\":1},{\"id\":8,\"result\":2}]",
+		  "batch answer is not an array of 3 answers", 0 },
+		{ "{\"id\":7,\"result\":1}",
+		  "batch answer is not an array of 3 answers", 0 },
+		{ "[{\"id\":7,\"result\":1},{\"id\":8,\"result\":2},{\"id\":7,\"result\":3}]",
+		  "batch answer repeats id 7", 0 },
+		{ "[{\"id\":7,\"result\":1},{\"id\":8,\"result\":2},{\"id\":10,\"result\":3}]",
+		  "batch answer 2 has an unknown id", 0 },
+		{ "[{\"id\":7,\"result\":1},{\"id\":8,\"result\":2},{\"id\":-9,\"result\":3}]",
+		  "batch answer 2 has an unknown id", 0 },
+		{ "[{\"id\":7,\"result\":1},{\"id\":8,\"result\":2},[9]]",
+		  "batch answer 2 has an unknown id", 0 },
+		{ "[{\"id\":7,\"result\":1},{\"id\":8,\"result\":2,\"result\":3},{\"id\":9,\"result\":3}]",
+		  "batch item 1: answer has \"result\" twice", 0 },
+		{ "[{\"id\":7,\"result\":1},{\"id\":8},{\"id\":9,\"result\":3}]",
+		  "batch item 1: answer has neither result nor error", 0 },
+		{ "[{\"id\":7,\"result\":1},{\"id\":8,\"error\":{\"message\":\"no such block\",\"code\":-32000}},{\"id\":9,\"result\":3}]",
+		  "batch item 1: node error -32000: no such block", 1 },
+		{ "[{\"id\":7,\"result\":1},{\"id\":8,\"result\":2},{\"id\":9,\"result\":3}] x",
+		  "not JSON: '[{\"id\":7", 0 },
+		{ "[{\"id\":7,\"result\":1},{\"id\":8,\"result\":[2,]},{\"id\":9,\"result\":3}]",
+		  "not JSON: ", 0 },
+		{ "<html>bad gateway</html>", "not JSON: '<html>bad gateway</html>'", 0 },
+	};
+	struct rpc_span sp[3];
+	struct rpc_error err;
+	json_t *res[3], *r;
+	size_t i;
+
+	ck_assert_msg(rpc_parse_batch_text(sp, ok3, strlen(ok3), 7, 3, &err),
+	    "%s", err.msg);
+	ck_assert_int_eq((int)sp[0].len, 5);
+	ck_assert(memcmp(sp[0].p, "\"0x1\"", 5) == 0);
+	ck_assert_int_eq((int)sp[1].len, 11);
+	ck_assert(memcmp(sp[1].p, "{\"a\":[1,2]}", 11) == 0);
+	ck_assert(sp[2].len == 4 && memcmp(sp[2].p, "null", 4) == 0);
+	ck_assert_msg(rpc_parse_batch(res, ok3, strlen(ok3), 7, 3, &err), "%s",
+	    err.msg);
+	ck_assert_str_eq(json_string_value(res[0]), "0x1");
+	ck_assert_int_eq(json_integer_value(json_array_get(
+	    json_object_get(res[1], "a"), 1)), 2);
+	ck_assert(json_is_null(res[2]));
+	for (i = 0; i < 3; i++)
+		json_decref(res[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ck_assert(!rpc_parse_batch_text(sp, bad[i].body,
+		    strlen(bad[i].body), 7, 3, &err));
+		ck_assert_msg(strstr(err.msg, bad[i].want) == err.msg,
+		    "%zu: %s", i, err.msg);
+		ck_assert_int_eq(err.answer, bad[i].answer);
+		ck_assert_ptr_null(sp[0].p);
+		ck_assert(!rpc_parse_batch(res, bad[i].body, strlen(bad[i].body),
+		    7, 3, &err));
+		ck_assert_msg(strstr(err.msg, bad[i].want) == err.msg,
+		    "%zu: %s", i, err.msg);
+		ck_assert_ptr_null(res[0]);
+	}
+	/* A result that is JSON but holds a repeated key is refused whole. */
+	ck_assert(!rpc_parse_single(&r, "{\"id\":1,\"result\":{\"a\":1,\"a\":2}}",
+	    31, 1, &err));
+	ck_assert_msg(strstr(err.msg, "result: duplicate object key") == err.msg,
+	    "%s", err.msg);
+	ck_assert(!rpc_parse_single(&r, "[1]", 3, 1, &err));
+	ck_assert_str_eq(err.msg, "answer is not a JSON object");
+	ck_assert(!rpc_parse_single(&r, "{\"id\":2,\"result\":1}", 19, 1, &err));
+	ck_assert_str_eq(err.msg, "answer has the wrong id");
+	ck_assert(!rpc_parse_single(&r, "{\"id\":1,\"error\":5}", 18, 1, &err));
+	ck_assert_str_eq(err.msg, "node error 0: (no message)");
+	ck_assert(rpc_parse_single(&r, " {\"id\":1,\"result\":\"0x7a69\"}\n", 28,
+	    1, &err));
+	ck_assert_str_eq(json_string_value(r), "0x7a69");
+	json_decref(r);
+}
+END_TEST
+
 START_TEST(rpc_real_node)
 {
 	struct rpc_client *c = client(anvil(), NULL, 0);
@@ -367,6 +450,7 @@ rpc_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, rpc_parse_answers);
 	tcase_add_test(tc, rpc_real_node);
 	tcase_add_test(tc, rpc_failover);
 	tcase_add_test(tc, rpc_faults);

@@ -18,7 +18,7 @@ EXTRA_DIST += tests/verify_block.sh tests/mutate.mjs
 FUZZ_TARGETS += fuzz/fuzz_header_json
 fuzz_fuzz_header_json_SOURCES = fuzz/fuzz_header_json.c src/chain/header.c \
 	src/chain/jsonv.c src/chain/hex.c src/chain/rlp.c src/chain/hash.c \
-	src/chain/receipts.c src/chain/trie.c src/chain/bloom.c \
+	src/chain/receipts.c src/chain/jscan.c src/chain/trie.c src/chain/bloom.c \
 	src/xmalloc.c src/log.c
 fuzz_fuzz_header_json_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(JANSSON_CFLAGS) $(NETTLE_CFLAGS)
 fuzz_fuzz_header_json_LDFLAGS = $(FUZZ_LD_OPTS)

@@ -7,6 +7,7 @@
 
 #include "chain/hash.h"
 #include "chain/header.h"
+#include "chain/jscan.h"
 
 enum field_kind {
 	F_FIXED,	/* exactly size bytes (hashes, addresses, bloom) */
@@ -145,6 +146,64 @@ header_from_json(struct header *h, const json_t *obj, const char *path,
 fail:
 	memset(h, 0, sizeof(*h));
 	return 0;
+}
+
+int
+header_from_text(struct header *h, const char *text, size_t len,
+    const char *path, struct jerr *e)
+{
+	struct jscan s;
+	json_t *obj, *v;
+	const char *key, *name, *val;
+	size_t klen, vlen, i;
+	int ok;
+
+	memset(h, 0, sizeof(*h));
+	js_init(&s, text, len);
+	if (js_peek(&s) != JS_OBJECT)
+		return jerr_set(e, path, NULL, "not an object");
+	obj = json_object();
+	if (!js_object(&s))
+		goto bad;
+	while (js_member(&s, &key, &klen)) {
+		for (i = 0; i < HEADER_NFIELDS &&
+		    !js_key_is(key, klen, header_fields[i].json); i++)
+			;
+		if (i == HEADER_NFIELDS && !js_key_is(key, klen, "hash")) {
+			if (!js_skip(&s, NULL, NULL))
+				goto bad;
+			continue;
+		}
+		name = i < HEADER_NFIELDS ? header_fields[i].json : "hash";
+		if (json_object_get(obj, name) != NULL) {
+			json_decref(obj);
+			return jerr_set(e, path, name, "appears twice");
+		}
+		/* Hex strings are taken raw: an escape is no hex digit. */
+		if (js_peek(&s) == JS_STRING) {
+			if (!js_string(&s, &val, &vlen))
+				goto bad;
+			v = json_stringn_nocheck(val, vlen);
+		} else {
+			if (!js_skip(&s, &val, &vlen))
+				goto bad;
+			v = json_loadb(val, vlen, JSON_DECODE_ANY, NULL);
+		}
+		if (v == NULL) {
+			json_decref(obj);
+			return jerr_set(e, path, name, "not a value this reader "
+			    "takes");
+		}
+		json_object_set_new(obj, name, v);
+	}
+	if (s.why != NULL || !js_done(&s))
+		goto bad;
+	ok = header_from_json(h, obj, path, e);
+	json_decref(obj);
+	return ok;
+bad:
+	json_decref(obj);
+	return jerr_set(e, path, NULL, s.why != NULL ? s.why : "not JSON");
 }
 
 static void

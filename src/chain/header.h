@@ -66,6 +66,12 @@ struct header {
 int header_from_json(struct header *h, const json_t *obj, const char *path,
     struct jerr *e) __attribute__((warn_unused_result));
 
+/* The same from an answer's JSON text (len bytes), read in place: the rest
+ * of the block (transactions, uncles, withdrawals) is checked to be JSON
+ * and skipped without being built. */
+int header_from_text(struct header *h, const char *text, size_t len,
+    const char *path, struct jerr *e) __attribute__((warn_unused_result));
+
 /* Appends the header's RLP (all fields of its layout) to b. */
 void header_encode(struct rlp_buf *b, const struct header *h);
 

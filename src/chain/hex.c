@@ -20,21 +20,29 @@ hex_nibble(char c)
 	return -1;
 }
 
+/* s[0..len) starts with 0x: digits and ndigits get what follows. */
 static int
-hex_prefix(const char **digits, size_t *ndigits, const char *s,
+hex_prefix(const char **digits, size_t *ndigits, const char *s, size_t len,
     const char **why)
 {
 	if (s == NULL) {
 		*why = "not a string";
 		return 0;
 	}
-	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) {
+	if (len < 2 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) {
 		*why = "missing 0x prefix";
 		return 0;
 	}
 	*digits = s + 2;
-	*ndigits = strlen(s + 2);
+	*ndigits = len - 2;
 	return 1;
+}
+
+/* strlen that lets NULL through to hex_prefix's "not a string". */
+static size_t
+hex_len(const char *s)
+{
+	return s != NULL ? strlen(s) : 0;
 }
 
 /* Decodes ndigits (even) digits into out; checks every character. */
@@ -76,16 +84,23 @@ hex_data(uint8_t *out, size_t outcap, size_t *outlen, const char *d,
 }
 
 int
-hex_decode(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
-    const char **why)
+hex_decode_n(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
+    size_t len, const char **why)
 {
 	const char *d;
 	size_t n;
 
 	*outlen = 0;
-	if (!hex_prefix(&d, &n, s, why))
+	if (!hex_prefix(&d, &n, s, len, why))
 		return 0;
 	return hex_data(out, outcap, outlen, d, n, why);
+}
+
+int
+hex_decode(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
+    const char **why)
+{
+	return hex_decode_n(out, outcap, outlen, s, hex_len(s), why);
 }
 
 int
@@ -103,11 +118,12 @@ hex_decode_bare(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
 }
 
 int
-hex_decode_fixed(uint8_t *out, size_t len, const char *s, const char **why)
+hex_decode_fixed_n(uint8_t *out, size_t len, const char *s, size_t slen,
+    const char **why)
 {
 	size_t n;
 
-	if (!hex_decode(out, len, &n, s, why))
+	if (!hex_decode_n(out, len, &n, s, slen, why))
 		return 0;
 	if (n != len) {
 		*why = "hex data has the wrong length";
@@ -117,15 +133,21 @@ hex_decode_fixed(uint8_t *out, size_t len, const char *s, const char **why)
 }
 
 int
-hex_decode_alloc(uint8_t **out, size_t *outlen, const char *s, size_t maxlen,
-    const char **why)
+hex_decode_fixed(uint8_t *out, size_t len, const char *s, const char **why)
+{
+	return hex_decode_fixed_n(out, len, s, hex_len(s), why);
+}
+
+int
+hex_decode_alloc_n(uint8_t **out, size_t *outlen, const char *s, size_t len,
+    size_t maxlen, const char **why)
 {
 	const char *d;
 	size_t n;
 
 	*out = NULL;
 	*outlen = 0;
-	if (!hex_prefix(&d, &n, s, why))
+	if (!hex_prefix(&d, &n, s, len, why))
 		return 0;
 	if (n % 2) {
 		*why = "odd number of hex digits";
@@ -146,15 +168,22 @@ hex_decode_alloc(uint8_t **out, size_t *outlen, const char *s, size_t maxlen,
 }
 
 int
-hex_quantity_be(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
+hex_decode_alloc(uint8_t **out, size_t *outlen, const char *s, size_t maxlen,
     const char **why)
+{
+	return hex_decode_alloc_n(out, outlen, s, hex_len(s), maxlen, why);
+}
+
+static int
+quantity_be(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
+    size_t len, const char **why)
 {
 	const char *d;
 	size_t n, i, nbytes;
 	int v;
 
 	*outlen = 0;
-	if (!hex_prefix(&d, &n, s, why))
+	if (!hex_prefix(&d, &n, s, len, why))
 		return 0;
 	if (n == 0) {
 		*why = "empty quantity";
@@ -186,17 +215,31 @@ hex_quantity_be(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
 }
 
 int
-hex_quantity_u64(uint64_t *out, const char *s, const char **why)
+hex_quantity_be(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
+    const char **why)
+{
+	return quantity_be(out, outcap, outlen, s, hex_len(s), why);
+}
+
+int
+hex_quantity_u64_n(uint64_t *out, const char *s, size_t len,
+    const char **why)
 {
 	uint8_t be[8];
 	size_t n, i;
 
 	*out = 0;
-	if (!hex_quantity_be(be, sizeof(be), &n, s, why))
+	if (!quantity_be(be, sizeof(be), &n, s, len, why))
 		return 0;
 	for (i = 0; i < n; i++)
 		*out = *out << 8 | be[i];
 	return 1;
+}
+
+int
+hex_quantity_u64(uint64_t *out, const char *s, const char **why)
+{
+	return hex_quantity_u64_n(out, s, hex_len(s), why);
 }
 
 char *

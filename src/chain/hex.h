@@ -34,6 +34,18 @@ int hex_quantity_u64(uint64_t *out, const char *s, const char **why)
 int hex_quantity_be(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
     const char **why) __attribute__((warn_unused_result));
 
+/* The same on len bytes of text that need not end in a NUL (JSON read in
+ * place); a NUL inside is an invalid digit. */
+int hex_decode_n(uint8_t *out, size_t outcap, size_t *outlen, const char *s,
+    size_t len, const char **why) __attribute__((warn_unused_result));
+int hex_decode_fixed_n(uint8_t *out, size_t outlen, const char *s,
+    size_t len, const char **why) __attribute__((warn_unused_result));
+int hex_decode_alloc_n(uint8_t **out, size_t *outlen, const char *s,
+    size_t len, size_t maxlen, const char **why)
+    __attribute__((warn_unused_result));
+int hex_quantity_u64_n(uint64_t *out, const char *s, size_t len,
+    const char **why) __attribute__((warn_unused_result));
+
 /* Writes "0x" and 2*len lowercase digits and a NUL to out, which must hold
  * 2*len + 3 bytes.  Returns out. */
 char *hex_encode(char *out, const uint8_t *in, size_t len);

@@ -7,6 +7,7 @@
 
 #include "chain/hash.h"
 #include "chain/hex.h"
+#include "chain/jscan.h"
 #include "chain/receipts.h"
 #include "chain/trie.h"
 #include "xmalloc.h"
@@ -26,104 +27,345 @@ receipts_free(struct receipts *rs)
 	rs->n = 0;
 }
 
-static int pos_from_json(struct rpc_pos *p, const json_t *obj,
-    const char *path, struct jerr *e);
+/* Members are read from the answer's text in place (chain/jscan.h): a
+ * block's receipts are the bulk of what a sync downloads. */
 
+/* Records the scanner's syntax error (or why) at path. */
 static int
-log_from_json(struct log_entry *l, const json_t *obj, const char *path,
-    struct jerr *e)
+rd_fail(const struct jscan *s, const char *path, struct jerr *e)
 {
-	char p[256];
-	json_t *topics;
-	size_t i;
-
-	if (!jv_fixed(l->address, 20, obj, path, "address", e) ||
-	    !jv_array(&topics, obj, path, "topics", e))
-		return 0;
-	if (json_array_size(topics) > LOG_MAX_TOPICS)
-		return jerr_set(e, path, "topics", "more than 4 topics");
-	jpath_key(p, sizeof(p), path, "topics");
-	for (i = 0; i < json_array_size(topics); i++) {
-		char tp[256];
-		const char *s = json_string_value(json_array_get(topics, i)), *why;
-
-		jpath_index(tp, sizeof(tp), p, i);
-		if (s == NULL)
-			return jerr_set(e, tp, NULL, "not a string");
-		if (!hex_decode_fixed(l->topics[i], 32, s, &why))
-			return jerr_set(e, tp, NULL, why);
-	}
-	l->ntopics = i;
-	return jv_bytes(&l->data, &l->data_len, LOG_MAX_DATA, obj, path, "data",
-	    e) && pos_from_json(&l->pos, obj, path, e);
+	return jerr_set(e, path, NULL, s->why != NULL ? s->why : "bad JSON");
 }
 
-/* An optional quantity member; *has says whether it was there. */
+/* The value at the scanner, a string, as raw text. */
 static int
-opt_u64(uint64_t *out, int *has, const json_t *obj, const char *path,
+rd_text(struct jscan *s, const char **t, size_t *n, const char *path,
     const char *key, struct jerr *e)
 {
-	*has = json_is_string(json_object_get(obj, key));
-	return !*has || jv_u64(out, obj, path, key, e);
+	if (js_peek(s) != JS_STRING)
+		return jerr_set(e, path, key, "not a string");
+	if (!js_string(s, t, n))
+		return rd_fail(s, path, e);
+	return 1;
 }
 
-/* The optional position members used for cross-checks. */
 static int
-pos_from_json(struct rpc_pos *p, const json_t *obj, const char *path,
+rd_fixed(struct jscan *s, uint8_t *out, size_t len, const char *path,
+    const char *key, struct jerr *e)
+{
+	const char *t, *why;
+	size_t n;
+
+	if (!rd_text(s, &t, &n, path, key, e))
+		return 0;
+	if (!hex_decode_fixed_n(out, len, t, n, &why))
+		return jerr_set(e, path, key, why);
+	return 1;
+}
+
+static int
+rd_u64(struct jscan *s, uint64_t *out, const char *path, const char *key,
     struct jerr *e)
 {
-	if (json_is_string(json_object_get(obj, "blockHash"))) {
-		if (!jv_fixed(p->block_hash, 32, obj, path, "blockHash", e))
-			return 0;
+	const char *t, *why;
+	size_t n;
+
+	if (!rd_text(s, &t, &n, path, key, e))
+		return 0;
+	if (!hex_quantity_u64_n(out, t, n, &why))
+		return jerr_set(e, path, key, why);
+	return 1;
+}
+
+/* An optional quantity: read when it is a string, else skipped. */
+static int
+rd_opt_u64(struct jscan *s, uint64_t *out, int *has, const char *path,
+    const char *key, struct jerr *e)
+{
+	if (js_peek(s) != JS_STRING)
+		return js_skip(s, NULL, NULL) || rd_fail(s, path, e);
+	*has = 1;
+	return rd_u64(s, out, path, key, e);
+}
+
+/* The position members shared by receipts and logs; 0 when key is none of
+ * them (the scanner has not moved then). */
+static int
+rd_pos(struct jscan *s, struct rpc_pos *p, const char *key, size_t klen,
+    const char *path, struct jerr *e, int *handled)
+{
+	*handled = 1;
+	if (js_key_is(key, klen, "blockHash")) {
+		if (js_peek(s) != JS_STRING)
+			return js_skip(s, NULL, NULL) || rd_fail(s, path, e);
 		p->has_block_hash = 1;
+		return rd_fixed(s, p->block_hash, 32, path, "blockHash", e);
 	}
-	return opt_u64(&p->block_number, &p->has_block_number, obj, path,
-	    "blockNumber", e) &&
-	    opt_u64(&p->tx_index, &p->has_tx_index, obj, path,
-	    "transactionIndex", e) &&
-	    opt_u64(&p->log_index, &p->has_log_index, obj, path, "logIndex", e);
+	if (js_key_is(key, klen, "blockNumber"))
+		return rd_opt_u64(s, &p->block_number, &p->has_block_number,
+		    path, "blockNumber", e);
+	if (js_key_is(key, klen, "transactionIndex"))
+		return rd_opt_u64(s, &p->tx_index, &p->has_tx_index, path,
+		    "transactionIndex", e);
+	if (js_key_is(key, klen, "logIndex"))
+		return rd_opt_u64(s, &p->log_index, &p->has_log_index, path,
+		    "logIndex", e);
+	*handled = 0;
+	return 1;
+}
+
+/* Index of key in names[0..n), or n. */
+static unsigned
+rd_which(const char *key, size_t klen, const char *const *names, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n && !js_key_is(key, klen, names[i]); i++)
+		;
+	return i;
+}
+
+/* Notes key i as read; a second time is an error. */
+static int
+rd_once(unsigned *seen, unsigned i, const char *const *names,
+    const char *path, struct jerr *e)
+{
+	if (*seen & 1u << i)
+		return jerr_set(e, path, names[i], "member appears twice");
+	*seen |= 1u << i;
+	return 1;
 }
 
 static int
-receipt_from_json(struct receipt *r, const json_t *obj, const char *path,
+rd_topics(struct jscan *s, struct log_entry *l, const char *path,
     struct jerr *e)
 {
-	json_t *logs, *root = json_object_get(obj, "root");
-	uint64_t type = 0;
-	char p[256], lp[256];
-	size_t i;
+	char p[256], tp[256];
 
-	if (!json_is_object(obj))
+	if (js_peek(s) != JS_ARRAY)
+		return jerr_set(e, path, "topics", "not an array");
+	jpath_key(p, sizeof(p), path, "topics");
+	if (!js_array(s))
+		return rd_fail(s, p, e);
+	while (js_element(s)) {
+		if (l->ntopics == LOG_MAX_TOPICS)
+			return jerr_set(e, path, "topics", "more than 4 topics");
+		jpath_index(tp, sizeof(tp), p, l->ntopics);
+		if (!rd_fixed(s, l->topics[l->ntopics], 32, tp, NULL, e))
+			return 0;
+		l->ntopics++;
+	}
+	return s->why == NULL || rd_fail(s, p, e);
+}
+
+static int
+log_read(struct log_entry *l, struct jscan *s, const char *path,
+    struct jerr *e)
+{
+	static const char *const names[] = { "address", "topics", "data" };
+	const char *k;
+	unsigned seen = 0, i;
+	size_t kn;
+	int pos;
+
+	if (js_peek(s) != JS_OBJECT)
 		return jerr_set(e, path, NULL, "not an object");
-	if (json_object_get(obj, "type") != NULL &&
-	    !jv_u64(&type, obj, path, "type", e))
-		return 0;
-	if (type > 4)
-		return jerr_set(e, path, "type", "unknown receipt type");
-	r->type = (uint8_t)type;
-	if (root != NULL && !json_is_null(root)) {
-		if (!jv_fixed(r->root, 32, obj, path, "root", e))
+	if (!js_object(s))
+		return rd_fail(s, path, e);
+	while (js_member(s, &k, &kn)) {
+		if (!rd_pos(s, &l->pos, k, kn, path, e, &pos))
 			return 0;
-		r->has_root = 1;
-	} else if (!jv_u64(&r->status, obj, path, "status", e))
-		return 0;
-	else if (r->status > 1)
-		return jerr_set(e, path, "status", "status is neither 0x0 nor 0x1");
-	if (!jv_u64(&r->cumulative_gas, obj, path, "cumulativeGasUsed", e) ||
-	    !jv_fixed(r->bloom, BLOOM_BYTES, obj, path, "logsBloom", e) ||
-	    !jv_array(&logs, obj, path, "logs", e) ||
-	    !pos_from_json(&r->pos, obj, path, e) ||
-	    !opt_u64(&r->gas_used, &r->has_gas_used, obj, path, "gasUsed", e))
-		return 0;
-	if (json_array_size(logs) > RECEIPT_MAX_LOGS)
-		return jerr_set(e, path, "logs", "too many logs");
-	r->logs = xcalloc(json_array_size(logs) + 1, sizeof(*r->logs));
+		if (pos)
+			continue;
+		i = rd_which(k, kn, names, 3);
+		if (i == 3) {
+			if (!js_skip(s, NULL, NULL))
+				break;
+			continue;
+		}
+		if (!rd_once(&seen, i, names, path, e))
+			return 0;
+		if (i == 0 && !rd_fixed(s, l->address, 20, path, "address", e))
+			return 0;
+		if (i == 1 && !rd_topics(s, l, path, e))
+			return 0;
+		if (i == 2) {
+			const char *t, *why;
+			size_t n;
+
+			if (!rd_text(s, &t, &n, path, "data", e))
+				return 0;
+			if (!hex_decode_alloc_n(&l->data, &l->data_len, t, n,
+			    LOG_MAX_DATA, &why))
+				return jerr_set(e, path, "data", why);
+		}
+	}
+	if (s->why != NULL)
+		return rd_fail(s, path, e);
+	for (i = 0; i < 3; i++)
+		if (!(seen & 1u << i))
+			return jerr_set(e, path, names[i], "missing");
+	return 1;
+}
+
+static int
+logs_read(struct receipt *r, struct jscan *s, const char *path,
+    struct jerr *e)
+{
+	char p[256], lp[256];
+	size_t cap = 0;
+
+	if (js_peek(s) != JS_ARRAY)
+		return jerr_set(e, path, "logs", "not an array");
 	jpath_key(p, sizeof(p), path, "logs");
-	for (i = 0; i < json_array_size(logs); i++) {
-		r->nlogs = i + 1;
-		if (!log_from_json(&r->logs[i], json_array_get(logs, i),
-		    jpath_index(lp, sizeof(lp), p, i), e))
+	if (!js_array(s))
+		return rd_fail(s, p, e);
+	r->logs = xcalloc(1, sizeof(*r->logs));
+	while (js_element(s)) {
+		if (r->nlogs == RECEIPT_MAX_LOGS)
+			return jerr_set(e, path, "logs", "too many logs");
+		if (r->nlogs + 1 >= cap) {
+			cap = cap ? 2 * cap : 4;
+			r->logs = xreallocarray(r->logs, cap, sizeof(*r->logs));
+			memset(r->logs + r->nlogs, 0,
+			    (cap - r->nlogs) * sizeof(*r->logs));
+		}
+		r->nlogs++;
+		if (!log_read(&r->logs[r->nlogs - 1], s,
+		    jpath_index(lp, sizeof(lp), p, r->nlogs - 1), e))
 			return 0;
+	}
+	return s->why == NULL || rd_fail(s, p, e);
+}
+
+enum {
+	R_TYPE, R_ROOT, R_STATUS, R_GAS, R_BLOOM, R_LOGS, R_GAS_USED, R_KEYS
+};
+
+static int
+receipt_read(struct receipt *r, struct jscan *s, const char *path,
+    struct jerr *e)
+{
+	static const char *const names[R_KEYS] = { "type", "root", "status",
+	    "cumulativeGasUsed", "logsBloom", "logs", "gasUsed" };
+	const char *k, *status = NULL, *why;
+	size_t kn, status_len = 0;
+	unsigned seen = 0, i;
+	uint64_t type = 0;
+	int pos, ok;
+
+	if (js_peek(s) != JS_OBJECT)
+		return jerr_set(e, path, NULL, "not an object");
+	if (!js_object(s))
+		return rd_fail(s, path, e);
+	while (js_member(s, &k, &kn)) {
+		if (!rd_pos(s, &r->pos, k, kn, path, e, &pos))
+			return 0;
+		if (pos)
+			continue;
+		if ((i = rd_which(k, kn, names, R_KEYS)) == R_KEYS) {
+			if (!js_skip(s, NULL, NULL))
+				break;
+			continue;
+		}
+		if (!rd_once(&seen, i, names, path, e))
+			return 0;
+		switch (i) {
+		case R_TYPE:
+			ok = rd_u64(s, &type, path, "type", e);
+			if (ok && type > 4)
+				return jerr_set(e, path, "type",
+				    "unknown receipt type");
+			r->type = (uint8_t)type;
+			break;
+		case R_ROOT:
+			if (js_peek(s) == JS_NULL)
+				ok = js_skip(s, NULL, NULL) || rd_fail(s, path, e);
+			else
+				ok = r->has_root = rd_fixed(s, r->root, 32,
+				    path, "root", e);
+			break;
+		case R_STATUS:	/* judged below, once root is known */
+			if (js_peek(s) == JS_STRING)
+				ok = js_string(s, &status, &status_len) ||
+				    rd_fail(s, path, e);
+			else
+				ok = js_skip(s, NULL, NULL) || rd_fail(s, path, e);
+			break;
+		case R_GAS:
+			ok = rd_u64(s, &r->cumulative_gas, path,
+			    "cumulativeGasUsed", e);
+			break;
+		case R_BLOOM:
+			ok = rd_fixed(s, r->bloom, BLOOM_BYTES, path,
+			    "logsBloom", e);
+			break;
+		case R_LOGS:
+			ok = logs_read(r, s, path, e);
+			break;
+		default:
+			ok = rd_opt_u64(s, &r->gas_used, &r->has_gas_used, path,
+			    "gasUsed", e);
+			break;
+		}
+		if (!ok)
+			return 0;
+	}
+	if (s->why != NULL)
+		return rd_fail(s, path, e);
+	if (!r->has_root) {
+		if (!(seen & 1u << R_STATUS))
+			return jerr_set(e, path, "status", "missing");
+		if (status == NULL)
+			return jerr_set(e, path, "status", "not a string");
+		if (!hex_quantity_u64_n(&r->status, status, status_len, &why))
+			return jerr_set(e, path, "status", why);
+		if (r->status > 1)
+			return jerr_set(e, path, "status",
+			    "status is neither 0x0 nor 0x1");
+	}
+	for (i = R_GAS; i <= R_LOGS; i++)
+		if (!(seen & 1u << i))
+			return jerr_set(e, path, names[i], "missing");
+	return 1;
+}
+
+int
+receipts_from_text(struct receipts *out, const char *text, size_t len,
+    const char *path, struct jerr *e)
+{
+	struct jscan s;
+	char p[256];
+	size_t cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	js_init(&s, text, len);
+	if (js_peek(&s) != JS_ARRAY)
+		return jerr_set(e, path, NULL, "not an array");
+	if (!js_array(&s))
+		return rd_fail(&s, path, e);
+	out->r = xcalloc(1, sizeof(*out->r));
+	while (js_element(&s)) {
+		if (out->n == RECEIPTS_MAX) {
+			receipts_free(out);
+			return jerr_set(e, path, NULL, "too many receipts");
+		}
+		if (out->n + 1 >= cap) {
+			cap = cap ? 2 * cap : 16;
+			out->r = xreallocarray(out->r, cap, sizeof(*out->r));
+			memset(out->r + out->n, 0,
+			    (cap - out->n) * sizeof(*out->r));
+		}
+		out->n++;
+		if (!receipt_read(&out->r[out->n - 1], &s,
+		    jpath_index(p, sizeof(p), path, out->n - 1), e)) {
+			receipts_free(out);
+			return 0;
+		}
+	}
+	if (s.why != NULL || !js_done(&s)) {
+		receipts_free(out);
+		return rd_fail(&s, path, e);
 	}
 	return 1;
 }
@@ -132,24 +374,17 @@ int
 receipts_from_json(struct receipts *out, const json_t *arr, const char *path,
     struct jerr *e)
 {
-	char p[256];
-	size_t i;
+	char *text;
+	int ok;
 
 	memset(out, 0, sizeof(*out));
 	if (!json_is_array(arr))
 		return jerr_set(e, path, NULL, "not an array");
-	if (json_array_size(arr) > RECEIPTS_MAX)
-		return jerr_set(e, path, NULL, "too many receipts");
-	out->r = xcalloc(json_array_size(arr) + 1, sizeof(*out->r));
-	for (i = 0; i < json_array_size(arr); i++) {
-		out->n = i + 1;
-		if (!receipt_from_json(&out->r[i], json_array_get(arr, i),
-		    jpath_index(p, sizeof(p), path, i), e)) {
-			receipts_free(out);
-			return 0;
-		}
-	}
-	return 1;
+	if ((text = json_dumps(arr, JSON_COMPACT)) == NULL)
+		return jerr_set(e, path, NULL, "out of memory");
+	ok = receipts_from_text(out, text, strlen(text), path, e);
+	free(text);
+	return ok;
 }
 
 /* Decodes one RLP log [address, [topics...], data]. */

@@ -61,6 +61,11 @@ struct receipts {
 int receipts_from_json(struct receipts *out, const json_t *arr,
     const char *path, struct jerr *e) __attribute__((warn_unused_result));
 
+/* The same from the answer's JSON text (len bytes, no NUL needed), read in
+ * place: what the follower uses on every block. */
+int receipts_from_text(struct receipts *out, const char *text, size_t len,
+    const char *path, struct jerr *e) __attribute__((warn_unused_result));
+
 /* Reads debug_getRawReceipts answers: an array of 0x consensus encodings. */
 int receipts_from_raw(struct receipts *out, const json_t *arr,
     const char *path, struct jerr *e) __attribute__((warn_unused_result));
