@@ -4,19 +4,33 @@
 #   (b) GET /v1/attestation without a nonce (cached tokens),
 #   (c) the same with a fresh nonce per request (signed per request),
 #   (d) the raw signing rate of libsecp256k1 on this machine (bench/signrate),
-# with LICENSES licenses in the database (default 100000).  licgated, the
-# hello world and the signing run use the same number of threads
-# (BENCH_THREADS, default one per CPU).  Prints requests/s, p99 latency,
-# b/a, c/d, the token size and the serving daemon's peak RSS.  Goals:
-# b/a >= 0.9, c/d >= 0.7, p99 < 5 ms at 64 connections, RSS < 32 MiB.
-# Run from a build directory: make bench-serve.
+# with LICENSES licenses in the database (default 100000).  The servers
+# under test (licgated, the hello world) and the signing run get the same
+# CPUs and as many threads as those CPUs; wrk gets the other CPUs, so the
+# load generator takes nothing from what is measured (BENCH_PIN=0: no
+# pinning, every CPU shared, BENCH_THREADS threads, default one per CPU).
+# Prints requests/s, p99 latency, b/a, c/d, the token size and the serving
+# daemon's peak RSS.  Goals: b/a >= 0.9, c/d >= 0.7, p99 < 5 ms at 64
+# connections, RSS < 32 MiB.  Run from a build directory: make bench-serve.
 set -u
 licenses=${1:-100000}
 conns=${BENCH_CONNECTIONS:-64}
-threads=${BENCH_THREADS:-$(nproc)}	# licgated's, hello's and signrate's
-# The load generator takes half the CPUs (at least one): wrk and licgated
-# share this machine.
-wrk_threads=${BENCH_WRK_THREADS:-$(( $(nproc) / 2 > 0 ? $(nproc) / 2 : 1 ))}
+ncpu=$(nproc)
+pin_serve=() pin_load=()
+if [ "${BENCH_PIN:-1}" = 1 ] && [ "$ncpu" -ge 2 ] && command -v taskset >/dev/null; then
+	# wrk on the first half of the CPUs, the servers and (d) on the rest.
+	half=$((ncpu / 2))
+	load_cpus="0-$((half - 1))" serve_cpus="$half-$((ncpu - 1))"
+	pin_load=(taskset -c "$load_cpus") pin_serve=(taskset -c "$serve_cpus")
+	threads=${BENCH_THREADS:-$((ncpu - half))}
+	wrk_threads=${BENCH_WRK_THREADS:-$half}
+	cpus="servers and (d) on CPUs $serve_cpus, wrk on CPUs $load_cpus"
+else
+	threads=${BENCH_THREADS:-$ncpu}	# licgated's, hello's and signrate's
+	# wrk and the servers share every CPU; wrk takes half the threads.
+	wrk_threads=${BENCH_WRK_THREADS:-$(( ncpu / 2 > 0 ? ncpu / 2 : 1 ))}
+	cpus="no pinning: wrk and the servers share $ncpu CPUs"
+fi
 secs=${BENCH_SECONDS:-10}
 src=${LICGATE_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 build=${LICGATE_BUILDDIR:-$PWD}
@@ -53,9 +67,9 @@ sync.batch_size = 10000
 http.threads = $threads
 EOC
 # start_gw: licgated in the background until it is caught up.
-start_gw() {
+start_gw() {	# start_gw [PIN...]
 	: > "$tmp/log"
-	"$build/src/licgated" -d -c "$tmp/gw.conf" 2>"$tmp/log" &
+	"$@" "$build/src/licgated" -d -c "$tmp/gw.conf" 2>"$tmp/log" &
 	pid=$!
 	until grep -q "caught up" "$tmp/log"; do
 		kill -0 "$pid" 2>/dev/null || { cat "$tmp/log"; exit 1; }
@@ -68,7 +82,7 @@ sync_rss=$(awk '/^VmHWM/ {print $2}' /proc/$pid/status)
 # Serving is measured on a fresh process over the synced database: its peak
 # RSS is the serving daemon's, not the sync's.
 kill -TERM "$pid"; wait "$pid"
-start_gw
+start_gw "${pin_serve[@]}"
 port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/log")
 nlic=$(sqlite3 "$tmp/gw.db" "SELECT count(*) FROM licenses")
 read -r dev fw < <(sqlite3 -separator ' ' "$tmp/gw.db" \
@@ -76,7 +90,7 @@ read -r dev fw < <(sqlite3 -separator ' ' "$tmp/gw.db" \
 path="/v1/attestation?device=$dev&firmware=$fw"
 verdict=$(curl -sf -H 'Accept: application/json' "http://127.0.0.1:$port$path" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).verdict))')
 size=$(curl -sf "http://127.0.0.1:$port$path&nonce=0x00112233445566778899aabbccddeeff" | wc -c)
-"$build/bench/hello" "$threads" > "$tmp/hello.out" &
+"${pin_serve[@]}" "$build/bench/hello" "$threads" > "$tmp/hello.out" &
 hpid=$!
 until grep -q '^port' "$tmp/hello.out"; do sleep 0.05; done
 hport=$(awk '{print $2}' "$tmp/hello.out")
@@ -90,7 +104,7 @@ end
 EOL
 run() {	# run NAME URL [wrk args]: "rps p99ms"
 	local out
-	out=$(wrk -t"$wrk_threads" -c"$conns" -d"${secs}s" --latency "$@" 2>&1)
+	out=$("${pin_load[@]}" wrk -t"$wrk_threads" -c"$conns" -d"${secs}s" --latency "$@" 2>&1)
 	echo "$out" > "$tmp/wrk.$RANDOM"
 	awk '/Requests\/sec/ {r=$2} / 99%/ {p=$2} END {print r, p}' <<<"$out"
 }
@@ -99,10 +113,10 @@ echo "licgated: $nlic licenses; measuring ${secs}s per run at $conns connections
 read -r a ap < <(run "http://127.0.0.1:$hport/")
 read -r b bp < <(run "http://127.0.0.1:$port$path")
 read -r c cp < <(run -s "$tmp/nonce.lua" "http://127.0.0.1:$port")
-read -r d d1 < <("$build/bench/signrate" "$threads" | awk '{print $2, $6}')
+read -r d d1 < <("${pin_serve[@]}" "$build/bench/signrate" "$threads" | awk '{print $2, $6}')
 rss=$(awk '/^VmHWM/ {print $2}' /proc/$pid/status)
 node -e '
-  const [a, ap, b, bp, c, cp, d, rss, size, n, verdict, threads, syncRss, d1, wrkThreads] = process.argv.slice(1);
+  const [a, ap, b, bp, c, cp, d, rss, size, n, verdict, threads, syncRss, d1, wrkThreads, cpus] = process.argv.slice(1);
   const f = (x) => Number(x).toFixed(0).padStart(8);
   console.log(`(a) hello world          ${f(a)} req/s  p99 ${ap} ms`);
   console.log(`(b) attestation          ${f(b)} req/s  p99 ${bp} ms   b/a = ${(b / a).toFixed(2)} (goal >= 0.9)`);
@@ -112,4 +126,5 @@ node -e '
   console.log(`licgated peak RSS        ${(rss / 1024).toFixed(1)} MiB serving, ${n} licenses in its database (goal < 32)`);
   console.log(`  (while syncing them    ${(syncRss / 1024).toFixed(1)} MiB, in one batch)`);
   console.log(`threads                  ${threads} in licgated, the hello world and (d); wrk -t${wrkThreads}`);
-' "$a" "$(ms "$ap")" "$b" "$(ms "$bp")" "$c" "$(ms "$cp")" "$d" "$rss" "$size" "$nlic" "$verdict" "$threads" "$sync_rss" "$d1" "$wrk_threads"
+  console.log(`CPUs                     ${cpus}`);
+' "$a" "$(ms "$ap")" "$b" "$(ms "$bp")" "$c" "$(ms "$cp")" "$d" "$rss" "$size" "$nlic" "$verdict" "$threads" "$sync_rss" "$d1" "$wrk_threads" "$cpus"

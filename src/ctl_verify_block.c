@@ -77,9 +77,11 @@ mismatch(const char *what, const uint8_t *got, const uint8_t *want, size_t n,
 static int
 check_receipts(const struct block_input *in, const uint8_t hash[32])
 {
+	struct receipts_claim c;
 	char msg[512];
 
-	if (!blockcheck_receipts(&in->rs, &in->h, hash, msg, sizeof(msg))) {
+	receipts_claim_of(&c, &in->h, hash);
+	if (!blockcheck_receipts(&in->rs, &c, msg, sizeof(msg))) {
 		printf("%s\n", msg);
 		return CTL_MISMATCH;
 	}

@@ -31,6 +31,7 @@ struct follower {
 	void *on_commit_arg;
 	struct engine *eng;
 	struct store *st;
+	struct ahead *ahead;		/* NULL until a batch is prepared ahead */
 };
 
 /* A registry log of a verified block, with its position from the receipts;
@@ -41,12 +42,39 @@ struct fevent {
 	struct log_entry log;		/* owns its data */
 };
 
-/* A verified block of the batch and the registry logs found in it. */
+/* A verified block of the batch: what the follower needs of its header
+ * (not the whole of it: a batch of whole headers would weigh ten times as
+ * much) and the registry logs found in it. */
 struct fblock {
-	struct header h;
-	uint8_t hash[32];
+	struct receipts_claim c;	/* number, hash, receiptsRoot, bloom */
+	uint8_t parent_hash[32];
+	uint8_t state_root[32];
+	uint64_t timestamp;
 	struct fevent *ev;
 	size_t nevents;
+};
+
+/* A batch verified (headers, receipts, proof) but not yet committed. */
+struct prepared {
+	struct fblock *b;		/* b[from..n) is the batch */
+	size_t from, n;
+	uint64_t count;			/* the proved eventCount and digest */
+	uint8_t digest[32];
+	size_t receipts;		/* blocks whose receipts were fetched */
+	int ok;
+	char msg[1024];
+};
+
+/* The next batch, prepared in a thread while the current one commits: the
+ * node serves it while SQLite writes. */
+struct ahead {
+	pthread_t th;
+	int running;			/* th to join */
+	int ready;			/* p holds a batch */
+	uint64_t last_number;		/* the block it continues from */
+	uint8_t last_hash[32];
+	uint64_t node_head;
+	struct prepared p;
 };
 
 struct follower *
@@ -68,20 +96,6 @@ follow_set_commit_hook(struct follower *f, void (*fn)(void *), void *arg)
 {
 	f->on_commit = fn;
 	f->on_commit_arg = arg;
-}
-
-void
-follow_free(struct follower *f)
-{
-	free(f);
-}
-
-void
-follow_set_rpc(struct follower *f, struct rpc_client *rpc,
-    struct rpc_client *rpc_proof)
-{
-	f->rpc = rpc;
-	f->rpc_proof = rpc_proof;
 }
 
 static uint64_t
@@ -286,57 +300,94 @@ fetch_each(struct follower *f, const char *method, const uint64_t *nums,
 	return ok;
 }
 
+/* How fetch_headers checks what it reads. */
+enum hcheck {
+	HC_HASHES,		/* each header's hash and number only */
+	HC_CHAIN,		/* and the parent links and engine rule of 1.. */
+	HC_CHECKPOINT		/* and header 0 is the trusted checkpoint */
+};
+
+struct take_hs {
+	struct follower *f;
+	struct fblock *out;
+	enum hcheck check;
+	struct header *prev, *cur;	/* whole headers, two at a time */
+};
+
+/* Reads header i, checks it against header i-1 as asked and keeps what
+ * the follower needs of it in out[i]. */
 static int
 take_header(void *arg, size_t i, const char *res, size_t len, char *msg,
     size_t msgsz)
 {
-	struct fblock *b = (struct fblock *)arg + i;
+	struct take_hs *t = arg;
+	struct fblock *b = &t->out[i];
+	struct follower *f = t->f;
+	struct header *h = t->cur;
+	uint8_t hash[32];
+	char x[67], y[67];
+	const char *why;
 
-	return header_read(&b->h, b->hash, res, len, b->h.number, msg, msgsz);
+	if (!header_read(h, hash, res, len, b->c.number, msg, msgsz))
+		return 0;
+	if (i == 0 && t->check == HC_CHECKPOINT) {
+		if (memcmp(hash, f->p.checkpoint_hash, 32) != 0) {
+			snprintf(msg, msgsz, "checkpoint block %" PRIu64 " has "
+			    "hash %s on the node, chain.checkpoint_hash is %s",
+			    h->number, hex_encode(x, hash, 32),
+			    hex_encode(y, f->p.checkpoint_hash, 32));
+			return 0;
+		}
+		if (!engine_verify(f->eng, h, NULL, &why)) {
+			snprintf(msg, msgsz, "checkpoint block %" PRIu64 ": %s",
+			    h->number, why);
+			return 0;
+		}
+	}
+	if (i > 0 && t->check != HC_HASHES) {
+		if (memcmp(h->parent_hash, b[-1].c.hash, 32) != 0) {
+			snprintf(msg, msgsz, "block %" PRIu64 ": parentHash "
+			    "does not link to block %" PRIu64, h->number,
+			    b[-1].c.number);
+			return 0;
+		}
+		if (!engine_verify(f->eng, h, t->prev, &why)) {
+			snprintf(msg, msgsz, "block %" PRIu64 ": %s engine "
+			    "refuses it: %s", h->number, f->eng->ops->name,
+			    why);
+			return 0;
+		}
+	}
+	receipts_claim_of(&b->c, h, hash);
+	memcpy(b->parent_hash, h->parent_hash, 32);
+	memcpy(b->state_root, h->state_root, 32);
+	b->timestamp = h->timestamp;
+	t->cur = t->prev;
+	t->prev = h;
+	return 1;
 }
 
-/* Fetches headers first..first+n-1 into out[] (hashes computed and
- * checked against their own hash claims; linkage is checked later). */
+/* Fetches headers first..first+n-1 into out[], each checked against its
+ * own hash claim and, as check asks, against the one before. */
 static int
 fetch_headers(struct follower *f, struct fblock *out, uint64_t first,
-    size_t n, char *msg, size_t msgsz)
+    size_t n, enum hcheck check, char *msg, size_t msgsz)
 {
+	struct take_hs t = { f, out, check, NULL, NULL };
 	uint64_t *nums = xreallocarray(NULL, n, sizeof(*nums));
 	size_t i;
 	int ok;
 
+	t.prev = xmalloc(sizeof(*t.prev));
+	t.cur = xmalloc(sizeof(*t.cur));
 	for (i = 0; i < n; i++)
-		out[i].h.number = nums[i] = first + i;	/* the number asked */
+		out[i].c.number = nums[i] = first + i;	/* the number asked */
 	ok = fetch_each(f, "eth_getBlockByNumber", nums, n,
-	    FOLLOW_HEADERS_PER_CALL, take_header, out, msg, msgsz);
+	    FOLLOW_HEADERS_PER_CALL, take_header, &t, msg, msgsz);
+	free(t.prev);
+	free(t.cur);
 	free(nums);
 	return ok;
-}
-
-/* Checks parent linkage and the engine's rule for out[1..n) (out[0] is the
- * block before, already verified or the checkpoint). */
-static int
-check_chain(struct follower *f, struct fblock *b, size_t n, char *msg,
-    size_t msgsz)
-{
-	const char *why;
-	size_t i;
-
-	for (i = 1; i < n; i++) {
-		if (memcmp(b[i].h.parent_hash, b[i - 1].hash, 32) != 0) {
-			snprintf(msg, msgsz, "block %" PRIu64 ": parentHash "
-			    "does not link to block %" PRIu64, b[i].h.number,
-			    b[i - 1].h.number);
-			return 0;
-		}
-		if (!engine_verify(f->eng, &b[i].h, &b[i - 1].h, &why)) {
-			snprintf(msg, msgsz, "block %" PRIu64 ": %s engine "
-			    "refuses it: %s", b[i].h.number,
-			    f->eng->ops->name, why);
-			return 0;
-		}
-	}
-	return 1;
 }
 
 /* receipts ------------------------------------------------------------- */
@@ -403,20 +454,20 @@ receipts_read(const struct follower *f, struct fblock *b, const char *r,
 	}
 	if (len == 0 || *r != '[') {
 		snprintf(msg, msgsz, "block %" PRIu64 ": the node has no "
-		    "receipts for it", b->h.number);
+		    "receipts for it", b->c.number);
 		return 0;
 	}
 	if (!receipts_from_text(&rs, r, len, "$", &e)) {
 		snprintf(msg, msgsz, "block %" PRIu64 ": bad receipts: %s: %s",
-		    b->h.number, e.path, e.why);
+		    b->c.number, e.path, e.why);
 		return 0;
 	}
-	ok = blockcheck_receipts(&rs, &b->h, b->hash, msg, msgsz);
+	ok = blockcheck_receipts(&rs, &b->c, msg, msgsz);
 	if (ok)
 		keep_events(f, b, &rs);
 	else {
 		snprintf(tmp, sizeof(tmp), "block %" PRIu64 ": %s",
-		    b->h.number, msg);
+		    b->c.number, msg);
 		snprintf(msg, msgsz, "%s", tmp);
 	}
 	receipts_free(&rs);
@@ -449,7 +500,7 @@ fetch_receipts(struct follower *f, struct fblock *b, const size_t *idx,
 	int ok;
 
 	for (i = 0; i < n; i++)
-		nums[i] = b[idx[i]].h.number;
+		nums[i] = b[idx[i]].c.number;
 	ok = fetch_each(f, "eth_getBlockReceipts", nums, n,
 	    FOLLOW_RECEIPTS_PER_CALL, take_receipts, &t, msg, msgsz);
 	free(nums);
@@ -480,26 +531,26 @@ prove_digest(struct follower *f, struct rpc_client *rpc,
 	memset(digest, 0, 32);
 	if (!rpc_call(rpc, &r, "eth_getProof", json_pack("[s[ss]s]",
 	    hex_encode(addr, f->p.registry, 20), slot0, slot1,
-	    hex_format_u64(q, b->h.number)), &e)) {
+	    hex_format_u64(q, b->c.number)), &e)) {
 		snprintf(msg, msgsz, "registry proof at block %" PRIu64 ": %.400s",
-		    b->h.number, e.msg);
+		    b->c.number, e.msg);
 		return 0;
 	}
 	memset(&p, 0, sizeof(p));
 	if (!proof_from_json(&p, r, "$", &je)) {
 		snprintf(msg, msgsz, "registry proof at block %" PRIu64
-		    ": %s: %s", b->h.number, je.path, je.why);
+		    ": %s: %s", b->c.number, je.path, je.why);
 		goto done;
 	}
 	if (memcmp(p.address, f->p.registry, 20) != 0 || p.nslots != 2 ||
 	    p.slots[0].key[31] != 0 || p.slots[1].key[31] != 1) {
 		snprintf(msg, msgsz, "registry proof at block %" PRIu64
-		    ": it is not the proof asked for", b->h.number);
+		    ": it is not the proof asked for", b->c.number);
 		goto done;
 	}
-	if (!proof_verify_account(&exists, &p, b->h.state_root, &why)) {
+	if (!proof_verify_account(&exists, &p, b->state_root, &why)) {
 		snprintf(msg, msgsz, "registry proof at block %" PRIu64
-		    ": account proof against stateRoot: %s", b->h.number, why);
+		    ": account proof against stateRoot: %s", b->c.number, why);
 		goto done;
 	}
 	if (!exists) {
@@ -510,12 +561,12 @@ prove_digest(struct follower *f, struct rpc_client *rpc,
 		if (!proof_verify_slot(&slot_exists, &p.slots[i],
 		    p.storage_hash, &why)) {
 			snprintf(msg, msgsz, "registry proof at block %" PRIu64
-			    ": slot %zu: %s", b->h.number, i, why);
+			    ": slot %zu: %s", b->c.number, i, why);
 			goto done;
 		}
 	if (p.slots[0].value_len > 8) {
 		snprintf(msg, msgsz, "registry proof at block %" PRIu64
-		    ": eventCount does not fit 64 bits", b->h.number);
+		    ": eventCount does not fit 64 bits", b->c.number);
 		goto done;
 	}
 	for (i = 0; i < p.slots[0].value_len; i++)
@@ -542,8 +593,8 @@ add_events(struct follower *f, const struct fblock *b, char *msg,
 	for (i = 0; i < b->nevents; i++) {
 		const struct log_entry *l = &b->ev[i].log;
 
-		e.block_number = b->h.number;
-		memcpy(e.block_hash, b->hash, 32);
+		e.block_number = b->c.number;
+		memcpy(e.block_hash, b->c.hash, 32);
 		e.tx_index = b->ev[i].tx_index;
 		e.log_index = b->ev[i].log_index;
 		e.topics = (const uint8_t (*)[32])l->topics;
@@ -559,11 +610,11 @@ add_events(struct follower *f, const struct fblock *b, char *msg,
 static void
 block_row(struct store_block *r, const struct fblock *b)
 {
-	r->number = b->h.number;
-	memcpy(r->hash, b->hash, 32);
-	memcpy(r->parent_hash, b->h.parent_hash, 32);
-	memcpy(r->state_root, b->h.state_root, 32);
-	r->timestamp = b->h.timestamp;
+	r->number = b->c.number;
+	memcpy(r->hash, b->c.hash, 32);
+	memcpy(r->parent_hash, b->parent_hash, 32);
+	memcpy(r->state_root, b->state_root, 32);
+	r->timestamp = b->timestamp;
 }
 
 static void
@@ -607,7 +658,7 @@ commit_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
 	if (!store_begin(f->st, msg, msgsz))
 		return 0;
 	for (i = from; i < n; i++) {
-		if (b[i].nevents == 0 && b[i].h.number + conf < last->h.number)
+		if (b[i].nevents == 0 && b[i].c.number + conf < last->c.number)
 			continue;	/* outside the window, nothing in it */
 		block_row(&row, &b[i]);
 		if (!store_add_block(f->st, &row, b[i].nevents, msg, msgsz) ||
@@ -616,11 +667,11 @@ commit_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
 	}
 	block_row(&row, last);
 	if (!store_set_head(f->st, &row, msg, msgsz) ||
-	    !digest_agrees(f, last->h.number, count, digest, msg, msgsz))
+	    !digest_agrees(f, last->c.number, count, digest, msg, msgsz))
 		goto fail;
-	if (last->h.number >= f->p.checkpoint_number + conf &&
-	    (!store_apply_through(f->st, last->h.number - conf, msg, msgsz) ||
-	    !store_prune(f->st, last->h.number - conf, msg, msgsz)))
+	if (last->c.number >= f->p.checkpoint_number + conf &&
+	    (!store_apply_through(f->st, last->c.number - conf, msg, msgsz) ||
+	    !store_prune(f->st, last->c.number - conf, msg, msgsz)))
 		goto fail;
 	/* Caches built on the state are dropped just before the commit and
 	 * again just after, so none survives it. */
@@ -655,49 +706,40 @@ proof_thread(void *arg)
 	return NULL;
 }
 
-/* Verifies receipts and the digest of b[from..n) (headers already
- * verified) and commits them. */
-static int
-ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
-    struct follow_stats *stats, char *msg, size_t msgsz)
+/* Fetches and verifies the receipts of b[from..n) (headers already
+ * verified) and proves the registry's digest at b[n-1], into pr. */
+static void
+prepare_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
+    struct prepared *pr)
 {
 	struct proof_job job = { f, &b[n - 1], 0, { 0 }, "", 0 };
-	uint8_t digest[32];
-	uint64_t count;
 	size_t i, *idx = xreallocarray(NULL, n, sizeof(*idx)), m = 0;
 	pthread_t th;
 	int ok, threaded;
 
+	pr->b = b;
+	pr->from = from;
+	pr->n = n;
 	threaded = f->rpc_proof != NULL &&
 	    pthread_create(&th, NULL, proof_thread, &job) == 0;
 	for (i = from; i < n; i++)
-		if (bloom_may_contain(b[i].h.bloom, f->p.registry, 20))
+		if (bloom_may_contain(b[i].c.bloom, f->p.registry, 20))
 			idx[m++] = i;
-	ok = fetch_receipts(f, b, idx, m, msg, msgsz);
+	ok = fetch_receipts(f, b, idx, m, pr->msg, sizeof(pr->msg));
 	free(idx);
 	if (threaded)
 		pthread_join(th, NULL);
 	else
 		job.ok = prove_digest(f, f->rpc, job.b, &job.count, job.digest,
 		    job.msg, sizeof(job.msg));
-	if (!ok)
-		return 0;
-	if (!job.ok) {
-		snprintf(msg, msgsz, "%s", job.msg);
-		return 0;
+	if (ok && !job.ok) {
+		snprintf(pr->msg, sizeof(pr->msg), "%s", job.msg);
+		ok = 0;
 	}
-	count = job.count;
-	memcpy(digest, job.digest, 32);
-	for (i = from; i < n; i++)
-		stats->events += b[i].nevents;
-	if (!commit_batch(f, b, from, n, count, digest, msg, msgsz)) {
-		stats->events = 0;
-		return 0;
-	}
-	stats->blocks = n - from;
-	stats->receipts = m;
-	stats->head = b[n - 1].h.number;
-	return 1;
+	pr->count = job.count;
+	memcpy(pr->digest, job.digest, 32);
+	pr->receipts = m;
+	pr->ok = ok;
 }
 
 static void
@@ -708,6 +750,160 @@ free_blocks(struct fblock *b, size_t n)
 	for (i = 0; i < n; i++)
 		free_events(&b[i]);
 	free(b);
+}
+
+/* Preparing ahead ------------------------------------------------------- */
+
+static void *
+ahead_run(void *arg)
+{
+	struct follower *f = arg;
+	struct ahead *a = f->ahead;
+	uint64_t n = a->node_head - a->last_number;
+	struct fblock *b;
+
+	if (n > f->p.batch_size)
+		n = f->p.batch_size;
+	b = xcalloc((size_t)n + 1, sizeof(*b));
+	a->p.b = b;
+	a->p.from = 1;
+	a->p.n = (size_t)n + 1;
+	/* Block 0 again, so that block 1 is checked against it whole. */
+	if (!fetch_headers(f, b, a->last_number, (size_t)n + 1, HC_CHAIN,
+	    a->p.msg, sizeof(a->p.msg)) ||
+	    memcmp(b[0].c.hash, a->last_hash, 32) != 0) {
+		a->p.ok = 0;
+		return NULL;
+	}
+	prepare_batch(f, b, 1, (size_t)n + 1, &a->p);
+	return NULL;
+}
+
+/* Starts preparing the batch after last, up to node_head, in a thread. */
+static void
+ahead_start(struct follower *f, const struct fblock *last, uint64_t node_head)
+{
+	struct ahead *a;
+
+	if (f->ahead == NULL)
+		f->ahead = xcalloc(1, sizeof(*f->ahead));
+	a = f->ahead;
+	if (a->running || a->ready || last->c.number >= node_head)
+		return;
+	a->last_number = last->c.number;
+	memcpy(a->last_hash, last->c.hash, 32);
+	a->node_head = node_head;
+	memset(&a->p, 0, sizeof(a->p));
+	a->running = pthread_create(&a->th, NULL, ahead_run, f) == 0;
+	a->ready = a->running;
+}
+
+static void
+ahead_join(struct follower *f)
+{
+	if (f->ahead != NULL && f->ahead->running) {
+		pthread_join(f->ahead->th, NULL);
+		f->ahead->running = 0;
+	}
+}
+
+/* Drops a prepared batch that will not be committed; the engine forgets
+ * what it learnt from its headers. */
+static void
+ahead_discard(struct follower *f)
+{
+	struct ahead *a = f->ahead;
+
+	ahead_join(f);
+	if (a == NULL || !a->ready)
+		return;
+	if (a->p.b != NULL)
+		free_blocks(a->p.b, a->p.n);
+	memset(&a->p, 0, sizeof(a->p));
+	a->ready = 0;
+	engine_rewind(f->eng, a->last_number);
+}
+
+/* Takes the prepared batch when it continues our head cur, lies within the
+ * node's chain as seen now (head nh) and was verified; 1 with *pr. */
+static int
+ahead_take(struct follower *f, const struct store_cursor *cur, uint64_t nh,
+    struct prepared *pr)
+{
+	struct ahead *a = f->ahead;
+
+	ahead_join(f);
+	if (a == NULL || !a->ready || !a->p.ok ||
+	    a->last_number != cur->head_number ||
+	    memcmp(a->last_hash, cur->head_hash, 32) != 0 ||
+	    a->p.b[a->p.n - 1].c.number > nh) {
+		ahead_discard(f);
+		return 0;
+	}
+	*pr = a->p;
+	memset(&a->p, 0, sizeof(a->p));
+	a->ready = 0;
+	return 1;
+}
+
+void
+follow_free(struct follower *f)
+{
+	if (f == NULL)
+		return;
+	ahead_discard(f);
+	free(f->ahead);
+	free(f);
+}
+
+void
+follow_set_rpc(struct follower *f, struct rpc_client *rpc,
+    struct rpc_client *rpc_proof)
+{
+	ahead_discard(f);		/* it may be using the old clients */
+	f->rpc = rpc;
+	f->rpc_proof = rpc_proof;
+}
+
+/* Commits a prepared batch; the next one is prepared meanwhile when the
+ * node has more. */
+static int
+commit_prepared(struct follower *f, const struct prepared *pr,
+    struct follow_stats *stats, char *msg, size_t msgsz)
+{
+	struct fblock *b = pr->b;
+	size_t i;
+
+	if (!pr->ok) {
+		snprintf(msg, msgsz, "%s", pr->msg);
+		return 0;
+	}
+	for (i = pr->from; i < pr->n; i++)
+		stats->events += b[i].nevents;
+	ahead_start(f, &b[pr->n - 1], stats->node_head);
+	if (!commit_batch(f, b, pr->from, pr->n, pr->count, pr->digest, msg,
+	    msgsz)) {
+		stats->events = 0;
+		ahead_discard(f);
+		return 0;
+	}
+	stats->blocks = pr->n - pr->from;
+	stats->receipts = pr->receipts;
+	stats->head = b[pr->n - 1].c.number;
+	return 1;
+}
+
+/* Verifies receipts and the digest of b[from..n) (headers already
+ * verified) and commits them. */
+static int
+ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
+    struct follow_stats *stats, char *msg, size_t msgsz)
+{
+	struct prepared pr;
+
+	memset(&pr, 0, sizeof(pr));
+	prepare_batch(f, b, from, n, &pr);
+	return commit_prepared(f, &pr, stats, msg, msgsz);
 }
 
 /* steps ----------------------------------------------------------------- */
@@ -722,28 +918,13 @@ from_checkpoint(struct follower *f, uint64_t nh, struct follow_stats *stats,
 {
 	uint64_t n = nh - f->p.checkpoint_number;
 	struct fblock *b;
-	char a[67], c[67];
-	const char *why;
 	int ok;
 
 	if (n > f->p.batch_size)
 		n = f->p.batch_size;
 	b = xcalloc((size_t)n + 1, sizeof(*b));
-	ok = fetch_headers(f, b, f->p.checkpoint_number, (size_t)n + 1, msg,
-	    msgsz);
-	if (ok && memcmp(b->hash, f->p.checkpoint_hash, 32) != 0) {
-		snprintf(msg, msgsz, "checkpoint block %" PRIu64 " has hash %s "
-		    "on the node, chain.checkpoint_hash is %s",
-		    f->p.checkpoint_number, hex_encode(a, b->hash, 32),
-		    hex_encode(c, f->p.checkpoint_hash, 32));
-		ok = 0;
-	}
-	if (ok && !engine_verify(f->eng, &b->h, NULL, &why)) {
-		snprintf(msg, msgsz, "checkpoint block %" PRIu64 ": %s",
-		    f->p.checkpoint_number, why);
-		ok = 0;
-	}
-	ok = ok && check_chain(f, b, (size_t)n + 1, msg, msgsz) &&
+	ok = fetch_headers(f, b, f->p.checkpoint_number, (size_t)n + 1,
+	    HC_CHECKPOINT, msg, msgsz) &&
 	    ingest(f, b, 0, (size_t)n + 1, stats, msg, msgsz);
 	free_blocks(b, (size_t)n + 1);
 	if (!ok)
@@ -772,7 +953,7 @@ reorg(struct follower *f, const struct store_cursor *cur, uint64_t nh,
 	}
 	n = (size_t)(hi - lo + 1);
 	b = xcalloc(n, sizeof(*b));
-	if (!fetch_headers(f, b, lo, n, msg, msgsz)) {
+	if (!fetch_headers(f, b, lo, n, HC_HASHES, msg, msgsz)) {
 		free_blocks(b, n);
 		return FOLLOW_RETRY;
 	}
@@ -781,7 +962,7 @@ reorg(struct follower *f, const struct store_cursor *cur, uint64_t nh,
 			free_blocks(b, n);
 			return FOLLOW_RETRY;
 		}
-		if (found && memcmp(mine, b[k - lo].hash, 32) == 0)
+		if (found && memcmp(mine, b[k - lo].c.hash, 32) == 0)
 			break;
 		if (k == lo) {
 			free_blocks(b, n);
@@ -809,15 +990,19 @@ follow_step(struct follower *f, struct follow_stats *stats, char *msg,
     size_t msgsz)
 {
 	struct store_cursor cur;
+	struct prepared pr;
 	struct fblock *b;
 	uint64_t nh, n;
 	enum follow_status rc = FOLLOW_RETRY;
 
 	memset(stats, 0, sizeof(*stats));
 	msg[0] = '\0';
+	ahead_join(f);			/* f->rpc is ours again */
 	if (!store_cursor(f->st, &cur, msg, msgsz) ||
-	    !node_head(f, &nh, msg, msgsz))
+	    !node_head(f, &nh, msg, msgsz)) {
+		ahead_discard(f);
 		return FOLLOW_RETRY;
+	}
 	stats->node_head = nh;
 	stats->head = cur.head_number;
 	if (!cur.has_head) {
@@ -827,22 +1012,31 @@ follow_step(struct follower *f, struct follow_stats *stats, char *msg,
 			    f->p.checkpoint_number);
 			return FOLLOW_RETRY;
 		}
+		ahead_discard(f);
 		return from_checkpoint(f, nh, stats, msg, msgsz);
 	}
-	if (nh < cur.head_number)
+	if (nh < cur.head_number) {
+		ahead_discard(f);
 		return reorg(f, &cur, nh, stats, msg, msgsz);
+	}
+	if (ahead_take(f, &cur, nh, &pr)) {
+		if (commit_prepared(f, &pr, stats, msg, msgsz))
+			rc = stats->head == nh ? FOLLOW_CAUGHT_UP :
+			    FOLLOW_PROGRESS;
+		free_blocks(pr.b, pr.n);
+		return rc;
+	}
 	n = nh - cur.head_number;
 	if (n > f->p.batch_size)
 		n = f->p.batch_size;
 	b = xcalloc((size_t)n + 1, sizeof(*b));
-	if (!fetch_headers(f, b, cur.head_number, (size_t)n + 1, msg, msgsz))
+	if (!fetch_headers(f, b, cur.head_number, (size_t)n + 1, HC_CHAIN, msg,
+	    msgsz))
 		goto done;
-	if (memcmp(b[0].hash, cur.head_hash, 32) != 0) {
+	if (memcmp(b[0].c.hash, cur.head_hash, 32) != 0) {
 		rc = reorg(f, &cur, nh, stats, msg, msgsz);
 		goto done;
 	}
-	if (!check_chain(f, b, (size_t)n + 1, msg, msgsz))
-		goto done;
 	if (n == 0)
 		rc = FOLLOW_CAUGHT_UP;
 	else if (ingest(f, b, 1, (size_t)n + 1, stats, msg, msgsz))

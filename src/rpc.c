@@ -290,7 +290,8 @@ rpc_scan_item(struct jscan *s, struct rpc_item *it)
 			it->has_id = rpc_span_int(v, vlen, &id) && id >= 0;
 			it->id = (uint64_t)id;
 		} else if (k == 1 && it->result.p == NULL) {
-			if (!js_skip(s, &it->result.p, &it->result.len))
+			/* Its reader checks it: only its end is found here. */
+			if (!js_span(s, &it->result.p, &it->result.len))
 				return 0;
 		} else if (k == 2 && !it->has_error) {
 			if (!rpc_scan_error(s, it))

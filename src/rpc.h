@@ -60,8 +60,9 @@ struct rpc_span {
 
 /* Like rpc_batch, but builds no JSON tree: spans[i] is the text of the
  * result answering methods[i], inside *body, which the caller frees (also
- * on failure; it is NULL then).  The whole body has been checked to be
- * JSON. */
+ * on failure; it is NULL then).  The envelope has been checked to be JSON;
+ * of each result only that its strings end and its brackets balance: the
+ * caller's reader of it checks the rest. */
 int rpc_batch_text(struct rpc_client *c, char **body, struct rpc_span *spans,
     const char *const *methods, json_t **params, size_t n,
     struct rpc_error *err) __attribute__((warn_unused_result));

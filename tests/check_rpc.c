@@ -216,7 +216,9 @@ START_TEST(rpc_parse_answers)
 		  "batch item 1: node error -32000: no such block", 1 },
 		{ "[{\"id\":7,\"result\":1},{\"id\":8,\"result\":2},{\"id\":9,\"result\":3}] x",
 		  "not JSON: '[{\"id\":7", 0 },
-		{ "[{\"id\":7,\"result\":1},{\"id\":8,\"result\":[2,]},{\"id\":9,\"result\":3}]",
+		{ "[{\"id\":7,\"result\":1},{\"id\":8,\"result\":\"0x12},{\"id\":9,\"result\":3}]",
+		  "not JSON: ", 0 },
+		{ "[{\"id\":7,\"result\":1},{\"id\":8,\"result\":[[2]},{\"id\":9,\"result\":3}]",
 		  "not JSON: ", 0 },
 		{ "<html>bad gateway</html>", "not JSON: '<html>bad gateway</html>'", 0 },
 	};
@@ -253,6 +255,15 @@ START_TEST(rpc_parse_answers)
 		    "%zu: %s", i, err.msg);
 		ck_assert_ptr_null(res[0]);
 	}
+	/* Inside a result the text reader only finds its end; what reads the
+	 * result checks it, as the tree reader does here. */
+	static const char inner[] = "[{\"id\":7,\"result\":1},"
+	    "{\"id\":8,\"result\":[2,]},{\"id\":9,\"result\":3}]";
+	ck_assert(rpc_parse_batch_text(sp, inner, strlen(inner), 7, 3, &err));
+	ck_assert(sp[1].len == 4 && memcmp(sp[1].p, "[2,]", 4) == 0);
+	ck_assert(!rpc_parse_batch(res, inner, strlen(inner), 7, 3, &err));
+	ck_assert_msg(strstr(err.msg, "batch item 1: result: ") == err.msg,
+	    "%s", err.msg);
 	/* A result that is JSON but holds a repeated key is refused whole. */
 	ck_assert(!rpc_parse_single(&r, "{\"id\":1,\"result\":{\"a\":1,\"a\":2}}",
 	    31, 1, &err));

@@ -12,15 +12,15 @@
 
 /* An RPC position claim against the truth; 0 with msg on a lie. */
 static int
-check_pos(const struct rpc_pos *p, const char *what, const struct header *h,
-    const uint8_t hash[32], uint64_t tx, uint64_t log, char *msg,
+check_pos(const struct rpc_pos *p, const char *what,
+    const struct receipts_claim *c, uint64_t tx, uint64_t log, char *msg,
     size_t msgsz)
 {
 	const char *bad = NULL;
 
-	if (p->has_block_hash && memcmp(p->block_hash, hash, 32) != 0)
+	if (p->has_block_hash && memcmp(p->block_hash, c->hash, 32) != 0)
 		bad = "blockHash is not this block's hash";
-	else if (p->has_block_number && p->block_number != h->number)
+	else if (p->has_block_number && p->block_number != c->number)
 		bad = "blockNumber is not this block's number";
 	else if (p->has_tx_index && p->tx_index != tx)
 		bad = "transactionIndex is not its position in the block";
@@ -33,8 +33,8 @@ check_pos(const struct rpc_pos *p, const char *what, const struct header *h,
 
 /* Per-receipt checks; *log_index counts logs across the block. */
 static int
-check_receipt(const struct receipt *r, size_t i, const struct header *h,
-    const uint8_t hash[32], uint64_t prev_gas, uint64_t *log_index,
+check_receipt(const struct receipt *r, size_t i,
+    const struct receipts_claim *c, uint64_t prev_gas, uint64_t *log_index,
     char *msg, size_t msgsz)
 {
 	uint8_t bloom[BLOOM_BYTES];
@@ -48,12 +48,12 @@ check_receipt(const struct receipt *r, size_t i, const struct header *h,
 		return 0;
 	}
 	snprintf(what, sizeof(what), "receipt %zu", i);
-	if (!check_pos(&r->pos, what, h, hash, i, 0, msg, msgsz))
+	if (!check_pos(&r->pos, what, c, i, 0, msg, msgsz))
 		return 0;
 	for (k = 0; k < r->nlogs; k++, (*log_index)++) {
 		snprintf(what, sizeof(what), "receipt %zu log %zu", i, k);
-		if (!check_pos(&r->logs[k].pos, what, h, hash, i, *log_index,
-		    msg, msgsz))
+		if (!check_pos(&r->logs[k].pos, what, c, i, *log_index, msg,
+		    msgsz))
 			return 0;
 	}
 	if (r->cumulative_gas < prev_gas) {
@@ -70,9 +70,20 @@ check_receipt(const struct receipt *r, size_t i, const struct header *h,
 	return 1;
 }
 
+void
+receipts_claim_of(struct receipts_claim *c, const struct header *h,
+    const uint8_t hash[32])
+{
+	c->number = h->number;
+	memcpy(c->hash, hash, 32);
+	memcpy(c->receipts_root, h->receipts_root, 32);
+	memcpy(c->bloom, h->bloom, BLOOM_BYTES);
+	c->gas_used = h->gas_used;
+}
+
 int
-blockcheck_receipts(const struct receipts *rs, const struct header *h,
-    const uint8_t hash[32], char *msg, size_t msgsz)
+blockcheck_receipts(const struct receipts *rs, const struct receipts_claim *c,
+    char *msg, size_t msgsz)
 {
 	uint8_t root[32], bloom[BLOOM_BYTES] = { 0 };
 	uint64_t gas = 0, log_index = 0;
@@ -80,27 +91,26 @@ blockcheck_receipts(const struct receipts *rs, const struct header *h,
 	size_t i;
 
 	for (i = 0; i < rs->n; i++) {
-		if (!check_receipt(&rs->r[i], i, h, hash, gas, &log_index, msg,
-		    msgsz))
+		if (!check_receipt(&rs->r[i], i, c, gas, &log_index, msg, msgsz))
 			return 0;
 		gas = rs->r[i].cumulative_gas;
 		bloom_or(bloom, rs->r[i].bloom);
 	}
 	receipts_root(root, rs);
-	if (memcmp(root, h->receipts_root, 32) != 0) {
+	if (memcmp(root, c->receipts_root, 32) != 0) {
 		snprintf(msg, msgsz, "receiptsRoot mismatch: computed %s, "
 		    "header has %s", hex_encode(a, root, 32),
-		    hex_encode(b, h->receipts_root, 32));
+		    hex_encode(b, c->receipts_root, 32));
 		return 0;
 	}
-	if (memcmp(bloom, h->bloom, BLOOM_BYTES) != 0) {
+	if (memcmp(bloom, c->bloom, BLOOM_BYTES) != 0) {
 		snprintf(msg, msgsz, "header logsBloom is not the OR of the "
 		    "receipt blooms");
 		return 0;
 	}
-	if (gas != h->gas_used) {
+	if (gas != c->gas_used) {
 		snprintf(msg, msgsz, "gasUsed mismatch: receipts add up to %"
-		    PRIu64 ", header has %" PRIu64, gas, h->gas_used);
+		    PRIu64 ", header has %" PRIu64, gas, c->gas_used);
 		return 0;
 	}
 	return 1;

@@ -389,6 +389,58 @@ js_skip(struct jscan *s, const char **start, size_t *len)
 }
 
 int
+js_span(struct jscan *s, const char **start, size_t *len)
+{
+	const char *b;
+	size_t depth = 0;
+	int c;
+
+	if (s->why != NULL)
+		return 0;
+	js_ws(s);
+	b = s->p;
+	if (js_peek(s) == JS_BAD)
+		return js_fail(s, s->p < s->end ? "not a JSON value" :
+		    "text ends early");
+	do {
+		if (s->p >= s->end)
+			return js_fail(s, "text ends early");
+		c = (unsigned char)*s->p;
+		if (c == '"') {
+			s->p++;
+			for (;;) {
+				js_plain_run(s);
+				if (s->p >= s->end)
+					return js_fail(s, "unterminated string");
+				if (*s->p == '"')
+					break;
+				if (*s->p == '\\' && s->p + 1 < s->end)
+					s->p++;
+				s->p++;
+			}
+			s->p++;
+		} else if (c == '{' || c == '[') {
+			depth++;
+			s->p++;
+		} else if (c == '}' || c == ']') {
+			if (depth == 0)
+				return js_fail(s, "unbalanced brackets");
+			depth--;
+			s->p++;
+		} else if (depth == 0) {
+			/* A number or literal: up to the next delimiter. */
+			while (s->p < s->end && strchr(",}] \t\r\n",
+			    *s->p) == NULL && *s->p != '\0')
+				s->p++;
+		} else
+			s->p++;
+	} while (depth > 0);
+	*start = b;
+	*len = (size_t)(s->p - b);
+	return 1;
+}
+
+int
 js_done(struct jscan *s)
 {
 	if (s->why != NULL)

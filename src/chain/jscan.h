@@ -52,6 +52,12 @@ int js_member(struct jscan *s, const char **key, size_t *klen);
 int js_array(struct jscan *s) __attribute__((warn_unused_result));
 int js_element(struct jscan *s);
 
+/* Moves over one value checking only that its strings end and its
+ * brackets balance: for text whose own reader checks it afterwards (a
+ * result inside an answer).  start and len get its text. */
+int js_span(struct jscan *s, const char **start, size_t *len)
+    __attribute__((warn_unused_result));
+
 /* Only whitespace is left. */
 int js_done(struct jscan *s) __attribute__((warn_unused_result));
 
