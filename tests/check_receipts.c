@@ -183,6 +183,41 @@ START_TEST(receipts_json_errors)
 }
 END_TEST
 
+/* The text reader takes each member once: a second copy, of a member it
+ * reads or of a position claim, is refused and named. */
+START_TEST(receipts_text_repeated_members)
+{
+	static const struct { const char *after, *insert, *path; } cases[] = {
+		{ "[{", "\"status\":\"0x1\",", "$[0].status" },
+		{ "[{", "\"blockHash\":\"0x0000000000000000000000000000000000000000000000000000000000000000\",",
+		  "$[0].blockHash" },
+		{ "\"logs\":[{", "\"logIndex\":\"0x0\",", "$[0].logs[0].logIndex" },
+	};
+	json_t *j = tu_json("receipts/mainnet_15537393_london.json");
+	char *text = json_dumps(json_object_get(j, "receipts"), JSON_COMPACT);
+	struct receipts rs;
+	struct jerr e;
+	size_t i, at;
+	char *t;
+
+	ck_assert(receipts_from_text(&rs, text, strlen(text), "$", &e));
+	receipts_free(&rs);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ck_assert_ptr_nonnull(strstr(text, cases[i].after));
+		at = (size_t)(strstr(text, cases[i].after) - text) +
+		    strlen(cases[i].after);
+		t = xasprintf("%.*s%s%s", (int)at, text, cases[i].insert,
+		    text + at);
+		ck_assert(!receipts_from_text(&rs, t, strlen(t), "$", &e));
+		ck_assert_str_eq(e.path, cases[i].path);
+		ck_assert_str_eq(e.why, "member appears twice");
+		free(t);
+	}
+	free(text);
+	json_decref(j);
+}
+END_TEST
+
 static Suite *
 receipts_suite(void)
 {
@@ -195,6 +230,7 @@ receipts_suite(void)
 	tcase_add_test(tc, receipts_raw_prebyzantium);
 	tcase_add_test(tc, receipts_any_change_caught);
 	tcase_add_test(tc, receipts_json_errors);
+	tcase_add_test(tc, receipts_text_repeated_members);
 	suite_add_tcase(s, tc);
 	return s;
 }

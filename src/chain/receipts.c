@@ -88,32 +88,6 @@ rd_opt_u64(struct jscan *s, uint64_t *out, int *has, const char *path,
 	return rd_u64(s, out, path, key, e);
 }
 
-/* The position members shared by receipts and logs; 0 when key is none of
- * them (the scanner has not moved then). */
-static int
-rd_pos(struct jscan *s, struct rpc_pos *p, const char *key, size_t klen,
-    const char *path, struct jerr *e, int *handled)
-{
-	*handled = 1;
-	if (js_key_is(key, klen, "blockHash")) {
-		if (js_peek(s) != JS_STRING)
-			return js_skip(s, NULL, NULL) || rd_fail(s, path, e);
-		p->has_block_hash = 1;
-		return rd_fixed(s, p->block_hash, 32, path, "blockHash", e);
-	}
-	if (js_key_is(key, klen, "blockNumber"))
-		return rd_opt_u64(s, &p->block_number, &p->has_block_number,
-		    path, "blockNumber", e);
-	if (js_key_is(key, klen, "transactionIndex"))
-		return rd_opt_u64(s, &p->tx_index, &p->has_tx_index, path,
-		    "transactionIndex", e);
-	if (js_key_is(key, klen, "logIndex"))
-		return rd_opt_u64(s, &p->log_index, &p->has_log_index, path,
-		    "logIndex", e);
-	*handled = 0;
-	return 1;
-}
-
 /* Index of key in names[0..n), or n. */
 static unsigned
 rd_which(const char *key, size_t klen, const char *const *names, unsigned n)
@@ -134,6 +108,38 @@ rd_once(unsigned *seen, unsigned i, const char *const *names,
 		return jerr_set(e, path, names[i], "member appears twice");
 	*seen |= 1u << i;
 	return 1;
+}
+
+/* The position members shared by receipts and logs, each at most once
+ * (seen keeps track); *handled is 0 when key is none of them (the scanner
+ * has not moved then). */
+static int
+rd_pos(struct jscan *s, struct rpc_pos *p, unsigned *seen, const char *key,
+    size_t klen, const char *path, struct jerr *e, int *handled)
+{
+	static const char *const names[] = { "blockHash", "blockNumber",
+	    "transactionIndex", "logIndex" };
+	unsigned i = rd_which(key, klen, names, 4);
+
+	*handled = i < 4;
+	if (i == 4)
+		return 1;
+	if (!rd_once(seen, i, names, path, e))
+		return 0;
+	if (i == 0) {
+		if (js_peek(s) != JS_STRING)
+			return js_skip(s, NULL, NULL) || rd_fail(s, path, e);
+		p->has_block_hash = 1;
+		return rd_fixed(s, p->block_hash, 32, path, "blockHash", e);
+	}
+	if (i == 1)
+		return rd_opt_u64(s, &p->block_number, &p->has_block_number,
+		    path, "blockNumber", e);
+	if (i == 2)
+		return rd_opt_u64(s, &p->tx_index, &p->has_tx_index, path,
+		    "transactionIndex", e);
+	return rd_opt_u64(s, &p->log_index, &p->has_log_index, path,
+	    "logIndex", e);
 }
 
 static int
@@ -164,7 +170,7 @@ log_read(struct log_entry *l, struct jscan *s, const char *path,
 {
 	static const char *const names[] = { "address", "topics", "data" };
 	const char *k;
-	unsigned seen = 0, i;
+	unsigned seen = 0, pseen = 0, i;
 	size_t kn;
 	int pos;
 
@@ -173,7 +179,7 @@ log_read(struct log_entry *l, struct jscan *s, const char *path,
 	if (!js_object(s))
 		return rd_fail(s, path, e);
 	while (js_member(s, &k, &kn)) {
-		if (!rd_pos(s, &l->pos, k, kn, path, e, &pos))
+		if (!rd_pos(s, &l->pos, &pseen, k, kn, path, e, &pos))
 			return 0;
 		if (pos)
 			continue;
@@ -250,7 +256,7 @@ receipt_read(struct receipt *r, struct jscan *s, const char *path,
 	    "cumulativeGasUsed", "logsBloom", "logs", "gasUsed" };
 	const char *k, *status = NULL, *why;
 	size_t kn, status_len = 0;
-	unsigned seen = 0, i;
+	unsigned seen = 0, pseen = 0, i;
 	uint64_t type = 0;
 	int pos, ok;
 
@@ -259,7 +265,7 @@ receipt_read(struct receipt *r, struct jscan *s, const char *path,
 	if (!js_object(s))
 		return rd_fail(s, path, e);
 	while (js_member(s, &k, &kn)) {
-		if (!rd_pos(s, &r->pos, k, kn, path, e, &pos))
+		if (!rd_pos(s, &r->pos, &pseen, k, kn, path, e, &pos))
 			return 0;
 		if (pos)
 			continue;
