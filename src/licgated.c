@@ -107,13 +107,16 @@ static void
 note_error(struct daemon *d, struct progress *pg, const char *msg)
 {
 	char err[256];
+	int repeated = strcmp(msg, pg->last_error) == 0;
 
-	if (strcmp(msg, pg->last_error) != 0)
-		log_warnx("%s", msg);
+	/* Recorded before it is logged: whoever reads the log and then
+	 * licgatectl status finds it there. */
 	snprintf(pg->last_error, sizeof(pg->last_error), "%s", msg);
 	daemon_sync_error(d);
 	if (!store_set_error(d->store, msg, now_s(), err, sizeof(err)))
 		log_warnx("%s", err);
+	if (!repeated)
+		log_warnx("%s", msg);
 }
 
 static void
@@ -123,10 +126,10 @@ clear_error(struct daemon *d, struct progress *pg)
 
 	if (pg->last_error[0] == '\0')
 		return;
-	log_info("sync: verifying again after: %s", pg->last_error);
-	pg->last_error[0] = '\0';
 	if (!store_set_error(d->store, NULL, 0, err, sizeof(err)))
 		log_warnx("%s", err);
+	log_info("sync: verifying again after: %s", pg->last_error);
+	pg->last_error[0] = '\0';
 }
 
 static void
@@ -215,8 +218,8 @@ run(struct daemon *d, const sigset_t *set)
 			break;
 		case FOLLOW_HALT:
 			if (!halted) {
-				log_warnx("sync stopped: %s", msg);
 				note_error(d, &pg, msg);
+				log_warnx("sync stopped: %s", msg);
 				halted = 1;
 			}
 			sig = wait_signal(set, 3600);
