@@ -33,14 +33,21 @@ http.port = 0
 key.file = $tmp/key
 EOC
 echo "chain: $last blocks, $(get eventCount) events; syncing ..."
+# The log comes through a pipe and is read as it is written: polling the
+# file would take CPU from the two processes being measured.
+mkfifo "$tmp/logpipe"
 t0=$(date +%s.%N)
-"$build/src/licgated" -d -c "$tmp/gw.conf" 2>"$tmp/log" &
+"$build/src/licgated" -d -c "$tmp/gw.conf" 2>"$tmp/logpipe" &
 pid=$!
-until grep -q "caught up" "$tmp/log"; do
-	kill -0 "$pid" 2>/dev/null || { cat "$tmp/log"; exit 1; }
-	sleep 0.01
+exec 3<"$tmp/logpipe"
+caught=
+while IFS= read -r line <&3; do
+	printf '%s\n' "$line" >> "$tmp/log"
+	case $line in *"caught up"*) caught=1; break;; esac
 done
 t1=$(date +%s.%N)
+[ -n "$caught" ] || { cat "$tmp/log"; exit 1; }
+cat <&3 >> "$tmp/log" &
 rss=$(awk '/^VmHWM/ {print $2}' /proc/$pid/status)
 kill -TERM "$pid"; wait "$pid"; pid=
 stored=$(sqlite3 "$tmp/gw.db" "SELECT count(*) FROM events")

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #define CONF_MAX_URLS 16
+#define CONF_MAX_SYNC_CONNECTIONS 8	/* sync.connections; the follower's own limit */
 
 struct conf {
 	char *rpc_url[CONF_MAX_URLS];		/* rpc.url, repeatable */
@@ -25,6 +26,7 @@ struct conf {
 	uint64_t quorum_min_agree;
 	uint8_t registry[20];
 	uint64_t batch_size;
+	uint64_t sync_connections;		/* sync.connections */
 	uint64_t poll_interval;			/* seconds */
 	char *db_path;
 	char *http_listen;

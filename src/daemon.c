@@ -87,6 +87,7 @@ params_from_conf(struct follow_params *p, const struct conf *c)
 	memcpy(p->checkpoint_hash, c->checkpoint_hash, 32);
 	p->confirmations = c->confirmations;
 	p->batch_size = c->batch_size;
+	p->connections = (unsigned)c->sync_connections;
 }
 
 static void
@@ -229,7 +230,8 @@ daemon_reload(struct daemon *d)
 		return;
 	}
 	warn_restart(&d->conf, &n);
-	follow_set_rpc(d->follower, rpc, rpc_proof);
+	follow_reload(d->follower, rpc, rpc_proof, n.batch_size,
+	    (unsigned)n.sync_connections);
 	rpc_client_free(d->rpc);
 	rpc_client_free(d->rpc_proof);
 	d->rpc = rpc;
@@ -244,6 +246,7 @@ daemon_reload(struct daemon *d)
 	n.rpc_nurl = 0;
 	d->conf.poll_interval = n.poll_interval;
 	d->conf.batch_size = n.batch_size;
+	d->conf.sync_connections = n.sync_connections;
 	d->conf.attestation_ttl = n.attestation_ttl;
 	d->conf.max_staleness = n.max_staleness;
 	d->conf.log_verbose = n.log_verbose;

@@ -13,6 +13,7 @@
 
 #include "chain/blockcheck.h"
 #include "chain/bloom.h"
+#include "chain/hash.h"
 #include "chain/hex.h"
 #include "chain/proof.h"
 #include "chain/receipts.h"
@@ -27,55 +28,44 @@ struct follower {
 	struct follow_params p;
 	struct rpc_client *rpc;
 	struct rpc_client *rpc_proof;	/* for the proof, asked in parallel */
+	struct rpc_client *fetch[FOLLOW_MAX_CONNECTIONS - 1];	/* clones of rpc */
+	size_t nfetch;
 	void (*on_commit)(void *);
 	void *on_commit_arg;
 	struct engine *eng;
 	struct store *st;
-	struct ahead *ahead;		/* NULL until a batch is prepared ahead */
-};
-
-/* A registry log of a verified block, with its position from the receipts;
- * the rest of the receipts is dropped once they are verified, so a batch
- * holds its headers and its events, not its receipts. */
-struct fevent {
-	uint64_t tx_index, log_index;
-	struct log_entry log;		/* owns its data */
 };
 
 /* A verified block of the batch: what the follower needs of its header
  * (not the whole of it: a batch of whole headers would weigh ten times as
- * much) and the registry logs found in it. */
+ * much) and how many registry events its receipts held.  The events
+ * themselves go to the database as soon as the receipts are verified. */
 struct fblock {
 	struct receipts_claim c;	/* number, hash, receiptsRoot, bloom */
 	uint8_t parent_hash[32];
 	uint8_t state_root[32];
 	uint64_t timestamp;
-	struct fevent *ev;
 	size_t nevents;
 };
 
-/* A batch verified (headers, receipts, proof) but not yet committed. */
-struct prepared {
-	struct fblock *b;		/* b[from..n) is the batch */
-	size_t from, n;
-	uint64_t count;			/* the proved eventCount and digest */
-	uint8_t digest[32];
-	size_t receipts;		/* blocks whose receipts were fetched */
-	int ok;
-	char msg[1024];
-};
+/* Takes rpc and rpc_proof and makes the clones that fetch beside rpc. */
+static void
+set_clients(struct follower *f, struct rpc_client *rpc,
+    struct rpc_client *rpc_proof)
+{
+	size_t i;
 
-/* The next batch, prepared in a thread while the current one commits: the
- * node serves it while SQLite writes. */
-struct ahead {
-	pthread_t th;
-	int running;			/* th to join */
-	int ready;			/* p holds a batch */
-	uint64_t last_number;		/* the block it continues from */
-	uint8_t last_hash[32];
-	uint64_t node_head;
-	struct prepared p;
-};
+	for (i = 0; i < f->nfetch; i++)
+		rpc_client_free(f->fetch[i]);
+	f->nfetch = 0;
+	f->rpc = rpc;
+	f->rpc_proof = rpc_proof;
+	if (f->p.connections > FOLLOW_MAX_CONNECTIONS)
+		f->p.connections = FOLLOW_MAX_CONNECTIONS;
+	for (i = 0; rpc != NULL && i + 1 < f->p.connections; i++)
+		if ((f->fetch[f->nfetch] = rpc_client_clone(rpc)) != NULL)
+			f->nfetch++;
+}
 
 struct follower *
 follow_new(const struct follow_params *p, struct rpc_client *rpc,
@@ -84,8 +74,7 @@ follow_new(const struct follow_params *p, struct rpc_client *rpc,
 	struct follower *f = xcalloc(1, sizeof(*f));
 
 	f->p = *p;
-	f->rpc = rpc;
-	f->rpc_proof = rpc_proof;
+	set_clients(f, rpc, rpc_proof);
 	f->eng = eng;
 	f->st = st;
 	return f;
@@ -195,43 +184,66 @@ header_read(struct header *h, uint8_t hash[32], const char *r, size_t len,
 	return 1;
 }
 
-/* Calls method for each block number in nums[0..n), per_call calls to a
- * JSON-RPC batch, and hands the text of answer i to take(); stops at the
- * first failure.  eth_getBlockByNumber also gets its "no transactions" flag. */
-typedef int (*take_fn)(void *arg, size_t i, const char *res, size_t len,
-    char *msg, size_t msgsz);
+/* How fetch_each asks for method and reads the answers: read() turns the
+ * text of answer i into an item of item_size bytes in the thread that
+ * fetched it, so that the answers of several JSON-RPC batches are read at
+ * once; take() gets the items in order on the caller's thread and owns
+ * them; drop() frees an item take() will not see (after a failure). */
+struct fetch_ops {
+	const char *method;
+	const char *what;		/* for messages: "header", "receipts" */
+	size_t per_call;		/* calls per JSON-RPC batch */
+	size_t item_size;
+	int (*read)(void *arg, size_t i, const char *res, size_t len,
+	    void *item, char *msg, size_t msgsz);
+	int (*take)(void *arg, size_t i, void *item, char *msg, size_t msgsz);
+	void (*drop)(void *item);
+};
 
 #define FOLLOW_MAX_PER_CALL 100
 
-/* One JSON-RPC batch of a fetch: calls first..first+m-1 of nums. */
+/* One JSON-RPC batch of a fetch: calls first..first+m-1 of nums, and the
+ * items read from their answers (nread of them, in order). */
 struct fetch_job {
 	struct rpc_client *rpc;
-	const char *method;
+	const struct fetch_ops *ops;
+	void *arg;
 	const uint64_t *nums;
 	size_t first, m;
-	char *body;
-	struct rpc_span res[FOLLOW_MAX_PER_CALL];
-	struct rpc_error e;
+	unsigned char *items;		/* per_call * item_size bytes */
+	size_t nread;
 	int ok;
+	char msg[1024];			/* why not ok */
 };
 
 static void *
 fetch_job_run(void *arg)
 {
 	struct fetch_job *j = arg;
+	const struct fetch_ops *o = j->ops;
 	const char *methods[FOLLOW_MAX_PER_CALL];
 	json_t *params[FOLLOW_MAX_PER_CALL];
-	int headers = strcmp(j->method, "eth_getBlockByNumber") == 0;
-	char q[19];
+	struct rpc_span res[FOLLOW_MAX_PER_CALL];
+	int headers = strcmp(o->method, "eth_getBlockByNumber") == 0;
+	struct rpc_error e;
+	char q[19], *body;
 	size_t k;
 
+	j->nread = 0;
 	for (k = 0; k < j->m; k++) {
-		methods[k] = j->method;
+		methods[k] = o->method;
 		hex_format_u64(q, j->nums[j->first + k]);
 		params[k] = headers ? json_pack("[sb]", q, 0) : json_pack("[s]", q);
 	}
-	j->ok = rpc_batch_text(j->rpc, &j->body, j->res, methods, params, j->m,
-	    &j->e);
+	j->ok = rpc_batch_text(j->rpc, &body, res, methods, params, j->m, &e);
+	if (!j->ok)
+		snprintf(j->msg, sizeof(j->msg), "%s of block %" PRIu64
+		    ": %.400s", o->what, j->nums[j->first], e.msg);
+	for (k = 0; j->ok && k < j->m; k++)
+		if ((j->ok = o->read(j->arg, j->first + k, res[k].p, res[k].len,
+		    j->items + k * o->item_size, j->msg, sizeof(j->msg))))
+			j->nread++;
+	free(body);
 	return NULL;
 }
 
@@ -245,57 +257,88 @@ fetch_job_start(struct fetch_job *j, pthread_t *th)
 	return 0;
 }
 
+/* Gives take() the items job read, in order, then reports its failure if
+ * it failed; items not taken are dropped. */
 static int
-fetch_each(struct follower *f, const char *method, const uint64_t *nums,
-    size_t n, size_t per_call, take_fn take, void *arg, char *msg,
-    size_t msgsz)
+fetch_job_take(struct fetch_job *j, char *msg, size_t msgsz)
 {
-	/* The next batch is on its way while this one is read: the node and
-	 * the reading overlap.  One batch at a time uses f->rpc. */
-	struct fetch_job job[2];
-	pthread_t th[2];
-	int threaded[2] = { 0, 0 }, ok = 1;
-	size_t i, k, c = 0;
+	const struct fetch_ops *o = j->ops;
+	size_t k;
+	int ok = 1;
 
-	if (n == 0)
-		return 1;
-	memset(job, 0, sizeof(job));
-	for (k = 0; k < 2; k++) {
-		job[k].rpc = f->rpc;
-		job[k].method = method;
-		job[k].nums = nums;
+	for (k = 0; k < j->nread; k++) {
+		void *item = j->items + k * o->item_size;
+
+		if (ok)
+			ok = o->take(j->arg, j->first + k, item, msg, msgsz);
+		else
+			o->drop(item);
 	}
-	job[0].m = n < per_call ? n : per_call;
-	threaded[0] = fetch_job_start(&job[0], &th[0]);
-	for (i = 0; i < n; i += job[c].m, c ^= 1) {
-		struct fetch_job *j = &job[c], *next = &job[c ^ 1];
+	j->nread = 0;
+	if (ok && !j->ok) {
+		snprintf(msg, msgsz, "%s", j->msg);
+		ok = 0;
+	}
+	return ok;
+}
 
+/* Calls o->method for each block number in nums[0..n), o->per_call calls
+ * to a JSON-RPC batch, and hands what o->read() made of answer i to
+ * o->take() in order; stops at the first failure.  eth_getBlockByNumber
+ * also gets its "no transactions" flag.
+ *
+ * Each of the follower's fetching connections always has a batch on its
+ * way: batch i goes to connection i % K and lives in job i % 2K, so a
+ * connection is handed its next batch as soon as it has answered, while
+ * the caller still takes what came. */
+static int
+fetch_each(struct follower *f, const struct fetch_ops *o, void *arg,
+    const uint64_t *nums, size_t n, char *msg, size_t msgsz)
+{
+	struct fetch_job job[2 * FOLLOW_MAX_CONNECTIONS];
+	pthread_t th[2 * FOLLOW_MAX_CONNECTIONS];
+	int threaded[2 * FOLLOW_MAX_CONNECTIONS], ok = 1;
+	size_t conns = 1 + f->nfetch, nj = 2 * conns, next = 0, c, d, k;
+
+	memset(job, 0, sizeof(job));
+	memset(threaded, 0, sizeof(threaded));
+	for (c = 0; c < nj; c++) {
+		job[c].rpc = c % conns == 0 ? f->rpc : f->fetch[c % conns - 1];
+		job[c].ops = o;
+		job[c].arg = arg;
+		job[c].nums = nums;
+	}
+	for (c = 0; c < conns && next < n; c++) {
+		job[c].items = xreallocarray(NULL, o->per_call, o->item_size);
+		job[c].first = next;
+		job[c].m = n - next < o->per_call ? n - next : o->per_call;
+		next += job[c].m;
+		threaded[c] = fetch_job_start(&job[c], &th[c]);
+	}
+	for (c = 0; ok && job[c].m > 0; c = (c + 1) % nj) {
 		if (threaded[c])
 			pthread_join(th[c], NULL);
 		threaded[c] = 0;
-		if (j->ok && ok && i + j->m < n) {
-			next->first = i + j->m;
-			next->m = n - next->first < per_call ?
-			    n - next->first : per_call;
-			threaded[c ^ 1] = fetch_job_start(next, &th[c ^ 1]);
+		d = (c + conns) % nj;		/* the same connection */
+		if (next < n) {
+			if (job[d].items == NULL)
+				job[d].items = xreallocarray(NULL, o->per_call,
+				    o->item_size);
+			job[d].first = next;
+			job[d].m = n - next < o->per_call ? n - next :
+			    o->per_call;
+			next += job[d].m;
+			threaded[d] = fetch_job_start(&job[d], &th[d]);
 		}
-		if (ok && !j->ok) {
-			snprintf(msg, msgsz, "%s of block %" PRIu64 ": %.400s",
-			    strcmp(method, "eth_getBlockByNumber") == 0 ?
-			    "header" : "receipts", nums[i], j->e.msg);
-			ok = 0;
-		}
-		for (k = 0; k < j->m && ok; k++)
-			ok = take(arg, i + k, j->res[k].p, j->res[k].len, msg,
-			    msgsz);
-		free(j->body);
-		j->body = NULL;
-		if (!ok) {
-			if (threaded[c ^ 1])
-				pthread_join(th[c ^ 1], NULL);
-			free(next->body);
-			break;
-		}
+		ok = fetch_job_take(&job[c], msg, msgsz);
+		job[c].m = 0;
+	}
+	for (c = 0; c < nj; c++) {
+		if (threaded[c])
+			pthread_join(th[c], NULL);
+		for (k = 0; k < job[c].nread; k++)
+			o->drop(job[c].items + k * o->item_size);
+		free(job[c].items);
 	}
 	return ok;
 }
@@ -310,31 +353,51 @@ enum hcheck {
 struct take_hs {
 	struct follower *f;
 	struct fblock *out;
+	const uint64_t *nums;		/* the numbers asked */
 	enum hcheck check;
-	struct header *prev, *cur;	/* whole headers, two at a time */
+	struct header *prev;		/* the header before, whole */
 };
 
-/* Reads header i, checks it against header i-1 as asked and keeps what
- * the follower needs of it in out[i]. */
+/* A header read and hashed, waiting to be checked against the one before. */
+struct hitem {
+	struct header h;
+	uint8_t hash[32];
+};
+
 static int
-take_header(void *arg, size_t i, const char *res, size_t len, char *msg,
-    size_t msgsz)
+read_header(void *arg, size_t i, const char *res, size_t len, void *item,
+    char *msg, size_t msgsz)
+{
+	const struct take_hs *t = arg;
+	struct hitem *it = item;
+
+	return header_read(&it->h, it->hash, res, len, t->nums[i], msg, msgsz);
+}
+
+static void
+drop_nothing(void *item)
+{
+	(void)item;
+}
+
+/* Checks header i against header i-1 as asked and keeps what the follower
+ * needs of it in out[i]. */
+static int
+take_header(void *arg, size_t i, void *item, char *msg, size_t msgsz)
 {
 	struct take_hs *t = arg;
+	struct hitem *it = item;
 	struct fblock *b = &t->out[i];
 	struct follower *f = t->f;
-	struct header *h = t->cur;
-	uint8_t hash[32];
+	const struct header *h = &it->h;
 	char x[67], y[67];
 	const char *why;
 
-	if (!header_read(h, hash, res, len, b->c.number, msg, msgsz))
-		return 0;
 	if (i == 0 && t->check == HC_CHECKPOINT) {
-		if (memcmp(hash, f->p.checkpoint_hash, 32) != 0) {
+		if (memcmp(it->hash, f->p.checkpoint_hash, 32) != 0) {
 			snprintf(msg, msgsz, "checkpoint block %" PRIu64 " has "
 			    "hash %s on the node, chain.checkpoint_hash is %s",
-			    h->number, hex_encode(x, hash, 32),
+			    h->number, hex_encode(x, it->hash, 32),
 			    hex_encode(y, f->p.checkpoint_hash, 32));
 			return 0;
 		}
@@ -358,14 +421,18 @@ take_header(void *arg, size_t i, const char *res, size_t len, char *msg,
 			return 0;
 		}
 	}
-	receipts_claim_of(&b->c, h, hash);
+	receipts_claim_of(&b->c, h, it->hash);
 	memcpy(b->parent_hash, h->parent_hash, 32);
 	memcpy(b->state_root, h->state_root, 32);
 	b->timestamp = h->timestamp;
-	t->cur = t->prev;
-	t->prev = h;
+	*t->prev = *h;
 	return 1;
 }
+
+static const struct fetch_ops header_ops = {
+	"eth_getBlockByNumber", "header", FOLLOW_HEADERS_PER_CALL,
+	sizeof(struct hitem), read_header, take_header, drop_nothing
+};
 
 /* Fetches headers first..first+n-1 into out[], each checked against its
  * own hash claim and, as check asks, against the one before. */
@@ -373,19 +440,18 @@ static int
 fetch_headers(struct follower *f, struct fblock *out, uint64_t first,
     size_t n, enum hcheck check, char *msg, size_t msgsz)
 {
-	struct take_hs t = { f, out, check, NULL, NULL };
 	uint64_t *nums = xreallocarray(NULL, n, sizeof(*nums));
+	struct take_hs t = { f, out, nums, check, NULL };
 	size_t i;
 	int ok;
 
 	t.prev = xmalloc(sizeof(*t.prev));
-	t.cur = xmalloc(sizeof(*t.cur));
-	for (i = 0; i < n; i++)
-		out[i].c.number = nums[i] = first + i;	/* the number asked */
-	ok = fetch_each(f, "eth_getBlockByNumber", nums, n,
-	    FOLLOW_HEADERS_PER_CALL, take_header, &t, msg, msgsz);
+	for (i = 0; i < n; i++) {
+		nums[i] = first + i;
+		out[i].c.number = nums[i];
+	}
+	ok = fetch_each(f, &header_ops, &t, nums, n, msg, msgsz);
 	free(t.prev);
-	free(t.cur);
 	free(nums);
 	return ok;
 }
@@ -398,55 +464,14 @@ is_registry_log(const struct follower *f, const struct log_entry *l)
 	return memcmp(l->address, f->p.registry, 20) == 0;
 }
 
-static void
-free_events(struct fblock *b)
-{
-	size_t i;
-
-	for (i = 0; i < b->nevents; i++)
-		free(b->ev[i].log.data);
-	free(b->ev);
-	b->ev = NULL;
-	b->nevents = 0;
-}
-
-/* Moves the registry's logs out of verified receipts into b->ev. */
-static void
-keep_events(const struct follower *f, struct fblock *b, struct receipts *rs)
-{
-	uint64_t li = 0;
-	size_t i, k, n = 0;
-
-	free_events(b);
-	for (i = 0; i < rs->n; i++)
-		for (k = 0; k < rs->r[i].nlogs; k++)
-			n += is_registry_log(f, &rs->r[i].logs[k]);
-	b->ev = n > 0 ? xreallocarray(NULL, n, sizeof(*b->ev)) : NULL;
-	b->nevents = 0;
-	for (i = 0; i < rs->n; i++)
-		for (k = 0; k < rs->r[i].nlogs; k++, li++) {
-			struct log_entry *l = &rs->r[i].logs[k];
-
-			if (!is_registry_log(f, l))
-				continue;
-			b->ev[b->nevents].tx_index = i;
-			b->ev[b->nevents].log_index = li;
-			b->ev[b->nevents].log = *l;
-			b->nevents++;
-			l->data = NULL;		/* now b's */
-		}
-}
-
-/* Reads a block's receipts from the answer's text, checks them against
- * its header and keeps its registry events. */
+/* Reads a block's receipts from the answer's text into rs and checks them
+ * against its header. */
 static int
-receipts_read(const struct follower *f, struct fblock *b, const char *r,
+receipts_read(struct receipts *rs, const struct fblock *b, const char *r,
     size_t len, char *msg, size_t msgsz)
 {
 	struct jerr e = { "", NULL };
-	struct receipts rs;
 	char tmp[512];
-	int ok;
 
 	while (len > 0 && (*r == ' ' || *r == '\t' || *r == '\r' || *r == '\n')) {
 		r++;
@@ -457,52 +482,169 @@ receipts_read(const struct follower *f, struct fblock *b, const char *r,
 		    "receipts for it", b->c.number);
 		return 0;
 	}
-	if (!receipts_from_text(&rs, r, len, "$", &e)) {
+	if (!receipts_from_text(rs, r, len, "$", &e)) {
 		snprintf(msg, msgsz, "block %" PRIu64 ": bad receipts: %s: %s",
 		    b->c.number, e.path, e.why);
 		return 0;
 	}
-	ok = blockcheck_receipts(&rs, &b->c, msg, msgsz);
-	if (ok)
-		keep_events(f, b, &rs);
-	else {
+	if (!blockcheck_receipts(rs, &b->c, msg, msgsz)) {
 		snprintf(tmp, sizeof(tmp), "block %" PRIu64 ": %s",
 		    b->c.number, msg);
 		snprintf(msg, msgsz, "%s", tmp);
+		receipts_free(rs);
+		return 0;
 	}
-	receipts_free(&rs);
-	return ok;
+	return 1;
+}
+
+/* A registry log of a verified block, with its position from the receipts;
+ * the rest of the receipts is dropped once they are verified. */
+struct fevent {
+	uint64_t tx_index, log_index;
+	struct log_entry log;		/* owns its data */
+	uint8_t data_hash[32];		/* for the digest, hashed off the
+					 * writing thread */
+};
+
+/* What a block's receipts hold for the registry, verified. */
+struct ritem {
+	struct fevent *ev;
+	size_t n;
+};
+
+static void
+drop_ritem(void *item)
+{
+	struct ritem *it = item;
+	size_t i;
+
+	for (i = 0; i < it->n; i++)
+		free(it->ev[i].log.data);
+	free(it->ev);
+	it->ev = NULL;
+	it->n = 0;
+}
+
+/* Moves the registry's logs out of verified receipts into it. */
+static void
+keep_events(const struct follower *f, struct ritem *it, struct receipts *rs)
+{
+	uint64_t li = 0;
+	size_t i, k, n = 0;
+
+	for (i = 0; i < rs->n; i++)
+		for (k = 0; k < rs->r[i].nlogs; k++)
+			n += is_registry_log(f, &rs->r[i].logs[k]);
+	it->ev = n > 0 ? xreallocarray(NULL, n, sizeof(*it->ev)) : NULL;
+	it->n = 0;
+	for (i = 0; i < rs->n; i++)
+		for (k = 0; k < rs->r[i].nlogs; k++, li++) {
+			struct log_entry *l = &rs->r[i].logs[k];
+
+			if (!is_registry_log(f, l))
+				continue;
+			it->ev[it->n].tx_index = i;
+			it->ev[it->n].log_index = li;
+			it->ev[it->n].log = *l;
+			keccak256(it->ev[it->n].data_hash, l->data,
+			    l->data_len);
+			it->n++;
+			l->data = NULL;		/* now it's */
+		}
 }
 
 struct take_rs {
-	const struct follower *f;
+	struct follower *f;
 	struct fblock *b;
 	const size_t *idx;
+	uint64_t final;		/* blocks up to it are final at the commit */
+	int has_final;
 };
 
+/* Reads and verifies a block's receipts, in the thread that fetched them. */
 static int
-take_receipts(void *arg, size_t i, const char *res, size_t len, char *msg,
-    size_t msgsz)
+read_receipts(void *arg, size_t i, const char *res, size_t len, void *item,
+    char *msg, size_t msgsz)
 {
-	struct take_rs *t = arg;
+	const struct take_rs *t = arg;
+	struct receipts rs;
 
-	return receipts_read(t->f, &t->b[t->idx[i]], res, len, msg, msgsz);
+	if (!receipts_read(&rs, &t->b[t->idx[i]], res, len, msg, msgsz))
+		return 0;
+	keep_events(t->f, item, &rs);
+	receipts_free(&rs);
+	return 1;
 }
 
-/* Fetches and checks the receipts of the blocks listed in idx[0..n). */
-static int
-fetch_receipts(struct follower *f, struct fblock *b, const size_t *idx,
-    size_t n, char *msg, size_t msgsz)
+static void
+block_row(struct store_block *r, const struct fblock *b)
 {
-	struct take_rs t = { f, b, idx };
+	r->number = b->c.number;
+	memcpy(r->hash, b->c.hash, 32);
+	memcpy(r->parent_hash, b->parent_hash, 32);
+	memcpy(r->state_root, b->state_root, 32);
+	r->timestamp = b->timestamp;
+}
+
+/* Writes a block's registry events into the open transaction, with its
+ * row; those final at the batch's commit are applied right away. */
+static int
+take_receipts(void *arg, size_t i, void *item, char *msg, size_t msgsz)
+{
+	struct take_rs *t = arg;
+	struct fblock *b = &t->b[t->idx[i]];
+	struct ritem *it = item;
+	struct store_block row;
+	struct store_event e;
+	size_t k;
+	int ok = 1, final = t->has_final && b->c.number <= t->final;
+
+	b->nevents = it->n;
+	if (it->n > 0) {
+		block_row(&row, b);
+		ok = store_add_block(t->f->st, &row, it->n, msg, msgsz);
+	}
+	for (k = 0; ok && k < it->n; k++) {
+		const struct log_entry *l = &it->ev[k].log;
+
+		e.block_number = b->c.number;
+		memcpy(e.block_hash, b->c.hash, 32);
+		e.tx_index = it->ev[k].tx_index;
+		e.log_index = it->ev[k].log_index;
+		e.topics = (const uint8_t (*)[32])l->topics;
+		e.ntopics = l->ntopics;
+		e.data = l->data;
+		e.data_len = l->data_len;
+		e.block_time = b->timestamp;
+		e.data_hash = it->ev[k].data_hash;
+		ok = store_add_event(t->f->st, &e, final, msg, msgsz);
+	}
+	/* When events of earlier blocks still waited (the last batch's
+	 * window), the store kept these waiting too: all are applied now, in
+	 * order, from their rows. */
+	if (ok && it->n > 0 && final)
+		ok = store_apply_through(t->f->st, b->c.number, msg, msgsz);
+	drop_ritem(it);
+	return ok;
+}
+
+static const struct fetch_ops receipts_ops = {
+	"eth_getBlockReceipts", "receipts", FOLLOW_RECEIPTS_PER_CALL,
+	sizeof(struct ritem), read_receipts, take_receipts, drop_ritem
+};
+
+/* Fetches the receipts of the blocks listed in t->idx[0..n) and writes
+ * what they hold, as take_receipts says. */
+static int
+fetch_receipts(struct take_rs *t, size_t n, char *msg, size_t msgsz)
+{
 	uint64_t *nums = xreallocarray(NULL, n ? n : 1, sizeof(*nums));
 	size_t i;
 	int ok;
 
 	for (i = 0; i < n; i++)
-		nums[i] = b[idx[i]].c.number;
-	ok = fetch_each(f, "eth_getBlockReceipts", nums, n,
-	    FOLLOW_RECEIPTS_PER_CALL, take_receipts, &t, msg, msgsz);
+		nums[i] = t->b[t->idx[i]].c.number;
+	ok = fetch_each(t->f, &receipts_ops, t, nums, n, msg, msgsz);
 	free(nums);
 	return ok;
 }
@@ -582,41 +724,6 @@ done:
 
 /* committing ------------------------------------------------------------ */
 
-/* Adds the block's registry logs, with the positions the receipts give. */
-static int
-add_events(struct follower *f, const struct fblock *b, char *msg,
-    size_t msgsz)
-{
-	struct store_event e;
-	size_t i;
-
-	for (i = 0; i < b->nevents; i++) {
-		const struct log_entry *l = &b->ev[i].log;
-
-		e.block_number = b->c.number;
-		memcpy(e.block_hash, b->c.hash, 32);
-		e.tx_index = b->ev[i].tx_index;
-		e.log_index = b->ev[i].log_index;
-		e.topics = (const uint8_t (*)[32])l->topics;
-		e.ntopics = l->ntopics;
-		e.data = l->data;
-		e.data_len = l->data_len;
-		if (!store_add_event(f->st, &e, msg, msgsz))
-			return 0;
-	}
-	return 1;
-}
-
-static void
-block_row(struct store_block *r, const struct fblock *b)
-{
-	r->number = b->c.number;
-	memcpy(r->hash, b->c.hash, 32);
-	memcpy(r->parent_hash, b->parent_hash, 32);
-	memcpy(r->state_root, b->state_root, 32);
-	r->timestamp = b->timestamp;
-}
-
 static void
 commit_hook(struct follower *f)
 {
@@ -645,46 +752,6 @@ digest_agrees(struct follower *f, uint64_t number, uint64_t count,
 	return 0;
 }
 
-/* Writes b[from..n) in one transaction; b[n-1] becomes the head. */
-static int
-commit_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
-    uint64_t count, const uint8_t digest[32], char *msg, size_t msgsz)
-{
-	const struct fblock *last = &b[n - 1];
-	uint64_t conf = confirmations(f);
-	struct store_block row;
-	size_t i;
-
-	if (!store_begin(f->st, msg, msgsz))
-		return 0;
-	for (i = from; i < n; i++) {
-		if (b[i].nevents == 0 && b[i].c.number + conf < last->c.number)
-			continue;	/* outside the window, nothing in it */
-		block_row(&row, &b[i]);
-		if (!store_add_block(f->st, &row, b[i].nevents, msg, msgsz) ||
-		    !add_events(f, &b[i], msg, msgsz))
-			goto fail;
-	}
-	block_row(&row, last);
-	if (!store_set_head(f->st, &row, msg, msgsz) ||
-	    !digest_agrees(f, last->c.number, count, digest, msg, msgsz))
-		goto fail;
-	if (last->c.number >= f->p.checkpoint_number + conf &&
-	    (!store_apply_through(f->st, last->c.number - conf, msg, msgsz) ||
-	    !store_prune(f->st, last->c.number - conf, msg, msgsz)))
-		goto fail;
-	/* Caches built on the state are dropped just before the commit and
-	 * again just after, so none survives it. */
-	commit_hook(f);
-	if (!store_commit(f->st, msg, msgsz))
-		return 0;
-	commit_hook(f);
-	return 1;
-fail:
-	store_abort(f->st);
-	return 0;
-}
-
 /* The digest proof, asked on its own connection while the receipts are
  * fetched: the two waits on the node overlap. */
 struct proof_job {
@@ -706,143 +773,97 @@ proof_thread(void *arg)
 	return NULL;
 }
 
-/* Fetches and verifies the receipts of b[from..n) (headers already
- * verified) and proves the registry's digest at b[n-1], into pr. */
-static void
-prepare_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
-    struct prepared *pr)
+/* The rest of a batch once its events are written: the rows of the window's
+ * blocks without events, the head, the proof's agreement, the events that
+ * became final applied. */
+static int
+finish_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
+    const struct proof_job *job, char *msg, size_t msgsz)
+{
+	const struct fblock *last = &b[n - 1];
+	uint64_t conf = confirmations(f);
+	struct store_block row;
+	size_t i;
+
+	for (i = from; i < n; i++) {
+		if (b[i].nevents > 0 || b[i].c.number + conf < last->c.number)
+			continue;	/* written already, or outside the window */
+		block_row(&row, &b[i]);
+		if (!store_add_block(f->st, &row, 0, msg, msgsz))
+			return 0;
+	}
+	block_row(&row, last);
+	if (!store_set_head(f->st, &row, msg, msgsz) ||
+	    !digest_agrees(f, last->c.number, job->count, job->digest, msg,
+	    msgsz))
+		return 0;
+	return last->c.number < f->p.checkpoint_number + conf ||
+	    (store_apply_through(f->st, last->c.number - conf, msg, msgsz) &&
+	    store_prune(f->st, last->c.number - conf, msg, msgsz));
+}
+
+/* Verifies b[from..n) (headers already verified) and commits it as one
+ * transaction, b[n-1] becoming the head.  The receipts of the blocks whose
+ * bloom may hold registry logs are checked against their receiptsRoot and
+ * their registry events written (and applied once final) into the open
+ * transaction as they come, while the registry's digest is proved at
+ * b[n-1] on the second connection: the node, the checks and SQLite work at
+ * once, and the batch's events are never all in memory.  The transaction
+ * commits only when the proof agrees with what was written; on any failure
+ * it is rolled back and nothing of the batch remains. */
+static int
+ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
+    struct follow_stats *stats, char *msg, size_t msgsz)
 {
 	struct proof_job job = { f, &b[n - 1], 0, { 0 }, "", 0 };
-	size_t i, *idx = xreallocarray(NULL, n, sizeof(*idx)), m = 0;
+	struct take_rs t = { f, b, NULL, 0, 0 };
+	uint64_t conf = confirmations(f), last = b[n - 1].c.number;
+	size_t i, m = 0, *idx = xreallocarray(NULL, n, sizeof(*idx));
 	pthread_t th;
 	int ok, threaded;
 
-	pr->b = b;
-	pr->from = from;
-	pr->n = n;
 	threaded = f->rpc_proof != NULL &&
 	    pthread_create(&th, NULL, proof_thread, &job) == 0;
-	for (i = from; i < n; i++)
+	for (i = from; i < n; i++) {
+		b[i].nevents = 0;
 		if (bloom_may_contain(b[i].c.bloom, f->p.registry, 20))
 			idx[m++] = i;
-	ok = fetch_receipts(f, b, idx, m, pr->msg, sizeof(pr->msg));
+	}
+	t.idx = idx;
+	t.has_final = last >= f->p.checkpoint_number + conf;
+	t.final = t.has_final ? last - conf : 0;
+	ok = store_begin(f->st, msg, msgsz) &&
+	    fetch_receipts(&t, m, msg, msgsz);
 	free(idx);
 	if (threaded)
 		pthread_join(th, NULL);
-	else
+	else if (ok)
 		job.ok = prove_digest(f, f->rpc, job.b, &job.count, job.digest,
 		    job.msg, sizeof(job.msg));
 	if (ok && !job.ok) {
-		snprintf(pr->msg, sizeof(pr->msg), "%s", job.msg);
+		snprintf(msg, msgsz, "%s", job.msg);
 		ok = 0;
 	}
-	pr->count = job.count;
-	memcpy(pr->digest, job.digest, 32);
-	pr->receipts = m;
-	pr->ok = ok;
-}
-
-static void
-free_blocks(struct fblock *b, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free_events(&b[i]);
-	free(b);
-}
-
-/* Preparing ahead ------------------------------------------------------- */
-
-static void *
-ahead_run(void *arg)
-{
-	struct follower *f = arg;
-	struct ahead *a = f->ahead;
-	uint64_t n = a->node_head - a->last_number;
-	struct fblock *b;
-
-	if (n > f->p.batch_size)
-		n = f->p.batch_size;
-	b = xcalloc((size_t)n + 1, sizeof(*b));
-	a->p.b = b;
-	a->p.from = 1;
-	a->p.n = (size_t)n + 1;
-	/* Block 0 again, so that block 1 is checked against it whole. */
-	if (!fetch_headers(f, b, a->last_number, (size_t)n + 1, HC_CHAIN,
-	    a->p.msg, sizeof(a->p.msg)) ||
-	    memcmp(b[0].c.hash, a->last_hash, 32) != 0) {
-		a->p.ok = 0;
-		return NULL;
-	}
-	prepare_batch(f, b, 1, (size_t)n + 1, &a->p);
-	return NULL;
-}
-
-/* Starts preparing the batch after last, up to node_head, in a thread. */
-static void
-ahead_start(struct follower *f, const struct fblock *last, uint64_t node_head)
-{
-	struct ahead *a;
-
-	if (f->ahead == NULL)
-		f->ahead = xcalloc(1, sizeof(*f->ahead));
-	a = f->ahead;
-	if (a->running || a->ready || last->c.number >= node_head)
-		return;
-	a->last_number = last->c.number;
-	memcpy(a->last_hash, last->c.hash, 32);
-	a->node_head = node_head;
-	memset(&a->p, 0, sizeof(a->p));
-	a->running = pthread_create(&a->th, NULL, ahead_run, f) == 0;
-	a->ready = a->running;
-}
-
-static void
-ahead_join(struct follower *f)
-{
-	if (f->ahead != NULL && f->ahead->running) {
-		pthread_join(f->ahead->th, NULL);
-		f->ahead->running = 0;
-	}
-}
-
-/* Drops a prepared batch that will not be committed; the engine forgets
- * what it learnt from its headers. */
-static void
-ahead_discard(struct follower *f)
-{
-	struct ahead *a = f->ahead;
-
-	ahead_join(f);
-	if (a == NULL || !a->ready)
-		return;
-	if (a->p.b != NULL)
-		free_blocks(a->p.b, a->p.n);
-	memset(&a->p, 0, sizeof(a->p));
-	a->ready = 0;
-	engine_rewind(f->eng, a->last_number);
-}
-
-/* Takes the prepared batch when it continues our head cur, lies within the
- * node's chain as seen now (head nh) and was verified; 1 with *pr. */
-static int
-ahead_take(struct follower *f, const struct store_cursor *cur, uint64_t nh,
-    struct prepared *pr)
-{
-	struct ahead *a = f->ahead;
-
-	ahead_join(f);
-	if (a == NULL || !a->ready || !a->p.ok ||
-	    a->last_number != cur->head_number ||
-	    memcmp(a->last_hash, cur->head_hash, 32) != 0 ||
-	    a->p.b[a->p.n - 1].c.number > nh) {
-		ahead_discard(f);
+	if (ok)
+		ok = finish_batch(f, b, from, n, &job, msg, msgsz);
+	if (!ok) {
+		store_abort(f->st);
+		engine_rewind(f->eng, b[from > 0 ? from - 1 : 0].c.number);
 		return 0;
 	}
-	*pr = a->p;
-	memset(&a->p, 0, sizeof(a->p));
-	a->ready = 0;
+	/* Caches built on the state are dropped just before the commit and
+	 * again just after, so none survives it. */
+	commit_hook(f);
+	if (!store_commit(f->st, msg, msgsz)) {
+		engine_rewind(f->eng, b[from > 0 ? from - 1 : 0].c.number);
+		return 0;
+	}
+	commit_hook(f);
+	for (i = from; i < n; i++)
+		stats->events += b[i].nevents;
+	stats->blocks = n - from;
+	stats->receipts = m;
+	stats->head = last;
 	return 1;
 }
 
@@ -851,59 +872,17 @@ follow_free(struct follower *f)
 {
 	if (f == NULL)
 		return;
-	ahead_discard(f);
-	free(f->ahead);
+	set_clients(f, NULL, NULL);
 	free(f);
 }
 
 void
-follow_set_rpc(struct follower *f, struct rpc_client *rpc,
-    struct rpc_client *rpc_proof)
+follow_reload(struct follower *f, struct rpc_client *rpc,
+    struct rpc_client *rpc_proof, uint64_t batch_size, unsigned connections)
 {
-	ahead_discard(f);		/* it may be using the old clients */
-	f->rpc = rpc;
-	f->rpc_proof = rpc_proof;
-}
-
-/* Commits a prepared batch; the next one is prepared meanwhile when the
- * node has more. */
-static int
-commit_prepared(struct follower *f, const struct prepared *pr,
-    struct follow_stats *stats, char *msg, size_t msgsz)
-{
-	struct fblock *b = pr->b;
-	size_t i;
-
-	if (!pr->ok) {
-		snprintf(msg, msgsz, "%s", pr->msg);
-		return 0;
-	}
-	for (i = pr->from; i < pr->n; i++)
-		stats->events += b[i].nevents;
-	ahead_start(f, &b[pr->n - 1], stats->node_head);
-	if (!commit_batch(f, b, pr->from, pr->n, pr->count, pr->digest, msg,
-	    msgsz)) {
-		stats->events = 0;
-		ahead_discard(f);
-		return 0;
-	}
-	stats->blocks = pr->n - pr->from;
-	stats->receipts = pr->receipts;
-	stats->head = b[pr->n - 1].c.number;
-	return 1;
-}
-
-/* Verifies receipts and the digest of b[from..n) (headers already
- * verified) and commits them. */
-static int
-ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
-    struct follow_stats *stats, char *msg, size_t msgsz)
-{
-	struct prepared pr;
-
-	memset(&pr, 0, sizeof(pr));
-	prepare_batch(f, b, from, n, &pr);
-	return commit_prepared(f, &pr, stats, msg, msgsz);
+	f->p.batch_size = batch_size;
+	f->p.connections = connections;
+	set_clients(f, rpc, rpc_proof);
 }
 
 /* steps ----------------------------------------------------------------- */
@@ -926,7 +905,7 @@ from_checkpoint(struct follower *f, uint64_t nh, struct follow_stats *stats,
 	ok = fetch_headers(f, b, f->p.checkpoint_number, (size_t)n + 1,
 	    HC_CHECKPOINT, msg, msgsz) &&
 	    ingest(f, b, 0, (size_t)n + 1, stats, msg, msgsz);
-	free_blocks(b, (size_t)n + 1);
+	free(b);
 	if (!ok)
 		return FOLLOW_RETRY;
 	return stats->head == nh ? FOLLOW_CAUGHT_UP : FOLLOW_PROGRESS;
@@ -954,18 +933,18 @@ reorg(struct follower *f, const struct store_cursor *cur, uint64_t nh,
 	n = (size_t)(hi - lo + 1);
 	b = xcalloc(n, sizeof(*b));
 	if (!fetch_headers(f, b, lo, n, HC_HASHES, msg, msgsz)) {
-		free_blocks(b, n);
+		free(b);
 		return FOLLOW_RETRY;
 	}
 	for (k = hi + 1; k-- > lo;) {
 		if (!store_block_hash(f->st, k, mine, &found, msg, msgsz)) {
-			free_blocks(b, n);
+			free(b);
 			return FOLLOW_RETRY;
 		}
 		if (found && memcmp(mine, b[k - lo].c.hash, 32) == 0)
 			break;
 		if (k == lo) {
-			free_blocks(b, n);
+			free(b);
 			snprintf(msg, msgsz, "reorg deeper than the confirmation "
 			    "window: the node's chain leaves ours at or below "
 			    "final block %" PRIu64 " (chain.confirmations = %"
@@ -973,7 +952,7 @@ reorg(struct follower *f, const struct store_cursor *cur, uint64_t nh,
 			return FOLLOW_HALT;
 		}
 	}
-	free_blocks(b, n);
+	free(b);
 	commit_hook(f);
 	if (!store_rewind(f->st, k, msg, msgsz))
 		return FOLLOW_RETRY;
@@ -990,19 +969,15 @@ follow_step(struct follower *f, struct follow_stats *stats, char *msg,
     size_t msgsz)
 {
 	struct store_cursor cur;
-	struct prepared pr;
 	struct fblock *b;
 	uint64_t nh, n;
 	enum follow_status rc = FOLLOW_RETRY;
 
 	memset(stats, 0, sizeof(*stats));
 	msg[0] = '\0';
-	ahead_join(f);			/* f->rpc is ours again */
 	if (!store_cursor(f->st, &cur, msg, msgsz) ||
-	    !node_head(f, &nh, msg, msgsz)) {
-		ahead_discard(f);
+	    !node_head(f, &nh, msg, msgsz))
 		return FOLLOW_RETRY;
-	}
 	stats->node_head = nh;
 	stats->head = cur.head_number;
 	if (!cur.has_head) {
@@ -1012,20 +987,10 @@ follow_step(struct follower *f, struct follow_stats *stats, char *msg,
 			    f->p.checkpoint_number);
 			return FOLLOW_RETRY;
 		}
-		ahead_discard(f);
 		return from_checkpoint(f, nh, stats, msg, msgsz);
 	}
-	if (nh < cur.head_number) {
-		ahead_discard(f);
+	if (nh < cur.head_number)
 		return reorg(f, &cur, nh, stats, msg, msgsz);
-	}
-	if (ahead_take(f, &cur, nh, &pr)) {
-		if (commit_prepared(f, &pr, stats, msg, msgsz))
-			rc = stats->head == nh ? FOLLOW_CAUGHT_UP :
-			    FOLLOW_PROGRESS;
-		free_blocks(pr.b, pr.n);
-		return rc;
-	}
 	n = nh - cur.head_number;
 	if (n > f->p.batch_size)
 		n = f->p.batch_size;
@@ -1042,6 +1007,6 @@ follow_step(struct follower *f, struct follow_stats *stats, char *msg,
 	else if (ingest(f, b, 1, (size_t)n + 1, stats, msg, msgsz))
 		rc = stats->head == nh ? FOLLOW_CAUGHT_UP : FOLLOW_PROGRESS;
 done:
-	free_blocks(b, (size_t)n + 1);
+	free(b);
 	return rc;
 }

@@ -21,7 +21,10 @@ struct follow_params {
 	uint8_t checkpoint_hash[32];
 	uint64_t confirmations;		/* ignored by instant-finality engines */
 	uint64_t batch_size;		/* blocks per committed batch */
+	unsigned connections;		/* JSON-RPC batches asked at once */
 };
+
+#define FOLLOW_MAX_CONNECTIONS 8
 
 enum follow_status {
 	FOLLOW_PROGRESS,	/* a batch was committed or a reorg rolled back */
@@ -54,9 +57,10 @@ void follow_free(struct follower *f);
 void follow_set_commit_hook(struct follower *f, void (*fn)(void *),
     void *arg);
 
-/* Replaces the RPC clients (after a configuration reload). */
-void follow_set_rpc(struct follower *f, struct rpc_client *rpc,
-    struct rpc_client *rpc_proof);
+/* After a configuration reload: replaces the RPC clients (as follow_new
+ * takes them) and the batch size and number of connections. */
+void follow_reload(struct follower *f, struct rpc_client *rpc,
+    struct rpc_client *rpc_proof, uint64_t batch_size, unsigned connections);
 
 /* Asks the node for its chain id; 1 when it equals chain_id, else 0 with
  * msg (unreachable, or the id it has). */

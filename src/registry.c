@@ -2,6 +2,8 @@
  * events; the decoder accepts only the encoding solc's abi.encode produces. */
 #include "config.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -322,6 +324,115 @@ value_json(const struct registry_value *v, enum abi_type t)
 		return json_stringn((const char *)v->ptr, v->len);
 	}
 	return json_null();
+}
+
+/* A JSON string body for n bytes of valid UTF-8, escaped as jansson
+ * escapes it: the two-character forms where JSON has them, \u00XX for the
+ * other control characters, everything else as it is. */
+static char *
+put_json_string(char *p, const uint8_t *s, size_t n)
+{
+	static const char hexd[] = "0123456789ABCDEF";
+	size_t i;
+
+	*p++ = '"';
+	for (i = 0; i < n; i++) {
+		uint8_t c = s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*p++ = (char)c;
+			continue;
+		}
+		*p++ = '\\';
+		switch (c) {
+		case '"': *p++ = '"'; break;
+		case '\\': *p++ = '\\'; break;
+		case '\b': *p++ = 'b'; break;
+		case '\f': *p++ = 'f'; break;
+		case '\n': *p++ = 'n'; break;
+		case '\r': *p++ = 'r'; break;
+		case '\t': *p++ = 't'; break;
+		default:
+			memcpy(p, "u00", 3);
+			p[3] = hexd[c >> 4];
+			p[4] = hexd[c & 15];
+			p += 5;
+		}
+	}
+	*p++ = '"';
+	return p;
+}
+
+/* One value as value_json's value would be dumped. */
+static char *
+put_value(char *p, const struct registry_value *v, enum abi_type t)
+{
+	char hex[2 * 32 + 3];
+	uint64_t x = 0;
+	int k;
+
+	switch (t) {
+	case ABI_ADDRESS:
+		return put_json_string(p, (const uint8_t *)hex_encode(hex,
+		    v->word + 12, 20), 42);
+	case ABI_UINT8:
+	case ABI_UINT32:
+	case ABI_UINT64:
+		for (k = 24; k < 32; k++)
+			x = x << 8 | v->word[k];
+		if (x < (1ULL << 53))
+			return p + sprintf(p, "%" PRIu64, x);
+		hex_format_u64(hex, x);
+		return put_json_string(p, (const uint8_t *)hex, strlen(hex));
+	case ABI_UINT256:
+	case ABI_BYTES32:
+		return put_json_string(p, (const uint8_t *)hex_encode(hex,
+		    v->word, 32), 66);
+	case ABI_BYTES:
+		*p++ = '"';
+		hex_encode(p, v->ptr, v->len);
+		p += 2 + 2 * v->len;
+		*p++ = '"';
+		return p;
+	case ABI_STRING:
+		return put_json_string(p, v->ptr, v->len);
+	}
+	memcpy(p, "null", 4);
+	return p + 4;
+}
+
+char *
+registry_args_text(const struct registry_event *ev)
+{
+	const struct registry_def *d = ev->def;
+	size_t order[REGISTRY_MAX_ARGS], i, j, k, cap = 3;
+	char *s, *p;
+
+	/* Keys in strcmp order, as JSON_SORT_KEYS puts them. */
+	for (i = 0; i < d->nargs; i++) {
+		for (j = i; j > 0 && strcmp(d->args[order[j - 1]].name,
+		    d->args[i].name) > 0; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	for (i = 0; i < d->nargs; i++)
+		cap += strlen(d->args[i].name) + 4 + (ev->def->args[i].type ==
+		    ABI_BYTES ? 2 * ev->v[i].len + 4 : ev->def->args[i].type ==
+		    ABI_STRING ? 6 * ev->v[i].len + 2 : 70);
+	p = s = xmalloc(cap);
+	*p++ = '{';
+	for (k = 0; k < d->nargs; k++) {
+		i = order[k];
+		if (k > 0)
+			*p++ = ',';
+		p = put_json_string(p, (const uint8_t *)d->args[i].name,
+		    strlen(d->args[i].name));
+		*p++ = ':';
+		p = put_value(p, &ev->v[i], d->args[i].type);
+	}
+	*p++ = '}';
+	*p = '\0';
+	return s;
 }
 
 json_t *

@@ -87,4 +87,9 @@ const uint8_t *registry_addr(const struct registry_event *ev, size_t i);
  * reference for the caller. */
 json_t *registry_args_json(const struct registry_event *ev);
 
+/* The same object as text, byte for byte what jansson's json_dumps gives
+ * for it with JSON_COMPACT | JSON_SORT_KEYS, written without building it
+ * (the follower stores one per event).  The caller frees it. */
+char *registry_args_text(const struct registry_event *ev);
+
 #endif

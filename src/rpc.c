@@ -107,6 +107,31 @@ rpc_client_new(struct rpc_client **out, const char *const *urls, size_t n,
 	return 1;
 }
 
+struct rpc_client *
+rpc_client_clone(const struct rpc_client *c)
+{
+	struct rpc_client *d;
+	size_t i;
+
+	if (c == NULL)
+		return NULL;
+	d = xcalloc(1, sizeof(*d));
+	if ((d->curl = curl_easy_init()) == NULL) {
+		free(d);
+		return NULL;
+	}
+	for (i = 0; i < c->n; i++) {
+		d->ep[i].url = xstrdup(c->ep[i].url);
+		d->ep[i].shown = xstrdup(c->ep[i].shown);
+	}
+	d->n = c->n;
+	d->opt = c->opt;
+	if (c->auth_header != NULL)
+		d->auth_header = xstrdup(c->auth_header);
+	d->next_id = 1;
+	return d;
+}
+
 void
 rpc_client_free(struct rpc_client *c)
 {

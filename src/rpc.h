@@ -40,6 +40,11 @@ int rpc_client_new(struct rpc_client **out, const char *const *urls,
     __attribute__((warn_unused_result));
 void rpc_client_free(struct rpc_client *c);
 
+/* A second client to the same endpoints with the same options and its own
+ * connection, so that two threads can each ask one.  The endpoints' health
+ * starts afresh.  NULL when curl cannot make a handle. */
+struct rpc_client *rpc_client_clone(const struct rpc_client *c);
+
 /* Calls method with params (an array; stolen, may be NULL for []).  On
  * success *result is the answer's "result" (new reference). */
 int rpc_call(struct rpc_client *c, json_t **result, const char *method,

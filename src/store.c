@@ -31,6 +31,7 @@ struct store {
 	int readonly;
 	int in_tx;
 	struct store_cursor cur;	/* valid while in_tx */
+	uint64_t unapplied;		/* stored events not applied; in_tx */
 	struct store_stmt stmts[STORE_STMTS];
 	size_t nstmts;
 };
@@ -580,17 +581,45 @@ void
 store_digest_step(uint8_t d[32], const uint8_t (*topics)[32], size_t ntopics,
     const uint8_t *data, size_t len)
 {
-	struct keccak_ctx k;
 	uint8_t dh[32];
-	size_t i;
 
 	keccak256(dh, data, len);
+	store_digest_step_hashed(d, topics, ntopics, dh);
+}
+
+void
+store_digest_step_hashed(uint8_t d[32], const uint8_t (*topics)[32],
+    size_t ntopics, const uint8_t data_hash[32])
+{
+	struct keccak_ctx k;
+	size_t i;
+
 	keccak256_init(&k);
 	keccak256_update(&k, d, 32);
 	for (i = 0; i < ntopics; i++)
 		keccak256_update(&k, topics[i], 32);
-	keccak256_update(&k, dh, 32);
+	keccak256_update(&k, data_hash, 32);
 	keccak256_final(&k, d);
+}
+
+/* The events stored beyond the applied block: those of the window. */
+static int
+count_unapplied(struct store *s, char *err, size_t errsz)
+{
+	sqlite3_stmt *st;
+	int rc, ok;
+
+	if (!prepare(s, &st, "SELECT count(*) FROM events WHERE "
+	    "block_number > ?1", err, errsz))
+		return 0;
+	sqlite3_bind_int64(st, 1, s->cur.has_applied ?
+	    (int64_t)s->cur.applied_number : -1);
+	rc = sqlite3_step(st);
+	s->unapplied = rc == SQLITE_ROW ?
+	    (uint64_t)sqlite3_column_int64(st, 0) : 0;
+	ok = rc == SQLITE_ROW || fail(err, errsz, "database", s->db);
+	done(s, st);
+	return ok;
 }
 
 int
@@ -603,7 +632,8 @@ store_begin(struct store *s, char *err, size_t errsz)
 	if (!exec(s, "BEGIN IMMEDIATE", err, errsz))
 		return 0;
 	s->in_tx = 1;
-	if (!read_cursor(s, &s->cur, err, errsz)) {
+	if (!read_cursor(s, &s->cur, err, errsz) ||
+	    !count_unapplied(s, err, errsz)) {
 		store_abort(s);
 		return 0;
 	}
@@ -729,15 +759,17 @@ topics_read(uint8_t (*topics)[32], size_t *n, const char *text,
 	return s.why == NULL && js_done(&s);
 }
 
+static int apply_event(struct store *, const struct registry_event *,
+    uint64_t, char *, size_t);
+
 int
-store_add_event(struct store *s, const struct store_event *e, char *err,
-    size_t errsz)
+store_add_event(struct store *s, const struct store_event *e, int final,
+    char *err, size_t errsz)
 {
 	struct registry_event ev;
 	sqlite3_stmt *st;
 	const char *why;
 	char *args, *topics;
-	json_t *j;
 
 	if (!registry_decode(&ev, e->topics, e->ntopics, e->data, e->data_len,
 	    &why)) {
@@ -749,12 +781,14 @@ store_add_event(struct store *s, const struct store_event *e, char *err,
 	if (!prepare(s, &st, "INSERT INTO events VALUES "
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", err, errsz))
 		return 0;
-	store_digest_step(s->cur.event_digest, e->topics, e->ntopics, e->data,
-	    e->data_len);
+	if (e->data_hash != NULL)
+		store_digest_step_hashed(s->cur.event_digest, e->topics,
+		    e->ntopics, e->data_hash);
+	else
+		store_digest_step(s->cur.event_digest, e->topics, e->ntopics,
+		    e->data, e->data_len);
 	s->cur.event_count++;
-	j = registry_args_json(&ev);
-	args = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(j);
+	args = registry_args_text(&ev);
 	topics = topics_json(e->topics, e->ntopics);
 	bind_u64(st, 1, s->cur.event_count);
 	bind_u64(st, 2, e->block_number);
@@ -766,7 +800,19 @@ store_add_event(struct store *s, const struct store_event *e, char *err,
 	sqlite3_bind_text(st, 8, topics, -1, free);
 	bind_hex(st, 9, e->data, e->data_len);
 	bind_hex(st, 10, s->cur.event_digest, 32);
-	return run(s, st, err, errsz);
+	if (!run(s, st, err, errsz))
+		return 0;
+	if (!final || s->unapplied > 0) {
+		s->unapplied++;
+		return 1;
+	}
+	/* Applied as decoded: reading it back would give the same. */
+	if (!apply_event(s, &ev, e->block_number, err, errsz))
+		return 0;
+	s->cur.has_applied = 1;
+	s->cur.applied_number = e->block_number;
+	s->cur.applied_time = e->block_time;
+	return 1;
 }
 
 /* applying events to the state tables ----------------------------------- */
@@ -916,7 +962,7 @@ fail:
 /* Applies stored events with from < block_number <= to, in order. */
 static int
 apply_range(struct store *s, int has_from, uint64_t from, uint64_t to,
-    char *err, size_t errsz)
+    uint64_t *napplied, char *err, size_t errsz)
 {
 	sqlite3_stmt *st;
 	int rc, ok = 1;
@@ -927,8 +973,9 @@ apply_range(struct store *s, int has_from, uint64_t from, uint64_t to,
 		return 0;
 	sqlite3_bind_int64(st, 1, has_from ? (int64_t)from : -1);
 	bind_u64(st, 2, to);
-	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		ok = apply_row(s, st, err, errsz);
+	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    (ok = apply_row(s, st, err, errsz)))
+		(*napplied)++;
 	if (ok && rc != SQLITE_DONE)
 		ok = fail(err, errsz, "database", s->db);
 	done(s, st);
@@ -962,12 +1009,14 @@ store_apply_through(struct store *s, uint64_t number, char *err,
     size_t errsz)
 {
 	struct store_cursor *c = &s->cur;
+	uint64_t n = 0;
 
 	if (c->has_applied && number <= c->applied_number)
 		return 1;
-	if (!apply_range(s, c->has_applied, c->applied_number, number, err,
+	if (!apply_range(s, c->has_applied, c->applied_number, number, &n, err,
 	    errsz) || !block_time(s, number, &c->applied_time, err, errsz))
 		return 0;
+	s->unapplied -= n < s->unapplied ? n : s->unapplied;
 	c->has_applied = 1;
 	c->applied_number = number;
 	return 1;
@@ -1065,6 +1114,8 @@ fail:
 int
 store_rebuild(struct store *s, char *err, size_t errsz)
 {
+	uint64_t n = 0;
+
 	if (!store_begin(s, err, errsz))
 		return 0;
 	if (!exec(s, "DELETE FROM vendors; DELETE FROM gateways;"
@@ -1073,7 +1124,7 @@ store_rebuild(struct store *s, char *err, size_t errsz)
 	    err, errsz))
 		goto fail;
 	if (s->cur.has_applied && !apply_range(s, 0, 0, s->cur.applied_number,
-	    err, errsz))
+	    &n, err, errsz))
 		goto fail;
 	return store_commit(s, err, errsz);
 fail:

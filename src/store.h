@@ -57,6 +57,8 @@ struct store_event {
 	size_t ntopics;
 	const uint8_t *data;
 	size_t data_len;
+	uint64_t block_time;		/* the block's timestamp */
+	const uint8_t *data_hash;	/* keccak256(data), or NULL */
 };
 
 /* Opens (creating if absent) the database at path for writing.  Refuses a
@@ -86,6 +88,9 @@ int store_block_hash(struct store *s, uint64_t number, uint8_t hash[32],
 /* The digest rule of the registry: d = keccak256(d || topics || keccak256(data)). */
 void store_digest_step(uint8_t d[32], const uint8_t (*topics)[32],
     size_t ntopics, const uint8_t *data, size_t len);
+/* The same with keccak256(data) already known. */
+void store_digest_step_hashed(uint8_t d[32], const uint8_t (*topics)[32],
+    size_t ntopics, const uint8_t data_hash[32]);
 
 /* A batch: begin, add blocks (ascending) and their events (in block order),
  * set the head, apply what became confirmed, commit.  Anything that fails
@@ -96,9 +101,12 @@ int store_add_block(struct store *s, const struct store_block *b,
     size_t nevents, char *err, size_t errsz)
     __attribute__((warn_unused_result));
 /* Decodes the event (refusing what registry_decode refuses), numbers it,
- * and folds it into the cursor's digest. */
+ * and folds it into the cursor's digest.  With final set, and every event
+ * stored before it applied already, it is applied to the state tables as
+ * decoded and its block becomes the applied block; otherwise it waits for
+ * store_apply_through like any other.  Events must come in chain order. */
 int store_add_event(struct store *s, const struct store_event *e,
-    char *err, size_t errsz) __attribute__((warn_unused_result));
+    int final, char *err, size_t errsz) __attribute__((warn_unused_result));
 int store_set_head(struct store *s, const struct store_block *b,
     char *err, size_t errsz) __attribute__((warn_unused_result));
 /* Applies to the state tables every event of blocks <= number not yet

@@ -260,6 +260,81 @@ START_TEST(registry_malformed_cases)
 }
 END_TEST
 
+/* registry_args_text writes what jansson dumps for registry_args_json:
+ * every captured log, then its values swapped for the awkward ones (every
+ * ASCII byte, multi-byte UTF-8, empty strings and bytes, integers past
+ * 2^53). */
+static void
+same_as_jansson(const struct registry_event *ev)
+{
+	json_t *j = registry_args_json(ev);
+	char *want = json_dumps(j, JSON_SORT_KEYS | JSON_COMPACT);
+	char *got = registry_args_text(ev);
+
+	ck_assert_ptr_nonnull(want);
+	ck_assert_str_eq(got, want);
+	free(want);
+	free(got);
+	json_decref(j);
+}
+
+START_TEST(registry_args_text_is_jansson_dump)
+{
+	static const char utf8[] = "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 "
+	    "\"q\" \\ / \x7f";
+	json_t *f = tu_json("registry/logs.json"), *l;
+	struct registry_event ev;
+	struct raw_log r;
+	uint8_t ascii[128];
+	const char *why;
+	size_t i, k, strings = 0, big = 0;
+
+	for (i = 0; i < sizeof(ascii); i++)
+		ascii[i] = (uint8_t)i;
+	json_array_foreach(json_object_get(f, "logs"), i, l) {
+		raw_log(&r, l);
+		ck_assert(registry_decode(&ev, (const uint8_t (*)[32])r.topics,
+		    r.ntopics, r.data, r.len, &why));
+		same_as_jansson(&ev);
+		for (k = 0; k < ev.def->nargs; k++) {
+			struct registry_value *v = &ev.v[k];
+
+			switch (ev.def->args[k].type) {
+			case ABI_STRING:
+				v->ptr = ascii;
+				v->len = sizeof(ascii);
+				same_as_jansson(&ev);
+				v->ptr = (const uint8_t *)utf8;
+				v->len = strlen(utf8);
+				same_as_jansson(&ev);
+				v->len = 0;
+				same_as_jansson(&ev);
+				strings++;
+				break;
+			case ABI_BYTES:
+				v->len = 0;
+				same_as_jansson(&ev);
+				break;
+			case ABI_UINT64:
+				memset(v->word + 24, 0xff, 8);
+				same_as_jansson(&ev);
+				v->word[25] = 0x1f;	/* 2^53 - 1 and below */
+				v->word[24] = 0;
+				same_as_jansson(&ev);
+				big++;
+				break;
+			default:
+				break;
+			}
+		}
+		free(r.data);
+	}
+	ck_assert_uint_gt(strings, 0);
+	ck_assert_uint_gt(big, 0);
+	json_decref(f);
+}
+END_TEST
+
 static Suite *
 registry_suite(void)
 {
@@ -271,6 +346,7 @@ registry_suite(void)
 	tcase_add_test(tc, registry_decodes_captured_logs);
 	tcase_add_test(tc, registry_alterations);
 	tcase_add_test(tc, registry_malformed_cases);
+	tcase_add_test(tc, registry_args_text_is_jansson_dump);
 	suite_add_tcase(s, tc);
 	return s;
 }

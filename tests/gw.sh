@@ -9,6 +9,7 @@
 #   gw_settle N         mines N blocks (the confirmations), waits until effective
 #   gw_stop             SIGTERM, waits, returns licgated's exit status
 #   check NAME EXPR     prints ok/not ok, remembers failures in $fail
+# GW_KEEP=DIR keeps a copy of the test's files (log, database) in DIR.
 set -u
 chain=${LICGATE_SRCDIR:-.}/tests/chain
 ctl=${LICGATE_BUILDDIR:-.}/src/licgatectl
@@ -20,7 +21,7 @@ fail=0
 gw_cleanup() {
 	[ -n "$GW_PID" ] && kill -9 "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null
 	chain_stop
-	rm -rf "$GW_TMP"
+	[ -n "${GW_KEEP:-}" ] && cp -r "$GW_TMP" "$GW_KEEP"; rm -rf "$GW_TMP"
 }
 trap gw_cleanup EXIT
 
