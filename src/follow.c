@@ -1,8 +1,10 @@
 /* follow.c: one batch at a time, nothing committed before it is verified.
  * The order inside a step is: the node's head; headers from our head to the
  * batch's end (our head first, to notice a reorg); receipts of the blocks
- * whose bloom may hold the registry; the registry's two digest slots proved
- * at the batch's last block; then one store transaction. */
+ * whose bloom may hold the registry, their events written into one open
+ * store transaction as they verify, while the registry's two digest slots
+ * are proved at the batch's last block; the transaction commits only when
+ * the proof agrees with what was written. */
 #include "config.h"
 
 #include <inttypes.h>
