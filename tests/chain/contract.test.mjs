@@ -3,7 +3,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { ethers } from 'ethers';
 import { connect, deploy, registry, wallet, send, deviceKey, digestOf, registryLogs, slots, random, proofFile } from './registry.mjs';
 
@@ -173,6 +173,11 @@ test('the digest from logs equals storage and its proof after 300 mixed calls', 
   // The same proof verifies with licgate's own C primitives.
   const file = `${process.env.TMPDIR ?? '/tmp'}/registry-proof-${process.pid}.json`;
   writeFileSync(file, JSON.stringify(pf));
-  const out = execFileSync(process.env.LICGATECTL, ['verify-proof', file], { encoding: 'utf8' });
+  let out;
+  try {
+    out = execFileSync(process.env.LICGATECTL, ['verify-proof', file], { encoding: 'utf8' });
+  } finally {
+    rmSync(file, { force: true });
+  }
   assert.match(out, /^ok 0x[0-9a-f]{40} account present, 2 storage slots \(2 present, 0 absent\)/);
 });
