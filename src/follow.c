@@ -780,7 +780,8 @@ proof_thread(void *arg)
  * became final applied. */
 static int
 finish_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
-    const struct proof_job *job, char *msg, size_t msgsz)
+    const struct take_rs *t, const struct proof_job *job, char *msg,
+    size_t msgsz)
 {
 	const struct fblock *last = &b[n - 1];
 	uint64_t conf = confirmations(f);
@@ -799,9 +800,9 @@ finish_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
 	    !digest_agrees(f, last->c.number, job->count, job->digest, msg,
 	    msgsz))
 		return 0;
-	return last->c.number < f->p.checkpoint_number + conf ||
-	    (store_apply_through(f->st, last->c.number - conf, msg, msgsz) &&
-	    store_prune(f->st, last->c.number - conf, msg, msgsz));
+	return !t->has_final ||
+	    (store_apply_through(f->st, t->final, msg, msgsz) &&
+	    store_prune(f->st, t->final, msg, msgsz));
 }
 
 /* Verifies b[from..n) (headers already verified) and commits it as one
@@ -847,20 +848,19 @@ ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
 		ok = 0;
 	}
 	if (ok)
-		ok = finish_batch(f, b, from, n, &job, msg, msgsz);
+		ok = finish_batch(f, b, from, n, &t, &job, msg, msgsz);
+	/* Caches built on the state are dropped just before the commit and
+	 * again just after, so none survives it. */
+	if (ok) {
+		commit_hook(f);
+		ok = store_commit(f->st, msg, msgsz);
+		commit_hook(f);
+	}
 	if (!ok) {
 		store_abort(f->st);
 		engine_rewind(f->eng, b[from > 0 ? from - 1 : 0].c.number);
 		return 0;
 	}
-	/* Caches built on the state are dropped just before the commit and
-	 * again just after, so none survives it. */
-	commit_hook(f);
-	if (!store_commit(f->st, msg, msgsz)) {
-		engine_rewind(f->eng, b[from > 0 ? from - 1 : 0].c.number);
-		return 0;
-	}
-	commit_hook(f);
 	for (i = from; i < n; i++)
 		stats->events += b[i].nevents;
 	stats->blocks = n - from;
