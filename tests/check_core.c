@@ -3,6 +3,10 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/random.h>
+
+#include <secp256k1.h>
+#include <secp256k1_recovery.h>
 
 #include "chain/hash.h"
 #include "chain/hex.h"
@@ -399,6 +403,73 @@ START_TEST(sig_sign_verify_recover)
 }
 END_TEST
 
+static void
+random_bytes(uint8_t *p, size_t n)
+{
+	ck_assert_int_eq(getrandom(p, n, 0), (ssize_t)n);
+}
+
+/* sig_sign's nonces are libsecp256k1's own: for every seeding the library
+ * offers (extra data, algorithm tag, both, neither) and for retries after
+ * an unusable k (counter > 0), which no real key and message reach. */
+START_TEST(sig_nonce_is_libsecp256k1s)
+{
+	uint8_t key[32], msg[32], data[32], algo[16], ours[32], theirs[32];
+	unsigned int counter;
+	int i, form;
+
+	for (i = 0; i < 200; i++) {
+		random_bytes(key, 32);
+		random_bytes(msg, 32);
+		random_bytes(data, 32);
+		random_bytes(algo, 16);
+		for (form = 0; form < 4; form++)
+			for (counter = 0; counter < 4; counter++) {
+				void *d = form & 1 ? data : NULL;
+				uint8_t *a = form & 2 ? algo : NULL;
+
+				ck_assert(sig_nonce_rfc6979(ours, msg, key,
+				    a, d, counter));
+				ck_assert(secp256k1_nonce_function_rfc6979(
+				    theirs, msg, key, a, d, counter));
+				ck_assert_mem_eq(ours, theirs, 32);
+			}
+	}
+	/* The published secp256k1 RFC 6979 vector: key 1, SHA-256 of
+	 * "Satoshi Nakamoto". */
+	memset(key, 0, 32);
+	key[31] = 1;
+	sha256(msg, "Satoshi Nakamoto", 16);
+	ck_assert(sig_nonce_rfc6979(ours, msg, key, NULL, NULL, 0));
+	assert_hash(ours, "0x8f8a276c19f4149656b280621e358cce"
+	    "24f5f52542772691ee69063b74f15d15");
+}
+END_TEST
+
+/* And so its signatures are the library's default ones, bit for bit. */
+START_TEST(sig_sign_is_libsecp256k1s)
+{
+	secp256k1_context *ctx = secp256k1_context_create(
+	    SECP256K1_CONTEXT_SIGN);
+	secp256k1_ecdsa_recoverable_signature rs;
+	uint8_t key[32], hash[32], ours[64], theirs[64];
+	int i, recid, id;
+
+	for (i = 0; i < 500; i++) {
+		ck_assert(sig_keygen(key));
+		random_bytes(hash, 32);
+		ck_assert(sig_sign(ours, &recid, hash, key));
+		ck_assert(secp256k1_ecdsa_sign_recoverable(ctx, &rs, hash, key,
+		    NULL, NULL));
+		secp256k1_ecdsa_recoverable_signature_serialize_compact(ctx,
+		    theirs, &id, &rs);
+		ck_assert_mem_eq(ours, theirs, 64);
+		ck_assert_int_eq(recid, id);
+	}
+	secp256k1_context_destroy(ctx);
+}
+END_TEST
+
 /* A real Clique seal (Goerli block 1) recovers to the genesis signer. */
 START_TEST(sig_recover_goerli_seal)
 {
@@ -437,6 +508,8 @@ core_suite(void)
 	tcase_add_test(tc, sha256_known_answers);
 	tcase_add_test(tc, sig_addresses);
 	tcase_add_test(tc, sig_sign_verify_recover);
+	tcase_add_test(tc, sig_nonce_is_libsecp256k1s);
+	tcase_add_test(tc, sig_sign_is_libsecp256k1s);
 	tcase_add_test(tc, sig_recover_goerli_seal);
 	suite_add_tcase(s, tc);
 	return s;

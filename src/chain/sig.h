@@ -26,6 +26,13 @@ int sig_recover(uint8_t addr[20], const uint8_t hash[32], const uint8_t sig[65],
 int sig_sign(uint8_t sig[64], int *recid, const uint8_t hash[32],
     const uint8_t seckey[32]) __attribute__((warn_unused_result));
 
+/* RFC 6979 nonces exactly as libsecp256k1's secp256k1_nonce_function_rfc6979
+ * makes them (same arguments and results), hashed with nettle: sig_sign's
+ * nonce function.  Always returns 1. */
+int sig_nonce_rfc6979(unsigned char *nonce32, const unsigned char *msg32,
+    const unsigned char *key32, const unsigned char *algo16, void *data,
+    unsigned int counter);
+
 /* Verifies a 64-byte r||s signature over hash against a public key (33, 64 or
  * 65 bytes).  A high-S signature is rejected. */
 int sig_verify(const uint8_t sig[64], const uint8_t hash[32],
