@@ -39,26 +39,37 @@ static uint64_t metrics_dropped;
 static struct family metrics_families[64];
 static size_t metrics_nfamilies;
 
-/* Label values come from our own code, but escape them anyway. */
+/* Appends l="v" (after a comma unless first) to out, escaping the value
+ * (they come from our own code, but escape them anyway); a pair that does
+ * not fit is left out whole.  Called on every request: no stdio. */
 static void
 label_pair(char *out, size_t outsz, const char *l, const char *v)
 {
-	size_t n = strlen(out);
+	size_t n = strlen(out), start = n, ln;
 	const char *p;
 
 	if (l == NULL || v == NULL)
 		return;
-	n += (size_t)snprintf(out + n, n < outsz ? outsz - n : 0, "%s%s=\"",
-	    n ? "," : "", l);
-	for (p = v; *p && n + 3 < outsz; p++) {
+	ln = strlen(l);
+	if (n + (n > 0) + ln + 4 > outsz)
+		return;
+	if (n > 0)
+		out[n++] = ',';
+	memcpy(out + n, l, ln);
+	n += ln;
+	out[n++] = '=';
+	out[n++] = '"';
+	for (p = v; *p; p++) {
+		if (n + 3 >= outsz) {
+			out[start] = '\0';
+			return;
+		}
 		if (*p == '"' || *p == '\\' || *p == '\n')
 			out[n++] = '\\';
 		out[n++] = *p == '\n' ? 'n' : *p;
 	}
-	if (n + 2 < outsz) {
-		out[n++] = '"';
-		out[n] = '\0';
-	}
+	out[n++] = '"';
+	out[n] = '\0';
 }
 
 /* Finds or creates a series; NULL when the table is full.  Lock held. */

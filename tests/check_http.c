@@ -300,6 +300,36 @@ START_TEST(http_health_and_metrics)
 }
 END_TEST
 
+/* Label values are escaped as the text format wants; a pair too long for
+ * the series is left out whole, never cut inside its quotes; the same
+ * labels count into one series. */
+START_TEST(metrics_labels)
+{
+	char long_value[200], *text;
+
+	memset(long_value, 'x', sizeof(long_value) - 1);
+	long_value[sizeof(long_value) - 1] = '\0';
+	metrics_reset();
+	metrics_count("licgate_test_total", "route", "a\"b\\c\nd", "code",
+	    "200", 2);
+	metrics_count("licgate_test_total", "route", "a\"b\\c\nd", "code",
+	    "200", 3);
+	metrics_count("licgate_test_total", "route", "plain", NULL, NULL, 1);
+	metrics_count("licgate_test_total", "route", long_value, "code", "404",
+	    1);
+	text = metrics_render();
+	ck_assert_msg(strstr(text, "licgate_test_total{route=\"a\\\"b\\\\c"
+	    "\\nd\",code=\"200\"} 5\n") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "licgate_test_total{route=\"plain\"} 1\n")
+	    != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "licgate_test_total{code=\"404\"} 1\n")
+	    != NULL, "%s", text);
+	ck_assert(strstr(text, "xxxx") == NULL);
+	free(text);
+	metrics_reset();
+}
+END_TEST
+
 START_TEST(http_port_in_use)
 {
 	struct http_config cfg = { "127.0.0.1", 0, 8, 1024, 5, 0, 0, 1 };
@@ -329,6 +359,7 @@ http_suite(void)
 	tcase_add_test(tc, http_post_limits);
 	tcase_add_test(tc, http_resources);
 	tcase_add_test(tc, http_health_and_metrics);
+	tcase_add_test(tc, metrics_labels);
 	tcase_add_test(tc, http_port_in_use);
 	suite_add_tcase(s, tc);
 	return s;
