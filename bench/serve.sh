@@ -3,32 +3,40 @@
 #   (a) a libmicrohttpd hello world (bench/hello) built from the same library,
 #   (b) GET /v1/attestation without a nonce (cached tokens),
 #   (c) the same with a fresh nonce per request (signed per request),
-#   (d) the raw signing rate of libsecp256k1 on this machine (bench/signrate),
-# with LICENSES licenses in the database (default 100000).  Measured twice:
-#   pinned  the servers under test (licgated, the hello world) and (d) on
+#   (d) the raw signing rate of libsecp256k1 on this machine (bench/signrate,
+#       which also prints the rate of licgated's own signing, sig_sign),
+#   (e) the hello world signing once per request as (d) does ("hello sign"):
+#       what any server on this library that signs per request can reach
+#       here, the ceiling of (c),
+# with LICENSES licenses in the database (default 100000).  This machine's
+# speed drifts from minute to minute, so (a) to (e) are measured in
+# BENCH_ROUNDS rounds (default 5) of BENCH_SECONDS per run (default 3), and
+# each figure and ratio is the median of the rounds, computed within each
+# round, with the rounds' range beside it.  Measured twice:
+#   pinned  the servers under test (licgated, the hello worlds) and (d) on
 #           the second half of the CPUs with one thread per CPU there, wrk
 #           on the first half: the load generator takes nothing from what
 #           is measured, and (c) and (d) get the same CPUs;
 #   shared  every CPU shared by wrk and the servers, one server thread per
 #           CPU (BENCH_THREADS), wrk with half as many (BENCH_WRK_THREADS).
 # BENCH_MODES picks them (default "pinned shared"; pinned needs 2 CPUs and
-# taskset).  Prints requests/s, p99 latency, b/a, c/d, the ceiling of (c)
-# on this machine (a·d/(a+d): the hello world's exchange plus one signature
-# per request), the token size and the serving daemon's peak RSS.  Goals: b/a >= 0.9, c/d >= 0.7, p99 < 5 ms
-# at 64 connections, RSS < 32 MiB.  Run from a build directory:
+# taskset).  Prints requests/s, p99 latency, b/a, c/d, e/d, the token size
+# and the serving daemon's peak RSS.  Goals: b/a >= 0.9, c/d >= 0.7, p99 <
+# 5 ms at 64 connections, RSS < 32 MiB.  Run from a build directory:
 # make bench-serve.
 set -u
 licenses=${1:-100000}
 conns=${BENCH_CONNECTIONS:-64}
 ncpu=$(nproc)
 modes=${BENCH_MODES:-pinned shared}
-secs=${BENCH_SECONDS:-10}
+secs=${BENCH_SECONDS:-3}
+rounds=${BENCH_ROUNDS:-5}
 src=${LICGATE_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 build=${LICGATE_BUILDDIR:-$PWD}
 command -v wrk >/dev/null || { echo "bench/serve.sh: wrk is missing (scripts/deps.sh installs it)" >&2; exit 1; }
 . "$src/tests/chain/anvil.sh"
 tmp=$(mktemp -d)
-cleanup() { kill -9 ${pid:-} ${hpid:-} 2>/dev/null; chain_stop; rm -rf "$tmp"; }
+cleanup() { kill -9 ${pid:-} ${hpid:-} ${spid:-} 2>/dev/null; chain_stop; rm -rf "$tmp"; }
 trap cleanup EXIT
 # Big blocks (200 licenses each) on a base fee that stays 0: few blocks, and
 # licgated syncs them in one batch, proved at the head, so anvil needs to
@@ -89,11 +97,23 @@ run() {	# run URL [wrk args]: "rps p99ms"
 	out=$("${pin_load[@]}" wrk -t"$wrk_threads" -c"$conns" -d"${secs}s" --latency "$@" 2>&1)
 	awk '/Requests\/sec/ {r=$2} / 99%/ {p=$2} END {print r, p}' <<<"$out"
 }
-ms() { node -e 'const v=process.argv[1]; const n=parseFloat(v); console.log((v.endsWith("us")?n/1000:v.endsWith("ms")?n:n*1000).toFixed(2))' "$1"; }
 
-# measure MODE: (a) to (d) with the CPUs arranged as MODE says.
+# hello OUTFILE [sign]: a hello world on the serving CPUs; sets hello_port.
+hello() {
+	local out=$1
+	shift
+	: > "$out"
+	"${pin_serve[@]}" "$build/bench/hello" "$threads" "$@" > "$out" &
+	until grep -q '^port' "$out"; do
+		kill -0 $! 2>/dev/null || { echo "bench/hello failed" >&2; exit 1; }
+		sleep 0.05
+	done
+	hello_port=$(awk '{print $2}' "$out")
+}
+
+# measure MODE: (a) to (e) with the CPUs arranged as MODE says.
 measure() {
-	local mode=$1 a ap b bp c cp d d1 rss size verdict port hport cpus half
+	local mode=$1 rss size verdict port hport sport cpus half r
 	pin_serve=() pin_load=()
 	if [ "$mode" = pinned ]; then
 		if [ "$ncpu" -lt 2 ] || ! command -v taskset >/dev/null; then
@@ -118,34 +138,52 @@ measure() {
 	port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/log")
 	verdict=$(curl -sf -H 'Accept: application/json' "http://127.0.0.1:$port$path" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).verdict))')
 	size=$(curl -sf "http://127.0.0.1:$port$path&nonce=0x00112233445566778899aabbccddeeff" | wc -c)
-	: > "$tmp/hello.out"
-	"${pin_serve[@]}" "$build/bench/hello" "$threads" > "$tmp/hello.out" &
-	hpid=$!
-	until grep -q '^port' "$tmp/hello.out"; do sleep 0.05; done
-	hport=$(awk '{print $2}' "$tmp/hello.out")
-	echo "$mode: ${secs}s per run at $conns connections ($cpus) ..."
-	read -r a ap < <(run "http://127.0.0.1:$hport/")
-	read -r b bp < <(run "http://127.0.0.1:$port$path")
-	read -r c cp < <(run -s "$tmp/nonce.lua" "http://127.0.0.1:$port")
-	read -r d d1 < <("${pin_serve[@]}" "$build/bench/signrate" "$threads" | awk '{print $2, $6}')
+	hello "$tmp/hello.out"
+	hpid=$! hport=$hello_port
+	hello "$tmp/hello-sign.out" sign
+	spid=$! sport=$hello_port
+	echo "$mode: $rounds rounds of ${secs}s per run at $conns connections ($cpus) ..."
+	: > "$tmp/rounds"
+	for ((r = 1; r <= rounds; r++)); do
+		{
+			# Each ratio's two figures measured one after the other.
+			run "http://127.0.0.1:$hport/"
+			run "http://127.0.0.1:$port$path"
+			run -s "$tmp/nonce.lua" "http://127.0.0.1:$port"
+			"${pin_serve[@]}" "$build/bench/signrate" "$threads" | awk '{print $2, $6, $8}'
+			run "http://127.0.0.1:$sport/"
+		} | tr '\n' ' ' >> "$tmp/rounds"
+		echo >> "$tmp/rounds"
+		echo "  round $r: $(awk 'END {printf "a %.0f  b %.0f  c %.0f req/s  d %.0f signatures/s  e %.0f req/s", $1, $3, $5, $7, $10}' "$tmp/rounds")"
+	done
 	rss=$(awk '/^VmHWM/ {print $2}' /proc/$pid/status)
-	kill -TERM "$pid" "$hpid"; wait "$pid" "$hpid" 2>/dev/null; pid= hpid=
+	kill -TERM "$pid" "$hpid" "$spid"; wait "$pid" "$hpid" "$spid" 2>/dev/null; pid= hpid= spid=
 	node -e '
-	  const [mode, a, ap, b, bp, c, cp, d, rss, size, n, verdict, threads, d1, wrkThreads] = process.argv.slice(1);
-	  const f = (x) => Number(x).toFixed(0).padStart(8);
-	  console.log(`${mode}: ${threads} thread(s) in licgated, the hello world and (d); wrk -t${wrkThreads}`);
-	  console.log(`  (a) hello world          ${f(a)} req/s  p99 ${ap} ms`);
-	  console.log(`  (b) attestation          ${f(b)} req/s  p99 ${bp} ms   b/a = ${(b / a).toFixed(2)} (goal >= 0.9)`);
-	  console.log(`  (c) attestation + nonce  ${f(c)} req/s  p99 ${cp} ms   c/d = ${(c / d).toFixed(2)} (goal >= 0.7)`);
-	  console.log(`  (d) secp256k1 signing    ${f(d)} signatures/s (${Number(d1).toFixed(0)} on one thread: c is ${(c / d1).toFixed(2)} of that)`);
-	  /* A request costs at least the hello world its exchange, and one
-	   * with a nonce a signature as well: a·d/(a+d) is what a server on
-	   * this library that did nothing but sign could reach here. */
-	  const A = Number(a), D = Number(d), top = A * D / (A + D);
-	  console.log(`  ceiling of (c)           ${f(top)} req/s: the hello world plus one signature per request; c/d <= ${(top / D).toFixed(2)} on this machine, c is ${(c / top).toFixed(2)} of it`);
-	  console.log(`  token size               ${size} bytes with a 16-byte nonce (verdict ${verdict})`);
-	  console.log(`  licgated peak RSS        ${(rss / 1024).toFixed(1)} MiB serving, ${n} licenses in its database (goal < 32)`);
-	' "$mode" "$a" "$(ms "$ap")" "$b" "$(ms "$bp")" "$c" "$(ms "$cp")" "$d" "$rss" "$size" "$nlic" "$verdict" "$threads" "$d1" "$wrk_threads"
+	  const [mode, file, rss, size, n, verdict, threads, wrkThreads] = process.argv.slice(1);
+	  const ms = (v) => { const x = parseFloat(v); return v.endsWith("us") ? x / 1000 : v.endsWith("ms") ? x : x * 1000; };
+	  const rounds = require("fs").readFileSync(file, "utf8").trim().split("\n").map((l) => {
+	    const f = l.trim().split(/\s+/);
+	    return { a: +f[0], ap: ms(f[1]), b: +f[2], bp: ms(f[3]), c: +f[4], cp: ms(f[5]),
+	      d: +f[6], d1: +f[7], ds: +f[8], e: +f[9], ep: ms(f[10]) };
+	  });
+	  const med = (k) => { const v = rounds.map(k).sort((x, y) => x - y); const m = v.length >> 1;
+	    return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2; };
+	  const range = (k, dec) => { const v = rounds.map(k); return rounds.length < 2 ? "" :
+	    ` (${Math.min(...v).toFixed(dec)}..${Math.max(...v).toFixed(dec)})`; };
+	  const rate = (k) => `${med(k).toFixed(0).padStart(6)} req/s${range(k, 0).padEnd(16)}`;
+	  const p99 = (k) => `p99 ${med(k).toFixed(2)} ms${range(k, 2)}`;
+	  const ratio = (k) => `${med(k).toFixed(2)}${range(k, 2)}`;
+	  console.log(`${mode}: ${threads} thread(s) in licgated, the hello worlds and (d); wrk -t${wrkThreads}; medians of ${rounds.length} round(s), range in brackets`);
+	  console.log(`  (a) hello world           ${rate((r) => r.a)} ${p99((r) => r.ap)}`);
+	  console.log(`  (b) attestation           ${rate((r) => r.b)} ${p99((r) => r.bp)}`);
+	  console.log(`  (c) attestation + nonce   ${rate((r) => r.c)} ${p99((r) => r.cp)}`);
+	  console.log(`  (d) secp256k1 signing     ${med((r) => r.d).toFixed(0).padStart(6)} signatures/s raw libsecp256k1 (${med((r) => r.d1).toFixed(0)} on one thread), sig_sign ${med((r) => r.ds).toFixed(0)} on one thread`);
+	  console.log(`  (e) hello world + signing ${rate((r) => r.e)} ${p99((r) => r.ep)}`);
+	  console.log(`  b/a = ${ratio((r) => r.b / r.a)} (goal >= 0.9)`);
+	  console.log(`  c/d = ${ratio((r) => r.c / r.d)} (goal >= 0.7); ceiling here e/d = ${ratio((r) => r.e / r.d)}, c/e = ${ratio((r) => r.c / r.e)}`);
+	  console.log(`  token size ${size} bytes with a 16-byte nonce (verdict ${verdict})`);
+	  console.log(`  licgated peak RSS ${(rss / 1024).toFixed(1)} MiB serving, ${n} licenses in its database (goal < 32)`);
+	' "$mode" "$tmp/rounds" "$rss" "$size" "$nlic" "$verdict" "$threads" "$wrk_threads"
 }
 echo "licgated: $nlic licenses in the database (peak RSS while syncing them in one batch: $((sync_rss / 1024)) MiB)"
 for mode in $modes; do
