@@ -98,10 +98,10 @@ ctl_keygen(int argc, char **argv)
 		unlink(out);
 		return CTL_BADINPUT;
 	}
-	memset(text, 0, sizeof(text));
+	explicit_bzero(text, sizeof(text));
 	printf("wrote %s (mode 0600)\n", out);
 	print_key(seckey);
-	memset(seckey, 0, sizeof(seckey));
+	explicit_bzero(seckey, sizeof(seckey));
 	return CTL_OK;
 }
 
@@ -251,6 +251,6 @@ ctl_key_info(int argc, char **argv)
 		    have_conf ? c.db_path : NULL, o.json);
 	if (have_conf)
 		conf_free(&c);
-	memset(seckey, 0, sizeof(seckey));
+	explicit_bzero(seckey, sizeof(seckey));
 	return rc;
 }

@@ -121,11 +121,11 @@ ctl_request(int argc, char **argv)
 	if (!sig_pubkey_create(pub, sizeof(pub), seckey) ||
 	    !sig_pubkey_to_address(o.rq.device, pub, sizeof(pub)) ||
 	    lgv_request_sign(req, sizeof(req), &len, &o.rq, seckey) != LGV_OK) {
-		memset(seckey, 0, sizeof(seckey));
+		explicit_bzero(seckey, sizeof(seckey));
 		fprintf(stderr, "licgatectl: %s: not a valid secp256k1 key\n",
 		    o.key);
 		return CTL_BADINPUT;
 	}
-	memset(seckey, 0, sizeof(seckey));
+	explicit_bzero(seckey, sizeof(seckey));
 	return write_request(o.out, req, len);
 }

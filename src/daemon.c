@@ -183,7 +183,7 @@ daemon_stop(struct daemon *d)
 	rpc_client_free(d->rpc_proof);
 	engine_destroy(d->eng);
 	conf_free(&d->conf);
-	memset(d->seckey, 0, sizeof(d->seckey));
+	explicit_bzero(d->seckey, sizeof(d->seckey));
 	free(d->conf_file);
 	free(d);
 }

@@ -31,9 +31,10 @@ key_load(uint8_t seckey[32], const char *path, char *err, size_t errsz)
 	ok = (len == KEY_FILE_LEN && buf[64] == '\n') &&
 	    hex_decode_fixed(seckey, 32, text, &why) &&
 	    sig_pubkey_create((uint8_t[33]){ 0 }, 33, seckey);
-	memset(buf, 0, len);
+	/* explicit_bzero: a memset before free or return may be dropped. */
+	explicit_bzero(buf, len);
 	free(buf);
-	memset(text, 0, sizeof(text));
+	explicit_bzero(text, sizeof(text));
 	if (!ok) {
 		memset(seckey, 0, 32);
 		snprintf(err, errsz, "%s: not a licgate key file (64 hex digits "

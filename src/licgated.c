@@ -266,7 +266,7 @@ main(int argc, char **argv)
 		uint8_t key[32];
 		int ok = load_all(&c, key, file, err, sizeof(err));
 
-		memset(key, 0, sizeof(key));
+		explicit_bzero(key, sizeof(key));
 		if (ok)
 			conf_free(&c);
 		if (!ok) {

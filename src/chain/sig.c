@@ -30,7 +30,7 @@ sig_ctx_create(void)
 	if (getrandom(seed, sizeof(seed), 0) == sizeof(seed) &&
 	    !secp256k1_context_randomize(sig_ctx, seed))
 		fatalx("secp256k1_context_randomize failed");
-	memset(seed, 0, sizeof(seed));
+	explicit_bzero(seed, sizeof(seed));
 }
 
 static secp256k1_context *
@@ -52,7 +52,7 @@ hmac2(uint8_t out[32], const uint8_t k[32], const uint8_t *a, size_t alen,
 	if (blen > 0)
 		hmac_sha256_update(&h, blen, b);
 	hmac_sha256_digest(&h, 32, out);
-	memset(&h, 0, sizeof(h));
+	explicit_bzero(&h, sizeof(h));
 }
 
 /* The HMAC-DRBG of RFC 6979 section 3.2 steps b to h, seeded as
@@ -70,12 +70,11 @@ sig_nonce_rfc6979(unsigned char *nonce32, const unsigned char *msg32,
     unsigned int counter)
 {
 	uint8_t seed[32 + 32 + 32 + 16], k[32], v[33];
-	size_t n = 0;
+	size_t n = 64;
 	unsigned int i;
 
 	memcpy(seed, key32, 32);
 	memcpy(seed + 32, msg32, 32);
-	n = 64;
 	if (data != NULL) {
 		memcpy(seed + n, data, 32);
 		n += 32;
@@ -101,9 +100,9 @@ sig_nonce_rfc6979(unsigned char *nonce32, const unsigned char *msg32,
 		hmac2(v, k, v, 32, NULL, 0);	/* T = V = HMAC_K(V) */
 	}
 	memcpy(nonce32, v, 32);
-	memset(seed, 0, sizeof(seed));
-	memset(k, 0, sizeof(k));
-	memset(v, 0, sizeof(v));
+	explicit_bzero(seed, sizeof(seed));
+	explicit_bzero(k, sizeof(k));
+	explicit_bzero(v, sizeof(v));
 	return 1;
 }
 
