@@ -10,9 +10,11 @@
 #       here, the ceiling of (c),
 # with LICENSES licenses in the database (default 100000).  This machine's
 # speed drifts from minute to minute, so (a) to (e) are measured in
-# BENCH_ROUNDS rounds (default 5) of BENCH_SECONDS per run (default 3), and
-# each figure and ratio is the median of the rounds, computed within each
-# round, with the rounds' range beside it.  Measured twice:
+# BENCH_ROUNDS rounds (default 5), each figure twice per round in mirrored
+# order (a b c d e e d c b a, BENCH_SECONDS per run, default 3; a rate is
+# the mean of the two, a p99 the higher), and each figure and ratio is the
+# median of the rounds, computed within each round, with the rounds' range
+# beside it.  Measured twice:
 #   pinned  the servers under test (licgated, the hello worlds) and (d) on
 #           the second half of the CPUs with one thread per CPU there, wrk
 #           on the first half: the load generator takes nothing from what
@@ -111,6 +113,18 @@ hello() {
 	hello_port=$(awk '{print $2}' "$out")
 }
 
+# figure F: one run of figure F (a to e) as "F rate p99" ("d rate
+# rate-per-thread sig_sign-rate" for d).
+figure() {
+	case $1 in
+	a) echo "a $(run "http://127.0.0.1:$hport/")" ;;
+	b) echo "b $(run "http://127.0.0.1:$port$path")" ;;
+	c) echo "c $(run -s "$tmp/nonce.lua" "http://127.0.0.1:$port")" ;;
+	d) echo "d $("${pin_serve[@]}" "$build/bench/signrate" "$threads" | awk '{print $2, $6, $8}')" ;;
+	e) echo "e $(run "http://127.0.0.1:$sport/")" ;;
+	esac
+}
+
 # measure MODE: (a) to (e) with the CPUs arranged as MODE says.
 measure() {
 	local mode=$1 rss size verdict port hport sport cpus half r
@@ -145,15 +159,25 @@ measure() {
 	echo "$mode: $rounds rounds of ${secs}s per run at $conns connections ($cpus) ..."
 	: > "$tmp/rounds"
 	for ((r = 1; r <= rounds; r++)); do
-		{
-			# Each ratio's two figures measured one after the other.
-			run "http://127.0.0.1:$hport/"
-			run "http://127.0.0.1:$port$path"
-			run -s "$tmp/nonce.lua" "http://127.0.0.1:$port"
-			"${pin_serve[@]}" "$build/bench/signrate" "$threads" | awk '{print $2, $6, $8}'
-			run "http://127.0.0.1:$sport/"
-		} | tr '\n' ' ' >> "$tmp/rounds"
-		echo >> "$tmp/rounds"
+		# Each figure twice, in mirrored order: a drift of the machine's
+		# speed during the round weighs on every figure alike.
+		for f in a b c d e e d c b a; do
+			figure "$f"
+		done > "$tmp/round"
+		awk '
+			function ms(v) { return v ~ /us$/ ? v / 1000 : v ~ /ms$/ ? v + 0 : v * 1000 }
+			{ n[$1]++; for (i = 2; i <= NF; i++) sum[$1, i] += $i }
+			$1 != "d" && ms($3) > p99[$1] { p99[$1] = ms($3) }
+			END {
+				for (k = 0; k < 5; k++) {
+					f = substr("abcde", k + 1, 1)
+					if (f == "d")
+						printf "%.0f %.0f %.0f ", sum[f, 2] / n[f], sum[f, 3] / n[f], sum[f, 4] / n[f]
+					else
+						printf "%.0f %.2fms ", sum[f, 2] / n[f], p99[f]
+				}
+				print ""
+			}' "$tmp/round" >> "$tmp/rounds"
 		echo "  round $r: $(awk 'END {printf "a %.0f  b %.0f  c %.0f req/s  d %.0f signatures/s  e %.0f req/s;  p99 b %s  c %s  e %s", $1, $3, $5, $7, $10, $4, $6, $11}' "$tmp/rounds")"
 	done
 	rss=$(awk '/^VmHWM/ {print $2}' /proc/$pid/status)
