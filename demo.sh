@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # demo.sh: the README's first command.  Installs what is missing, builds,
 # starts a local chain (anvil) with the license registry and sample data,
-# and shows licgate verifying what the node serves instead of trusting it.
+# starts licgated, fetches an attestation for each device with curl and
+# verifies it as the device would; then shows a lying node caught.
 #   ./demo.sh          run the demo, stop everything it started
-#   ./demo.sh --keep   leave anvil running and print commands to try
+#   ./demo.sh --keep   leave anvil and licgated running, print what to try
 set -uo pipefail
 cd "$(dirname "$0")"
 keep=0
 case "${1:-}" in
 --keep) keep=1 ;;
---help | -h) sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+--help | -h) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 "") ;;
 *) echo "demo.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 esac
