@@ -26,6 +26,9 @@ mkdir -p build
 (cd build && ../configure -q >/dev/null && make -s -j"$(nproc)" >/dev/null 2>&1) ||
 	die "build failed: run 'cd build && make' to see why"
 ctl=$PWD/build/src/licgatectl
+# The registry CLI keeps the contract's solc output in the build directory
+# (tests/chain/compile.mjs): solc runs once, not once per call.
+export LICGATE_BUILDDIR=$PWD/build
 
 . tests/chain/anvil.sh
 step "starting a local chain (anvil)"
