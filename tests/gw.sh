@@ -94,17 +94,8 @@ gw_wait_log() {
 	return 1
 }
 
-# gw_status_number KEY: a top-level number of licgatectl status --json, or
-# "undefined".  Read with sed, not node: the waits below poll it every 50 ms,
-# and a node process per poll took a core away from the daemon under test.
-gw_status_number() {
-	local v
-	v=$("$ctl" status --db "$GW_TMP/gw.db" --json 2>/dev/null |
-		sed -n "s/^  \"$1\": \([0-9]*\),\{0,1\}\$/\1/p")
-	echo "${v:-undefined}"
-}
-gw_head() { gw_status_number verified_block; }
-gw_effective() { gw_status_number effective_block; }
+gw_head() { "$ctl" status --db "$GW_TMP/gw.db" --json 2>/dev/null | jget verified_block; }
+gw_effective() { "$ctl" status --db "$GW_TMP/gw.db" --json 2>/dev/null | jget effective_block; }
 
 gw_wait_head() {
 	local i h

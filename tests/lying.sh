@@ -34,8 +34,7 @@ lie() {
 	liar_mode "$mode"
 	$R random 3 $seed >/dev/null 2>&1
 	for i in $(seq 1 600); do	# until licgated asks about the new blocks
-		# sed, not jget: a node process per 50 ms poll slows the daemon.
-		target=$(curl -sf "$LIAR/__liar" | sed -n 's/.*"target":\([0-9a-z]*\).*/\1/p')
+		target=$(curl -sf "$LIAR/__liar" | jget target)
 		[ "$target" != null ] && break
 		sleep 0.05
 	done
