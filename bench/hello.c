@@ -5,8 +5,8 @@
  * "sign" it also signs once per request as licgated does (SHA-256 of 200
  * bytes that differ per request, one signature by sig_sign) and answers
  * with a body of a token's size that ends in the signature: the least any
- * server on this library that signs per request must do.  Prints its port, serves until killed.
- * Usage: hello [THREADS [sign]] */
+ * server on this library that signs per request must do.  Prints its port,
+ * serves until killed.  Usage: hello [THREADS [sign]] */
 #include "config.h"
 
 #include <signal.h>

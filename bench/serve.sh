@@ -113,8 +113,8 @@ hello() {
 	hello_port=$(awk '{print $2}' "$out")
 }
 
-# figure F: one run of figure F (a to e) as "F rate p99" ("d rate
-# rate-per-thread sig_sign-rate" for d).
+# figure F: one run of figure F (a to e) as "F rate p99" with p99 as wrk
+# prints it ("d rate rate-per-thread sig_sign-rate" for d).
 figure() {
 	case $1 in
 	a) echo "a $(run "http://127.0.0.1:$hport/")" ;;
@@ -164,6 +164,7 @@ measure() {
 		for f in a b c d e e d c b a; do
 			figure "$f"
 		done > "$tmp/round"
+		# Per figure: the mean rate and the higher p99, in ms.
 		awk '
 			function ms(v) { return v ~ /us$/ ? v / 1000 : v ~ /ms$/ ? v + 0 : v * 1000 }
 			{ n[$1]++; for (i = 2; i <= NF; i++) sum[$1, i] += $i }
@@ -174,21 +175,20 @@ measure() {
 					if (f == "d")
 						printf "%.0f %.0f %.0f ", sum[f, 2] / n[f], sum[f, 3] / n[f], sum[f, 4] / n[f]
 					else
-						printf "%.0f %.2fms ", sum[f, 2] / n[f], p99[f]
+						printf "%.0f %.2f ", sum[f, 2] / n[f], p99[f]
 				}
 				print ""
 			}' "$tmp/round" >> "$tmp/rounds"
-		echo "  round $r: $(awk 'END {printf "a %.0f  b %.0f  c %.0f req/s  d %.0f signatures/s  e %.0f req/s;  p99 b %s  c %s  e %s", $1, $3, $5, $7, $10, $4, $6, $11}' "$tmp/rounds")"
+		echo "  round $r: $(awk 'END {printf "a %.0f  b %.0f  c %.0f req/s  d %.0f signatures/s  e %.0f req/s;  p99 b %s  c %s  e %s ms", $1, $3, $5, $7, $10, $4, $6, $11}' "$tmp/rounds")"
 	done
 	rss=$(awk '/^VmHWM/ {print $2}' /proc/$pid/status)
 	kill -TERM "$pid" "$hpid" "$spid"; wait "$pid" "$hpid" "$spid" 2>/dev/null; pid= hpid= spid=
 	node -e '
 	  const [mode, file, rss, size, n, verdict, threads, wrkThreads, conns] = process.argv.slice(1);
-	  const ms = (v) => { const x = parseFloat(v); return v.endsWith("us") ? x / 1000 : v.endsWith("ms") ? x : x * 1000; };
 	  const rounds = require("fs").readFileSync(file, "utf8").trim().split("\n").map((l) => {
 	    const f = l.trim().split(/\s+/);
-	    return { a: +f[0], ap: ms(f[1]), b: +f[2], bp: ms(f[3]), c: +f[4], cp: ms(f[5]),
-	      d: +f[6], d1: +f[7], ds: +f[8], e: +f[9], ep: ms(f[10]) };
+	    return { a: +f[0], ap: +f[1], b: +f[2], bp: +f[3], c: +f[4], cp: +f[5],
+	      d: +f[6], d1: +f[7], ds: +f[8], e: +f[9], ep: +f[10] };
 	  });
 	  const med = (k) => { const v = rounds.map(k).sort((x, y) => x - y); const m = v.length >> 1;
 	    return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2; };
