@@ -8,10 +8,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "chain/hex.h"
 #include "conf.h"
+#include "rpc.h"
 #include "xmalloc.h"
 
 enum opt_type {
@@ -191,9 +191,10 @@ set_value(struct conf *c, const struct opt *o, const char *v, char *msg,
 	case T_URL: {
 		char **urls = f;
 		size_t *count = &c->rpc_nurl;
+		char shown[256];
 		if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
 			return fail(msg, msgsz, "%s: '%s' is not an http or https URL",
-			    o->name, v);
+			    o->name, rpc_redact(shown, sizeof(shown), v));
 		if (*count == CONF_MAX_URLS)
 			return fail(msg, msgsz, "%s: more than %d endpoints", o->name,
 			    CONF_MAX_URLS);
@@ -431,20 +432,4 @@ conf_print_example(FILE *out)
 		else
 			fprintf(out, "#%s =\n", opts[i].name);
 	}
-}
-
-int
-conf_check_secret_file(const char *path, char *buf, size_t bufsz)
-{
-	struct stat st;
-
-	if (stat(path, &st) != 0)
-		return fail(buf, bufsz, "%s: %s", path, strerror(errno));
-	if (!S_ISREG(st.st_mode))
-		return fail(buf, bufsz, "%s: not a regular file", path);
-	if (st.st_mode & (S_IRWXG | S_IRWXO))
-		return fail(buf, bufsz, "%s: mode %04o lets group or others read "
-		    "or write it; run: chmod 600 %s", path,
-		    (unsigned)(st.st_mode & 07777), path);
-	return 1;
 }

@@ -53,9 +53,4 @@ void conf_free(struct conf *cfg);
 /* Writes gateway.conf.example: every option, its default and its help. */
 void conf_print_example(FILE *out);
 
-/* Refuses a file that is not a regular file or that group or others may
- * read or write (keys, credentials); *why names the mode and the fix in buf. */
-int conf_check_secret_file(const char *path, char *buf, size_t bufsz)
-    __attribute__((warn_unused_result));
-
 #endif

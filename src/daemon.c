@@ -17,24 +17,23 @@
 static int
 read_bearer(char **out, const char *path, char *err, size_t errsz)
 {
-	const char *why;
-	uint8_t *buf;
+	uint8_t buf[4096];
+	char msg[512];
 	size_t len;
 
 	*out = NULL;
 	if (path == NULL)
 		return 1;
-	if (!conf_check_secret_file(path, err, errsz))
-		return 0;
-	if (!file_read(&buf, &len, path, 4096, &why)) {
-		snprintf(err, errsz, "rpc.bearer_token_file: %s: %s", path, why);
+	if (!file_read_secret(buf, sizeof(buf), &len, path, msg,
+	    sizeof(msg))) {
+		snprintf(err, errsz, "rpc.bearer_token_file: %s", msg);
 		return 0;
 	}
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
 		len--;
 	if (len == 0 || memchr(buf, '\n', len) != NULL ||
 	    memchr(buf, '\0', len) != NULL) {
-		free(buf);
+		explicit_bzero(buf, sizeof(buf));
 		snprintf(err, errsz, "rpc.bearer_token_file: %s: not one line "
 		    "of token", path);
 		return 0;
@@ -42,8 +41,7 @@ read_bearer(char **out, const char *path, char *err, size_t errsz)
 	*out = xmalloc(len + 1);
 	memcpy(*out, buf, len);
 	(*out)[len] = '\0';
-	memset(buf, 0, len);
-	free(buf);
+	explicit_bzero(buf, sizeof(buf));
 	return 1;
 }
 
@@ -69,7 +67,7 @@ rpc_from_conf(struct rpc_client **out, const struct conf *c, char *err,
 	ok = rpc_client_new(out, (const char *const *)c->rpc_url, c->rpc_nurl,
 	    &o, &why);
 	if (bearer != NULL) {
-		memset(bearer, 0, strlen(bearer));
+		explicit_bzero(bearer, strlen(bearer));
 		free(bearer);
 	}
 	if (!ok)

@@ -8,7 +8,8 @@
 
 #define KEY_FILE_LEN 65
 
-/* Reads the key at path after checking its mode (conf_check_secret_file).
+/* Reads the key at path as file_read_secret does (no symbolic link, owner
+ * only, checked on the descriptor read).
  * Returns 1, or 0 with one line in err naming the file and the problem;
  * seckey is zeroed on failure. */
 int key_load(uint8_t seckey[32], const char *path, char *err, size_t errsz)

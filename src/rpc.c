@@ -51,19 +51,20 @@ rpc_fail(struct rpc_error *err, const char *fmt, ...)
 char *
 rpc_redact(char *out, size_t outsz, const char *url)
 {
-	const char *scheme = strstr(url, "://"), *at, *slash;
+	const char *scheme = strstr(url, "://"), *host, *end, *at;
 
 	if (scheme == NULL) {
-		snprintf(out, outsz, "%s", url);
+		snprintf(out, outsz, "***");
 		return out;
 	}
-	scheme += 3;
-	slash = strchr(scheme, '/');
-	at = strchr(scheme, '@');
-	if (at != NULL && (slash == NULL || at < slash))
-		snprintf(out, outsz, "%.*s***%s", (int)(scheme - url), url, at);
-	else
-		snprintf(out, outsz, "%s", url);
+	host = scheme + 3;
+	end = host + strcspn(host, "/?#");
+	/* The last @ of the authority ends any user:password. */
+	for (at = end; at > host && at[-1] != '@'; at--)
+		;
+	snprintf(out, outsz, "%.*s%s%.*s%s", (int)(host - url), url,
+	    at > host ? "***@" : "", (int)(end - at), at,
+	    *end == '\0' ? "" : strcmp(end, "/") == 0 ? "/" : "/***");
 	return out;
 }
 

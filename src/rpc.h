@@ -72,8 +72,10 @@ int rpc_batch_text(struct rpc_client *c, char **body, struct rpc_span *spans,
     const char *const *methods, json_t **params, size_t n,
     struct rpc_error *err) __attribute__((warn_unused_result));
 
-/* Writes url into out (size outsz) with any user:password@ replaced by
- * ***@; returns out. */
+/* Writes url into out (size outsz) as it may be shown in logs, errors and
+ * status: scheme, host and port only, a user:password@ as ***@ and any
+ * path, query or fragment (where hosted endpoints put their API keys) as
+ * a trailing slash and three stars; returns out. */
 char *rpc_redact(char *out, size_t outsz, const char *url);
 
 /* Parsers of answer bodies, exposed for tests and fuzzing.  ids are the

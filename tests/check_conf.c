@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "file.h"
 #include "testutil.h"
 
 /* Every required option but registry.address, then all of them. */
@@ -137,20 +138,51 @@ END_TEST
 
 START_TEST(conf_secret_files)
 {
-	char msg[256], want[256];
+	char msg[256], want[256], link[80];
+	uint8_t buf[16];
+	size_t len;
 
 	write_conf("0123\n");
 	chmod(path, 0600);
-	ck_assert(conf_check_secret_file(path, msg, sizeof(msg)));
+	ck_assert(file_read_secret(buf, sizeof(buf), &len, path, msg,
+	    sizeof(msg)));
+	ck_assert_uint_eq(len, 5);
+	ck_assert(memcmp(buf, "0123\n", 5) == 0);
 	chmod(path, 0640);
-	ck_assert(!conf_check_secret_file(path, msg, sizeof(msg)));
+	ck_assert(!file_read_secret(buf, sizeof(buf), &len, path, msg,
+	    sizeof(msg)));
 	snprintf(want, sizeof(want), "%s: mode 0640 lets group or others read "
 	    "or write it; run: chmod 600 %s", path, path);
 	ck_assert_str_eq(msg, want);
+	/* Refused reads leave nothing of the file behind in the buffer. */
+	ck_assert_uint_eq(len, 0);
+	ck_assert(memcmp(buf, (uint8_t[16]){ 0 }, sizeof(buf)) == 0);
 	chmod(path, 0604);
-	ck_assert(!conf_check_secret_file(path, msg, sizeof(msg)));
+	ck_assert(!file_read_secret(buf, sizeof(buf), &len, path, msg,
+	    sizeof(msg)));
+	/* A symbolic link to a good secret file is not followed. */
+	chmod(path, 0600);
+	snprintf(link, sizeof(link), "%s.link", path);
+	ck_assert_int_eq(symlink(path, link), 0);
+	ck_assert(!file_read_secret(buf, sizeof(buf), &len, link, msg,
+	    sizeof(msg)));
+	ck_assert_msg(strstr(msg, "symbolic link") != NULL, "%s", msg);
+	unlink(link);
+	/* Larger than the caller's cap: refused, not cut. */
+	ck_assert(!file_read_secret(buf, 4, &len, path, msg, sizeof(msg)));
+	ck_assert_msg(strstr(msg, "file too large") != NULL, "%s", msg);
+	ck_assert(memcmp(buf, (uint8_t[4]){ 0 }, 4) == 0);
+	/* Owned by another user (only root can make one here). */
+	if (geteuid() == 0) {
+		ck_assert_int_eq(chown(path, 65534, 65534), 0);
+		ck_assert(!file_read_secret(buf, sizeof(buf), &len, path, msg,
+		    sizeof(msg)));
+		ck_assert_msg(strstr(msg, "owned by uid 65534") != NULL, "%s",
+		    msg);
+	}
 	unlink(path);
-	ck_assert(!conf_check_secret_file("/tmp", msg, sizeof(msg)));
+	ck_assert(!file_read_secret(buf, sizeof(buf), &len, "/tmp", msg,
+	    sizeof(msg)));
 	ck_assert_str_eq(msg, "/tmp: not a regular file");
 }
 END_TEST

@@ -445,9 +445,20 @@ START_TEST(rpc_credentials)
 	ck_assert_str_eq(adv_auth, "Bearer s3cret-token");
 	rpc_client_free(c);
 	ck_assert_str_eq(rpc_redact(shown, sizeof(shown),
-	    "https://u:p@node.example:8545/x@y"), "https://***@node.example:8545/x@y");
+	    "https://u:p@node.example:8545/x@y"), "https://***@node.example:8545/***");
 	ck_assert_str_eq(rpc_redact(shown, sizeof(shown), "http://h/a@b"),
-	    "http://h/a@b");
+	    "http://h/***");
+	/* Hosted endpoints' keys: in the path, the query or the fragment. */
+	ck_assert_str_eq(rpc_redact(shown, sizeof(shown),
+	    "https://mainnet.example/v3/0123abcdKEY"), "https://mainnet.example/***");
+	ck_assert_str_eq(rpc_redact(shown, sizeof(shown),
+	    "https://node.example:443?apikey=KEY"), "https://node.example:443/***");
+	ck_assert_str_eq(rpc_redact(shown, sizeof(shown),
+	    "http://[::1]:8545/#KEY"), "http://[::1]:8545/***");
+	ck_assert_str_eq(rpc_redact(shown, sizeof(shown),
+	    "http://127.0.0.1:8545/"), "http://127.0.0.1:8545/");
+	ck_assert_str_eq(rpc_redact(shown, sizeof(shown),
+	    "http://a:b@c@127.0.0.1:8545"), "http://***@127.0.0.1:8545");
 	urls[0] = "ftp://x";
 	ck_assert(!rpc_client_new(&c, urls, 1, &o, &why));
 }

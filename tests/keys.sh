@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # keys.sh: licgatectl keygen and key-info: mode 0600, no silent overwrite,
-# refusal of readable keys, and the address ethers computes from the key.
+# refusal of readable keys, of symbolic links, of other users' and of
+# oversized files, and the address ethers computes from the key.
 set -u
 ctl=${LICGATE_BUILDDIR:-.}/src/licgatectl
 chain=${LICGATE_SRCDIR:-.}/tests/chain
@@ -34,4 +35,16 @@ check "key-info refuses a malformed key file" '[ $rc -eq 2 ] && grep -q "not a l
 printf '%064d\n' 0 > "$tmp/zero.key"; chmod 600 "$tmp/zero.key"
 "$ctl" key-info -k "$tmp/zero.key" >/dev/null 2>&1; rc=$?
 check "key-info refuses the zero key (not a valid secret)" '[ $rc -eq 2 ]'
+"$ctl" keygen -o "$tmp/real.key" >/dev/null
+ln -s "$tmp/real.key" "$tmp/link.key"
+msg=$("$ctl" key-info -k "$tmp/link.key" 2>&1); rc=$?
+check "key-info refuses a key file that is a symbolic link" '[ $rc -eq 2 ] && grep -q "link.key: is a symbolic link" <<<"$msg"'
+if [ "$(id -u)" -eq 0 ]; then
+	cp "$tmp/real.key" "$tmp/theirs.key"; chmod 600 "$tmp/theirs.key"; chown 65534 "$tmp/theirs.key"
+	msg=$("$ctl" key-info -k "$tmp/theirs.key" 2>&1); rc=$?
+	check "key-info refuses a key file owned by another user" '[ $rc -eq 2 ] && grep -q "owned by uid 65534" <<<"$msg"'
+fi
+head -c 4096 /dev/zero > "$tmp/big.key"; chmod 600 "$tmp/big.key"
+msg=$("$ctl" key-info -k "$tmp/big.key" 2>&1); rc=$?
+check "key-info refuses an oversized key file by its size" '[ $rc -eq 2 ] && grep -q "big.key: file too large" <<<"$msg"'
 exit $fail
