@@ -2,8 +2,9 @@
 # lying.sh: licgated behind a proxy (tests/chain/liar.mjs) that lies about a
 # real anvil's answers: drops a registry log, changes a log's data, returns
 # another block's receipts, changes a header field, withholds receipts, and
-# proves a stale state.  Each time nothing false is committed, the log names
-# what was caught, and once the proxy is honest again licgated catches up.
+# proves a stale state or other storage slots.  Each time nothing false is
+# committed, the log names what was caught, and once the proxy is honest
+# again licgated catches up.
 . "${LICGATE_SRCDIR:-.}/tests/gw.sh"
 gw_chain
 $R random 10 51 >/dev/null 2>&1
@@ -57,6 +58,7 @@ lie alter-header:logsBloom 'block TARGET: header does not hash to its hash'
 lie withhold-receipts 'receipts of block TARGET: .*header not found'
 lie withhold-receipts:null 'block TARGET: the node has no receipts for it'
 lie stale-proof 'registry proof at block TARGET: account proof against stateRoot'
+lie other-slots 'registry proof at block TARGET: it is not the proof asked for'
 check "the log says when verification works again" 'grep -q "sync: verifying again after" "$GW_LOG"'
 gw_stop
 exit $fail

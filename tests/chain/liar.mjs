@@ -18,6 +18,8 @@
 //   withhold-receipts[:null] receipts answered with an error (or null)
 //   stale-proof             eth_getProof(B) answered with the real proof of an
 //                           older block whose eventCount differs
+//   other-slots             eth_getProof(B) answered with the real proof of
+//                           slots 0x100 and 0x101 (last bytes as asked)
 import http from 'node:http';
 
 function opt(name, def) {
@@ -133,6 +135,12 @@ async function alter(req, ans) {
     const field = variant ?? 'stateRoot';
     lie(`changed ${field} of block ${n}`);
     return { ...ans, result: { ...ans.result, [field]: flip(ans.result[field]) } };
+  }
+  if (m === 'eth_getProof' && kind === 'other-slots' && n !== null) {
+    if (target === null) target = n;
+    lie(`answered eth_getProof at block ${n} with the proof of slots 0x100 and 0x101`);
+    const slots = req.params[1].map((k) => '0x' + (BigInt(k) + 256n).toString(16).padStart(64, '0'));
+    return { ...ans, result: await call('eth_getProof', [req.params[0], slots, req.params[2]]) };
   }
   if (m === 'eth_getProof' && kind === 'stale-proof' && n !== null) {
     const older = await olderState(n);
