@@ -123,6 +123,28 @@ status_json(struct store *s, const struct store_identity *id,
 	return o;
 }
 
+/* What the registry says of the key licgated signs with. */
+static void
+gateway_print(const json_t *g)
+{
+	const char *state = json_string_value(json_object_get(g, "state"));
+	const char *addr = json_string_value(json_object_get(g, "address"));
+	json_int_t block = json_integer_value(json_object_get(g, "block"));
+
+	if (state == NULL || addr == NULL)
+		return;
+	if (strcmp(state, "authorised") == 0)
+		printf("gateway     %s authorised as \"%s\" (block %"
+		    JSON_INTEGER_FORMAT ")\n", addr, json_string_value(
+		    json_object_get(g, "label")), block);
+	else if (strcmp(state, "withdrawn") == 0)
+		printf("gateway     %s WITHDRAWN by the registry at block %"
+		    JSON_INTEGER_FORMAT ": licgated signs no attestation\n",
+		    addr, block);
+	else
+		printf("gateway     %s not authorised by the registry\n", addr);
+}
+
 static void
 status_print(const json_t *o, const struct store_cursor *c)
 {
@@ -157,6 +179,7 @@ status_print(const json_t *o, const struct store_cursor *c)
 	    json_integer_value(json_object_get(n, "firmware")),
 	    json_integer_value(json_object_get(n, "licenses")),
 	    json_integer_value(json_object_get(n, "events")));
+	gateway_print(json_object_get(o, "authorisation"));
 	if (json_is_string(json_object_get(o, "last_error")))
 		printf("last error  %s (%s)\n",
 		    json_string_value(json_object_get(o, "last_error")),

@@ -113,13 +113,43 @@ load_key(struct daemon *d, char *err, size_t errsz)
 	return 1;
 }
 
+/* Reads what the effective state says of this gateway's key and tells the
+ * HTTP side; says so in the log when it changes.  The follower's thread
+ * (or the start) calls it, with the writer's connection. */
+static void
+gateway_refresh(struct daemon *d)
+{
+	struct store_gateway g;
+	char err[256];
+
+	if (!store_gateway(d->store, d->address, &g, err, sizeof(err))) {
+		log_warnx("reading this gateway's authorisation: %s", err);
+		return;
+	}
+	if (!daemon_http_gateway(d, g.state, g.block))
+		return;
+	if (g.state == STORE_GW_WITHDRAWN)
+		log_warnx("the registry withdrew this gateway's key at block "
+		    "%llu: attestations are refused until it is authorised "
+		    "again", (unsigned long long)g.block);
+	else if (g.state == STORE_GW_AUTHORISED)
+		log_info("the registry authorises this gateway's key as \"%s\" "
+		    "(block %llu)", g.label, (unsigned long long)g.block);
+	else
+		log_info("the registry has not authorised this gateway's key; "
+		    "devices that pin authorised gateways will refuse its "
+		    "attestations");
+}
+
 static void
 state_changed(void *arg)
 {
 	struct daemon *d = arg;
 
-	if (d->web != NULL)
+	if (d->web != NULL) {
 		daemon_http_invalidate(d);
+		gateway_refresh(d);
+	}
 }
 
 int
@@ -156,8 +186,10 @@ daemon_start(struct daemon **out, const char *conf_file, int foreground,
 	params_from_conf(&fp, &d->conf);
 	d->follower = follow_new(&fp, d->rpc, d->rpc_proof, d->eng, d->store);
 	follow_set_commit_hook(d->follower, state_changed, d);
-	if (!daemon_http_start(d, err, errsz))
+	if (!store_note_gateway(d->store, d->address, err, errsz) ||
+	    !daemon_http_start(d, err, errsz))
 		goto fail;
+	gateway_refresh(d);
 	log_info("started: chain %llu, registry %s, database %s",
 	    (unsigned long long)d->conf.chain_id,
 	    hex_encode(addr, d->conf.registry, 20), d->conf.db_path);

@@ -53,6 +53,12 @@ void daemon_http_caught_up(struct daemon *d);
  * threads read them here, not in conf, which SIGHUP rewrites. */
 uint64_t daemon_http_ttl(struct daemon *d);
 uint64_t daemon_http_max_staleness(struct daemon *d);
+/* Sets what the registry says of this gateway's key (enum store_gw_state
+ * and the block of its last change); returns 1 when that changed. */
+int daemon_http_gateway(struct daemon *d, int state, uint64_t block);
+/* Whether the registry has withdrawn this gateway's key: nothing is
+ * signed then. */
+int daemon_http_withdrawn(struct daemon *d);
 /* The state generation (bumped by daemon_http_invalidate). */
 unsigned long daemon_http_generation(struct daemon *d);
 /* Frees the token cache (daemon_attest.c). */

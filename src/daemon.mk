@@ -20,6 +20,8 @@ TESTS += tests/startup.sh
 EXTRA_DIST += tests/startup.sh
 TESTS += tests/lying.sh
 EXTRA_DIST += tests/lying.sh
+TESTS += tests/gateway_key.sh
+EXTRA_DIST += tests/gateway_key.sh
 
 BENCH_TARGETS += bench/getlogs
 bench_getlogs_SOURCES = bench/getlogs.c

@@ -151,13 +151,16 @@ daemon_attest_free(void)
 	pthread_mutex_unlock(&cache_lock);
 }
 
-/* iat now, exp after the TTL but never past the license's end. */
+/* iat now, exp after the TTL; a valid token never outlives its license.
+ * A refusal lives the whole TTL: it vouches for nothing, and a slow
+ * device must still be able to read why it was refused. */
 static void
 set_times(struct daemon *d, struct token_claims *c, uint64_t now)
 {
 	c->iat = now;
 	c->exp = now + daemon_http_ttl(d);
-	if (c->license_expiry != 0 && c->license_expiry < c->exp)
+	if (c->verdict == VERDICT_VALID && c->license_expiry != 0 &&
+	    c->license_expiry < c->exp)
 		c->exp = c->license_expiry > now ? c->license_expiry : now + 1;
 }
 
@@ -363,6 +366,12 @@ daemon_attestation(void *arg, const struct http_attest *in,
 	size_t len = 0;
 	double t0;
 
+	if (daemon_http_withdrawn(d)) {
+		http_reply_error(rep, 503, "gateway-withdrawn", "the registry "
+		    "has withdrawn this gateway's key; it signs nothing until "
+		    "authorised again");
+		return;
+	}
 	if (in->signed_req != NULL) {
 		if (!authenticate(d, in, &signed_req, rep))
 			return;

@@ -33,6 +33,8 @@ struct daemon_http {
 	_Atomic uint64_t ttl, max_staleness;
 	atomic_ulong sync_errors;
 	atomic_int caught_up;
+	atomic_int gw_state;		/* enum store_gw_state */
+	_Atomic uint64_t gw_block;
 };
 
 static atomic_ulong server_ids;
@@ -112,6 +114,10 @@ on_ready(void *arg, const char **why)
 
 	if (!atomic_load(&d->web->caught_up)) {
 		*why = "not caught up with the chain";
+		return 0;
+	}
+	if (daemon_http_withdrawn(d)) {
+		*why = "the registry has withdrawn this gateway's key";
 		return 0;
 	}
 	if ((ro = daemon_http_store(d, err, sizeof(err))) == NULL ||
@@ -195,6 +201,9 @@ on_metrics(void *arg)
 	    now_s() > c.applied_time ? (double)(now_s() - c.applied_time) : 0);
 	metrics_gauge("licgate_sync_errors",
 	    (double)atomic_load(&d->web->sync_errors));
+	metrics_gauge("licgate_gateway_authorised",
+	    atomic_load(&d->web->gw_state) == STORE_GW_AUTHORISED);
+	metrics_gauge("licgate_gateway_withdrawn", daemon_http_withdrawn(d));
 	/* Lag: the node's head when the follower last looked, less ours. */
 	if ((o = store_status_json(ro, err, sizeof(err))) != NULL) {
 		json_int_t head = json_integer_value(json_object_get(o,
@@ -221,6 +230,7 @@ daemon_http_start(struct daemon *d, char *err, size_t errsz)
 
 	d->web = xcalloc(1, sizeof(*d->web));
 	d->web->id = atomic_fetch_add(&server_ids, 1) + 1;
+	atomic_store(&d->web->gw_state, -1);	/* unknown until read */
 	pthread_mutex_init(&d->web->lock, NULL);
 	d->web->db_path = xstrdup(d->conf.db_path);
 	daemon_http_reload(d);
@@ -336,6 +346,21 @@ daemon_http_store(struct daemon *d, char *err, size_t errsz)
 	reader.server = w->id;
 	reader.ro = ro;
 	return ro;
+}
+
+int
+daemon_http_gateway(struct daemon *d, int state, uint64_t block)
+{
+	int old = atomic_exchange(&d->web->gw_state, state);
+	uint64_t was = atomic_exchange(&d->web->gw_block, block);
+
+	return old != state || was != block;
+}
+
+int
+daemon_http_withdrawn(struct daemon *d)
+{
+	return atomic_load(&d->web->gw_state) == STORE_GW_WITHDRAWN;
 }
 
 unsigned long

@@ -1301,6 +1301,73 @@ store_note_sync(struct store *s, uint64_t node_head, uint64_t now, char *err,
 	return 1;
 }
 
+int
+store_note_gateway(struct store *s, const uint8_t address[20], char *err,
+    size_t errsz)
+{
+	if (!exec(s, "BEGIN IMMEDIATE", err, errsz))
+		return 0;
+	if (!meta_set_hex(s, "gateway", address, 20, err, errsz) ||
+	    !exec(s, "COMMIT", err, errsz)) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return 0;
+	}
+	return 1;
+}
+
+int
+store_gateway(struct store *s, const uint8_t address[20],
+    struct store_gateway *out, char *err, size_t errsz)
+{
+	sqlite3_stmt *st;
+	int rc, ok = 1;
+
+	memset(out, 0, sizeof(*out));
+	if (!prepare(s, &st, "SELECT active, updated_block, label FROM "
+	    "gateways WHERE address = ?1", err, errsz))
+		return 0;
+	bind_hex(st, 1, address, 20);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->state = sqlite3_column_int(st, 0) ? STORE_GW_AUTHORISED :
+		    STORE_GW_WITHDRAWN;
+		out->block = (uint64_t)sqlite3_column_int64(st, 1);
+		snprintf(out->label, sizeof(out->label), "%s",
+		    (const char *)sqlite3_column_text(st, 2));
+	} else if (rc != SQLITE_DONE)
+		ok = fail(err, errsz, "database", s->db);
+	done(s, st);
+	return ok;
+}
+
+/* status's "gateway": the address licgated signs with and what the
+ * verified state says of it. */
+static int
+status_gateway(struct store *s, json_t *out, char *err, size_t errsz)
+{
+	static const char *const states[] = { "not-authorised",
+	    "authorised", "withdrawn" };
+	struct store_gateway g;
+	uint8_t addr[20];
+	char hex[43];
+	int found;
+	json_t *o;
+
+	if (!meta_get_hex(s, "gateway", &found, addr, 20, err, errsz))
+		return 0;
+	if (!found)
+		return 1;
+	if (!store_gateway(s, addr, &g, err, errsz))
+		return 0;
+	o = json_pack("{s:s, s:s}", "address", hex_encode(hex, addr, 20),
+	    "state", states[g.state]);
+	if (g.state != STORE_GW_NONE) {
+		json_object_set_new(o, "label", json_string(g.label));
+		json_object_set_new(o, "block", json_integer((json_int_t)g.block));
+	}
+	json_object_set_new(out, "authorisation", o);
+	return 1;
+}
+
 /* reads for the HTTP side -------------------------------------------------- */
 
 static int
@@ -1511,6 +1578,8 @@ store_status_json(struct store *s, char *err, size_t errsz)
 			json_object_set_new(out, keys[i], column_json(st, 0));
 		done(s, st);
 	}
+	if (!status_gateway(s, out, err, errsz))
+		goto fail;
 	return out;
 fail:
 	json_decref(out);

@@ -139,6 +139,26 @@ int store_set_error(struct store *s, const char *msg, uint64_t now,
 int store_note_sync(struct store *s, uint64_t node_head, uint64_t now,
     char *err, size_t errsz) __attribute__((warn_unused_result));
 
+/* Records the address licgated signs with (meta "gateway"), so that
+ * status can say what the registry says of it. */
+int store_note_gateway(struct store *s, const uint8_t address[20],
+    char *err, size_t errsz) __attribute__((warn_unused_result));
+
+/* What the effective state says of a gateway address. */
+enum store_gw_state {
+	STORE_GW_NONE = 0,		/* never authorised */
+	STORE_GW_AUTHORISED = 1,
+	STORE_GW_WITHDRAWN = 2
+};
+struct store_gateway {
+	enum store_gw_state state;
+	uint64_t block;			/* of the last change; 0 for NONE */
+	char label[1040];		/* as stored (escaped text) */
+};
+int store_gateway(struct store *s, const uint8_t address[20],
+    struct store_gateway *out, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+
 /* The registry state (vendors, gateways, devices, firmware, floors,
  * licenses, admin, event count) as JSON in the shape of the test harness's
  * `registry.mjs dump`.  New reference, or NULL with err. */
@@ -174,8 +194,10 @@ json_t *store_row_json(struct store *s, const char *table, const char *key,
     int *found, char *err, size_t errsz);
 
 /* Counts for status: rows of vendors, gateways, devices, firmware,
- * licenses and events, as a JSON object; and meta's node_head,
- * checked_at, last_error and last_error_time when present. */
+ * licenses and events, as a JSON object; meta's node_head, checked_at,
+ * last_error and last_error_time when present; and "authorisation" (address,
+ * state "authorised", "withdrawn" or "not-authorised", label, block) once
+ * licgated has noted its address. */
 json_t *store_status_json(struct store *s, char *err, size_t errsz);
 
 /* The underlying handle, for read-only queries by other modules. */

@@ -79,6 +79,8 @@ exp=$("$ctl" verify "$GW_TMP/tok.$n" --gateway-key "$pub" --json | jget exp)
 check "the token's exp is not past the license's end" '[ "$exp" -le "$end" ]'
 for i in $(seq 1 600); do [ "$(date +%s)" -ge "$end" ] && break; sleep 0.05; done
 is "after the license's end" "$C" "$F2" license-expired
+life=$("$ctl" verify "$GW_TMP/tok.$n" --gateway-key "$pub" --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);console.log(j.exp-j.iat)})')
+check "a refusal lives the whole TTL (300 s), long enough for a slow device to read why" '[ "$life" = 300 ]'
 
 # Every token was also read by the independent implementation.
 files=$(ls "$GW_TMP"/tok.* | sort -t. -k2 -n)
