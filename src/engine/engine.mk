@@ -1,6 +1,7 @@
 # Consensus engines behind one interface (src/engine/engine.h).
 src_liblicgate_a_SOURCES += src/engine/engine.c src/engine/engine.h \
-	src/engine/none.c src/engine/clique.c src/engine/clique.h
+	src/engine/none.c src/engine/clique.c src/engine/clique.h \
+	src/engine/qbft.c src/engine/qbft.h
 
 check_PROGRAMS += tests/check_engine
 TESTS += tests/check_engine
@@ -13,3 +14,9 @@ TESTS += tests/check_clique
 tests_check_clique_SOURCES = tests/check_clique.c
 tests_check_clique_CFLAGS = $(TEST_CC_OPTS)
 tests_check_clique_LDADD = $(TEST_LIBS)
+
+check_PROGRAMS += tests/check_qbft
+TESTS += tests/check_qbft
+tests_check_qbft_SOURCES = tests/check_qbft.c
+tests_check_qbft_CFLAGS = $(TEST_CC_OPTS)
+tests_check_qbft_LDADD = $(TEST_LIBS)
