@@ -20,3 +20,13 @@ TESTS += tests/check_qbft
 tests_check_qbft_SOURCES = tests/check_qbft.c
 tests_check_qbft_CFLAGS = $(TEST_CC_OPTS)
 tests_check_qbft_LDADD = $(TEST_LIBS)
+
+FUZZ_TARGETS += fuzz/fuzz_seal
+fuzz_fuzz_seal_SOURCES = fuzz/fuzz_seal.c src/engine/clique.c \
+	src/engine/qbft.c src/chain/header.c src/chain/jsonv.c src/chain/hex.c \
+	src/chain/rlp.c src/chain/hash.c src/chain/sig.c src/chain/jscan.c \
+	src/xmalloc.c src/log.c
+fuzz_fuzz_seal_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(JANSSON_CFLAGS) \
+	$(NETTLE_CFLAGS) $(SECP256K1_CFLAGS)
+fuzz_fuzz_seal_LDFLAGS = $(FUZZ_LD_OPTS)
+fuzz_fuzz_seal_LDADD = $(JANSSON_LIBS) $(NETTLE_LIBS) $(SECP256K1_LIBS)
