@@ -24,6 +24,7 @@ const struct ctl_verb *ctl_find(const char *name);
 /* The verbs (one file each: src/ctl_NAME.c). */
 int ctl_verify_block(int argc, char **argv);
 int ctl_verify_proof(int argc, char **argv);
+int ctl_verify_seal(int argc, char **argv);
 int ctl_keygen(int argc, char **argv);
 int ctl_key_info(int argc, char **argv);
 int ctl_request(int argc, char **argv);

@@ -12,6 +12,9 @@ static const struct ctl_verb ctl_verbs[] = {
 	    "check a block's hash, and its receipts root and blooms if given" },
 	{ "verify-proof", ctl_verify_proof, "FILE",
 	    "check an eth_getProof answer against a header's state root" },
+	{ "verify-seal", ctl_verify_seal, "FILE --engine clique|qbft "
+	    "[--signers A,B,...] [--epoch N]",
+	    "check a Clique or QBFT header's seal and name its signers" },
 	{ "keygen", ctl_keygen, "-o FILE [--force]",
 	    "create a gateway signing key (mode 0600) and print its address" },
 	{ "key-info", ctl_key_info, "[-k FILE] [-c FILE | --db PATH] [--json]",

@@ -286,3 +286,33 @@ hex_format_u64(char out[19], uint64_t v)
 	out[2 + n] = '\0';
 	return out;
 }
+
+int
+hex_addr_list(uint8_t (*out)[20], size_t max, size_t *n, const char *s,
+    const char **why)
+{
+	size_t len;
+
+	*n = 0;
+	for (;;) {
+		s += strspn(s, ", \t");
+		if (*s == '\0')
+			break;
+		len = strcspn(s, ", \t");
+		if (*n == max) {
+			*why = "too many addresses";
+			return 0;
+		}
+		if (!hex_decode_fixed_n(out[*n], 20, s, len, why)) {
+			*why = "not an address (0x and 40 hex digits)";
+			return 0;
+		}
+		(*n)++;
+		s += len;
+	}
+	if (*n == 0) {
+		*why = "no address given";
+		return 0;
+	}
+	return 1;
+}

@@ -46,6 +46,12 @@ int hex_decode_alloc_n(uint8_t **out, size_t *outlen, const char *s,
 int hex_quantity_u64_n(uint64_t *out, const char *s, size_t len,
     const char **why) __attribute__((warn_unused_result));
 
+/* A list of 0x addresses separated by commas or spaces (chain.signers,
+ * --signers): at most max into out, *n of them.  Refuses an empty list,
+ * a malformed address (naming it) and more than max. */
+int hex_addr_list(uint8_t (*out)[20], size_t max, size_t *n, const char *s,
+    const char **why) __attribute__((warn_unused_result));
+
 /* Writes "0x" and 2*len lowercase digits and a NUL to out, which must hold
  * 2*len + 3 bytes.  Returns out. */
 char *hex_encode(char *out, const uint8_t *in, size_t len);

@@ -219,8 +219,8 @@ clique_snap_init(struct clique_snap *s, const struct header *h,
 		if (!signers_set(&cmp, (const uint8_t (*)[20])listed, nlisted,
 		    why) || cmp.nsigners != s->nsigners ||
 		    memcmp(cmp.signers, s->signers, 20 * s->nsigners) != 0) {
-			*why = "chain.signers differs from the signers the "
-			    "checkpoint block lists";
+			*why = "the signers given (chain.signers) differ "
+			    "from those the block lists";
 			return 0;
 		}
 	}
@@ -234,11 +234,11 @@ clique_snap_init(struct clique_snap *s, const struct header *h,
 	return 1;
 }
 
-/* The checks that need no snapshot (geth's verifyHeader). */
-static int
-check_fields(const struct header *h, int checkpoint, const char **why)
+int
+clique_check_fields(const struct header *h, uint64_t epoch, const char **why)
 {
 	static const uint8_t zero[20];
+	int checkpoint = epoch > 0 && h->number % epoch == 0;
 
 	if (h->extra_len < CLIQUE_VANITY + CLIQUE_SEAL) {
 		*why = "extraData shorter than 32 bytes of vanity and a 65-byte "
@@ -422,7 +422,7 @@ clique_snap_apply(struct clique_snap *s, const struct header *h,
 		*why = "not the block after the snapshot";
 		return 0;
 	}
-	if (!check_fields(h, checkpoint, why) ||
+	if (!clique_check_fields(h, s->epoch, why) ||
 	    (checkpoint && !check_epoch_list(s, h, why)) ||
 	    !clique_signer(sealer, h, why))
 		return 0;

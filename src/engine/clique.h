@@ -55,6 +55,13 @@ int clique_seal_hash(uint8_t out[32], const struct header *h)
 int clique_signer(uint8_t addr[20], const struct header *h, const char **why)
     __attribute__((warn_unused_result));
 
+/* The rules a header must follow whoever sealed it (geth's verifyHeader):
+ * vanity and seal, a signer list only on epoch blocks (number % epoch == 0)
+ * and no vote there, nonce 0x00..00 or 0xff..ff, mixHash zero, no uncles,
+ * difficulty 1 or 2. */
+int clique_check_fields(const struct header *h, uint64_t epoch,
+    const char **why) __attribute__((warn_unused_result));
+
 /* The signer list an epoch block carries between vanity and seal (sorted
  * as sealed), *n entries written to out (room for CLIQUE_MAX_SIGNERS). */
 int clique_extra_signers(uint8_t (*out)[20], size_t *n, const struct header *h,

@@ -2,6 +2,7 @@
 src_liblicgate_a_SOURCES += src/engine/engine.c src/engine/engine.h \
 	src/engine/none.c src/engine/clique.c src/engine/clique.h \
 	src/engine/qbft.c src/engine/qbft.h
+src_licgatectl_SOURCES += src/ctl_verify_seal.c
 
 check_PROGRAMS += tests/check_engine
 TESTS += tests/check_engine
@@ -30,3 +31,6 @@ fuzz_fuzz_seal_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(JANSSON_CFLAGS) \
 	$(NETTLE_CFLAGS) $(SECP256K1_CFLAGS)
 fuzz_fuzz_seal_LDFLAGS = $(FUZZ_LD_OPTS)
 fuzz_fuzz_seal_LDADD = $(JANSSON_LIBS) $(NETTLE_LIBS) $(SECP256K1_LIBS)
+
+TESTS += tests/verify_seal.sh
+EXTRA_DIST += tests/verify_seal.sh

@@ -266,8 +266,8 @@ qbft_snap_init(struct qbft_snap *s, const struct header *h, uint64_t epoch,
 	}
 	if (n > 0 && (n != x.nvalidators ||
 	    memcmp(validators, x.validators, 20 * n) != 0)) {
-		*why = "chain.signers differs from the validators the checkpoint "
-		    "lists";
+		*why = "the validators given (chain.signers) differ from "
+		    "those the block lists";
 		return 0;
 	}
 	s->epoch = epoch;
