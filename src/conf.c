@@ -16,7 +16,7 @@
 
 enum opt_type {
 	T_STRING, T_PATH, T_BOOL, T_UINT, T_DURATION, T_SIZE, T_ENUM,
-	T_URL, T_ADDRESS, T_HASH, T_LISTEN
+	T_URL, T_ADDRESS, T_ADDRLIST, T_HASH, T_LISTEN
 };
 
 #define REQUIRED 1
@@ -58,6 +58,12 @@ static const struct opt opts[] = {
 	    "hash of that block" },
 	{ "chain.confirmations", T_UINT, O(confirmations), "12", 0, 10000, NULL, 0,
 	    "blocks on top before a change takes effect (the reorg window)" },
+	{ "chain.signers", T_ADDRLIST, O(chain_signers), NULL, 0, 0, NULL, 0,
+	    "clique, qbft: the signers or validators at a checkpoint that lists none" },
+	{ "chain.epoch", T_UINT, O(chain_epoch), "30000", 1, UINT64_MAX, NULL, 0,
+	    "clique, qbft: blocks per epoch (votes reset, Clique lists its signers)" },
+	{ "chain.node_is_trusted", T_BOOL, O(node_is_trusted), "no", 0, 0, NULL, 0,
+	    "engine none on a chain id other than 31337 or 1337: the node can lie" },
 	{ "quorum.min_agree", T_UINT, O(quorum_min_agree), "2", 1, CONF_MAX_URLS, NULL, 0,
 	    "quorum engine: endpoints that must report the same finalized hash" },
 	{ "registry.address", T_ADDRESS, O(registry), NULL, 0, 0, NULL, REQUIRED,
@@ -206,6 +212,14 @@ set_value(struct conf *c, const struct opt *o, const char *v, char *msg,
 			return fail(msg, msgsz, "%s: '%s': %s (want 0x and 40 hex "
 			    "digits)", o->name, v, why);
 		return 1;
+	case T_ADDRLIST: {
+		struct conf_addrs *a = f;
+		if (!hex_addr_list(a->a, CONF_MAX_SIGNERS, &a->n, v, &why))
+			return fail(msg, msgsz, "%s: '%s': %s (want 0x addresses "
+			    "separated by commas, at most %d)", o->name, v, why,
+			    CONF_MAX_SIGNERS);
+		return 1;
+	}
 	case T_HASH:
 		if (!hex_decode_fixed(f, 32, v, &why))
 			return fail(msg, msgsz, "%s: '%s': %s (want 0x and 64 hex "
@@ -361,6 +375,48 @@ config_line(struct conf *c, char *line, unsigned lineno, unsigned *seen,
 	return 1;
 }
 
+/* The line an option was set on, or 0 for its default. */
+static unsigned
+line_of(const unsigned *seen, const char *name)
+{
+	const char *suggest;
+	const struct opt *o = find_opt(name, &suggest);
+
+	return o != NULL ? seen[o - opts] : 0;
+}
+
+static int
+at_line(char *err, size_t errsz, const char *file, unsigned line,
+    const char *msg)
+{
+	if (line > 0)
+		return fail(err, errsz, "%s:%u: %s", file, line, msg);
+	return fail(err, errsz, "%s: %s", file, msg);
+}
+
+/* Engine none checks no consensus: any node could serve a chain of its
+ * own.  It is for development chains, or for a node the admin vouches for
+ * in so many words. */
+static int
+check_engine(const struct conf *c, const unsigned *seen, const char *file,
+    char *err, size_t errsz)
+{
+	int none = strcmp(c->chain_engine, "none") == 0;
+
+	if (none && c->chain_id != 31337 && c->chain_id != 1337 &&
+	    !c->node_is_trusted)
+		return at_line(err, errsz, file, line_of(seen, "chain.engine"),
+		    "chain.engine = none checks no consensus, so any RPC node "
+		    "could serve a chain of its own: use clique, qbft or "
+		    "quorum, or say chain.node_is_trusted = yes (development "
+		    "chains 31337 and 1337 need neither)");
+	if (c->chain_signers.n > 0 && strcmp(c->chain_engine, "clique") != 0 &&
+	    strcmp(c->chain_engine, "qbft") != 0)
+		return at_line(err, errsz, file, line_of(seen, "chain.signers"),
+		    "chain.signers is for chain.engine = clique or qbft");
+	return 1;
+}
+
 int
 conf_load(struct conf *c, const char *file, char *err, size_t errsz)
 {
@@ -392,6 +448,8 @@ conf_load(struct conf *c, const char *file, char *err, size_t errsz)
 			    opts[i].name);
 			goto fail;
 		}
+	if (!check_engine(c, seen, file, err, errsz))
+		goto fail;
 	return 1;
 fail_close:
 	fclose(f);

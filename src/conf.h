@@ -9,6 +9,13 @@
 
 #define CONF_MAX_URLS 16
 #define CONF_MAX_SYNC_CONNECTIONS 8	/* sync.connections; the follower's own limit */
+#define CONF_MAX_SIGNERS 64		/* chain.signers; the engines' own limit */
+
+/* A list of addresses (chain.signers). */
+struct conf_addrs {
+	uint8_t a[CONF_MAX_SIGNERS][20];
+	size_t n;
+};
 
 struct conf {
 	char *rpc_url[CONF_MAX_URLS];		/* rpc.url, repeatable */
@@ -23,6 +30,9 @@ struct conf {
 	uint64_t checkpoint_number;
 	uint8_t checkpoint_hash[32];
 	uint64_t confirmations;
+	struct conf_addrs chain_signers;	/* chain.signers */
+	uint64_t chain_epoch;			/* chain.epoch */
+	int node_is_trusted;			/* chain.node_is_trusted */
 	uint64_t quorum_min_agree;
 	uint8_t registry[20];
 	uint64_t batch_size;

@@ -113,6 +113,24 @@ load_key(struct daemon *d, char *err, size_t errsz)
 	return 1;
 }
 
+int
+daemon_engine(struct engine **out, const struct conf *c, const char *file,
+    char *err, size_t errsz)
+{
+	struct engine_config ec;
+	const char *why;
+
+	memset(&ec, 0, sizeof(ec));
+	ec.epoch = c->chain_epoch;
+	ec.signers = (const uint8_t (*)[20])c->chain_signers.a;
+	ec.nsigners = c->chain_signers.n;
+	if (!engine_create(out, c->chain_engine, &ec, &why)) {
+		snprintf(err, errsz, "%s: chain.engine: %s", file, why);
+		return 0;
+	}
+	return 1;
+}
+
 /* Reads what the effective state says of this gateway's key and tells the
  * HTTP side; says so in the log when it changes.  The follower's thread
  * (or the start) calls it, with the writer's connection. */
@@ -159,7 +177,6 @@ daemon_start(struct daemon **out, const char *conf_file, int foreground,
 	struct daemon *d = xcalloc(1, sizeof(*d));
 	struct store_identity id;
 	struct follow_params fp;
-	const char *why;
 	char addr[43];
 
 	*out = NULL;
@@ -169,10 +186,8 @@ daemon_start(struct daemon **out, const char *conf_file, int foreground,
 	log_init("licgated", foreground, d->conf.log_verbose);
 	if (!load_key(d, err, errsz))
 		goto fail;
-	if (!engine_create(&d->eng, d->conf.chain_engine, &why)) {
-		snprintf(err, errsz, "%s: chain.engine: %s", conf_file, why);
+	if (!daemon_engine(&d->eng, &d->conf, conf_file, err, errsz))
 		goto fail;
-	}
 	if (!rpc_from_conf(&d->rpc, &d->conf, err, errsz) ||
 	    !rpc_from_conf(&d->rpc_proof, &d->conf, err, errsz))
 		goto fail;
@@ -186,7 +201,8 @@ daemon_start(struct daemon **out, const char *conf_file, int foreground,
 	params_from_conf(&fp, &d->conf);
 	d->follower = follow_new(&fp, d->rpc, d->rpc_proof, d->eng, d->store);
 	follow_set_commit_hook(d->follower, state_changed, d);
-	if (!store_note_gateway(d->store, d->address, err, errsz) ||
+	if (!store_note_gateway(d->store, d->address, d->conf.chain_engine,
+	    d->conf.node_is_trusted, err, errsz) ||
 	    !daemon_http_start(d, err, errsz))
 		goto fail;
 	gateway_refresh(d);
@@ -194,6 +210,11 @@ daemon_start(struct daemon **out, const char *conf_file, int foreground,
 	    (unsigned long long)d->conf.chain_id,
 	    hex_encode(addr, d->conf.registry, 20), d->conf.db_path);
 	log_info("gateway address %s", hex_encode(addr, d->address, 20));
+	if (strcmp(d->conf.chain_engine, "none") == 0)
+		log_warnx("chain.engine = none: no consensus is checked, so the "
+		    "RPC node could serve a chain of its own%s",
+		    d->conf.node_is_trusted ? " (chain.node_is_trusted = yes)" :
+		    " (a development chain)");
 	*out = d;
 	return 1;
 fail:

@@ -33,6 +33,12 @@ int daemon_start(struct daemon **out, const char *conf_file, int foreground,
     char *err, size_t errsz) __attribute__((warn_unused_result));
 void daemon_stop(struct daemon *d);
 
+/* The engine chain.engine names, with chain.epoch and chain.signers.
+ * Returns 1, or 0 with "FILE: chain.engine: why" in err. */
+int daemon_engine(struct engine **out, const struct conf *c,
+    const char *file, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+
 /* SIGHUP: reloads what can change while running (RPC endpoints and their
  * limits, poll interval, batch size, attestation TTL and staleness, log
  * verbosity) and says which changed options need a restart. */

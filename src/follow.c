@@ -36,6 +36,12 @@ struct follower {
 	void *on_commit_arg;
 	struct engine *eng;
 	struct store *st;
+	/* The engine's state at the committed head, to go back to when a
+	 * batch fails; valid while has_head_state. */
+	uint8_t *head_state;
+	size_t head_state_len;
+	uint64_t head_state_number;
+	int has_head_state;
 };
 
 /* A verified block of the batch: what the follower needs of its header
@@ -48,7 +54,19 @@ struct fblock {
 	uint8_t state_root[32];
 	uint64_t timestamp;
 	size_t nevents;
+	uint8_t *state;			/* the engine's state after it, for */
+	size_t state_len;		/* blocks of the reorg window */
 };
+
+static void
+fblocks_free(struct fblock *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; b != NULL && i < n; i++)
+		free(b[i].state);
+	free(b);
+}
 
 /* Takes rpc and rpc_proof and makes the clones that fetch beside rpc. */
 static void
@@ -154,10 +172,11 @@ node_head(struct follower *f, uint64_t *head, char *msg, size_t msgsz)
 /* Reads the node's header n from the text of its answer (len bytes) and
  * checks its hash claim and number; hash gets the computed hash. */
 static int
-header_read(struct header *h, uint8_t hash[32], const char *r, size_t len,
-    uint64_t n, char *msg, size_t msgsz)
+header_read(struct engine *eng, struct header *h, uint8_t hash[32],
+    const char *r, size_t len, uint64_t n, char *msg, size_t msgsz)
 {
 	struct jerr e = { "", NULL };
+	const char *why;
 	char a[67], b[67];
 
 	if (len == 4 && memcmp(r, "null", 4) == 0) {
@@ -170,7 +189,10 @@ header_read(struct header *h, uint8_t hash[32], const char *r, size_t len,
 		    n, e.path, e.why);
 		return 0;
 	}
-	header_hash(hash, h);
+	if (!engine_hash(eng, hash, h, &why)) {
+		snprintf(msg, msgsz, "block %" PRIu64 ": %s", n, why);
+		return 0;
+	}
 	if (h->number != n) {
 		snprintf(msg, msgsz, "block %" PRIu64 ": the node answered "
 		    "with block %" PRIu64, n, h->number);
@@ -358,6 +380,7 @@ struct take_hs {
 	const uint64_t *nums;		/* the numbers asked */
 	enum hcheck check;
 	struct header *prev;		/* the header before, whole */
+	uint64_t keep_from;		/* engine states kept from here on */
 };
 
 /* A header read and hashed, waiting to be checked against the one before. */
@@ -373,13 +396,30 @@ read_header(void *arg, size_t i, const char *res, size_t len, void *item,
 	const struct take_hs *t = arg;
 	struct hitem *it = item;
 
-	return header_read(&it->h, it->hash, res, len, t->nums[i], msg, msgsz);
+	return header_read(t->f->eng, &it->h, it->hash, res, len, t->nums[i],
+	    msg, msgsz);
 }
 
 static void
 drop_nothing(void *item)
 {
 	(void)item;
+}
+
+/* Keeps the engine's state after b, which is in the reorg window. */
+static void
+keep_state(struct follower *f, struct fblock *b)
+{
+	static _Thread_local uint8_t buf[ENGINE_STATE_MAX];
+	size_t n;
+
+	if (!engine_has_state(f->eng) ||
+	    (n = engine_save(f->eng, buf, sizeof(buf))) == 0)
+		return;
+	free(b->state);
+	b->state = xmalloc(n);
+	memcpy(b->state, buf, n);
+	b->state_len = n;
 }
 
 /* Checks header i against header i-1 as asked and keeps what the follower
@@ -428,6 +468,9 @@ take_header(void *arg, size_t i, void *item, char *msg, size_t msgsz)
 	memcpy(b->state_root, h->state_root, 32);
 	b->timestamp = h->timestamp;
 	*t->prev = *h;
+	if (t->check != HC_HASHES && (i > 0 || t->check == HC_CHECKPOINT) &&
+	    h->number >= t->keep_from)
+		keep_state(f, b);
 	return 1;
 }
 
@@ -443,7 +486,9 @@ fetch_headers(struct follower *f, struct fblock *out, uint64_t first,
     size_t n, enum hcheck check, char *msg, size_t msgsz)
 {
 	uint64_t *nums = xreallocarray(NULL, n, sizeof(*nums));
-	struct take_hs t = { f, out, nums, check, NULL };
+	uint64_t last = first + n - 1, conf = confirmations(f);
+	struct take_hs t = { f, out, nums, check, NULL,
+	    last > conf ? last - conf : 0 };
 	size_t i;
 	int ok;
 
@@ -792,6 +837,9 @@ finish_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
 	size_t i;
 
 	for (i = from; i < n; i++) {
+		if (b[i].state != NULL && !store_engine_put(f->st,
+		    b[i].c.number, b[i].state, b[i].state_len, msg, msgsz))
+			return 0;
 		if (b[i].nevents > 0 || b[i].c.number + conf < last->c.number)
 			continue;	/* written already, or outside the window */
 		block_row(&row, &b[i]);
@@ -806,6 +854,71 @@ finish_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
 	return !t->has_final ||
 	    (store_apply_through(f->st, t->final, msg, msgsz) &&
 	    store_prune(f->st, t->final, msg, msgsz));
+}
+
+/* The engine state ----------------------------------------------------- */
+
+/* Remembers the engine's state after b, the new head. */
+static void
+set_head_state(struct follower *f, const struct fblock *b)
+{
+	free(f->head_state);
+	f->head_state = NULL;
+	f->head_state_len = 0;
+	f->has_head_state = b->state != NULL;
+	f->head_state_number = b->c.number;
+	if (b->state != NULL) {
+		f->head_state = xmalloc(b->state_len);
+		memcpy(f->head_state, b->state, b->state_len);
+		f->head_state_len = b->state_len;
+	}
+}
+
+/* Puts the engine back at the committed head after a failed batch. */
+static void
+restore_head_state(struct follower *f)
+{
+	const char *why;
+
+	if (f->has_head_state && !engine_load(f->eng, f->head_state,
+	    f->head_state_len, &why))
+		log_warnx("engine state at block %" PRIu64 ": %s",
+		    f->head_state_number, why);
+}
+
+/* Loads the engine's state after block number from the database.  An
+ * engine with a state and none kept there cannot go on: 0 with msg. */
+static int
+load_state_at(struct follower *f, uint64_t number, char *msg, size_t msgsz)
+{
+	static uint8_t buf[ENGINE_STATE_MAX];
+	const char *why;
+	size_t len;
+	int found;
+
+	if (!engine_has_state(f->eng))
+		return 1;
+	if (!store_engine_get(f->st, number, buf, sizeof(buf), &len, &found,
+	    msg, msgsz))
+		return 0;
+	if (!found) {
+		snprintf(msg, msgsz, "no %s engine state is kept for block %"
+		    PRIu64 " (was the database made with another chain.engine?"
+		    " start from a new one)", f->eng->ops->name, number);
+		return 0;
+	}
+	if (!engine_load(f->eng, buf, len, &why)) {
+		snprintf(msg, msgsz, "engine state of block %" PRIu64 ": %s",
+		    number, why);
+		return 0;
+	}
+	free(f->head_state);
+	f->head_state = xmalloc(len);
+	memcpy(f->head_state, buf, len);
+	f->head_state_len = len;
+	f->head_state_number = number;
+	f->has_head_state = 1;
+	return 1;
 }
 
 /* Verifies b[from..n) (headers already verified) and commits it as one
@@ -861,9 +974,10 @@ ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
 	}
 	if (!ok) {
 		store_abort(f->st);
-		engine_rewind(f->eng, b[from > 0 ? from - 1 : 0].c.number);
+		restore_head_state(f);
 		return 0;
 	}
+	set_head_state(f, &b[n - 1]);
 	for (i = from; i < n; i++)
 		stats->events += b[i].nevents;
 	stats->blocks = n - from;
@@ -878,6 +992,7 @@ follow_free(struct follower *f)
 	if (f == NULL)
 		return;
 	set_clients(f, NULL, NULL);
+	free(f->head_state);
 	free(f);
 }
 
@@ -910,14 +1025,59 @@ from_checkpoint(struct follower *f, uint64_t nh, struct follow_stats *stats,
 	ok = fetch_headers(f, b, f->p.checkpoint_number, (size_t)n + 1,
 	    HC_CHECKPOINT, msg, msgsz) &&
 	    ingest(f, b, 0, (size_t)n + 1, stats, msg, msgsz);
-	free(b);
+	fblocks_free(b, (size_t)n + 1);
 	if (!ok)
 		return FOLLOW_RETRY;
 	return stats->head == nh ? FOLLOW_CAUGHT_UP : FOLLOW_PROGRESS;
 }
 
-/* The node's chain no longer contains our head: find the highest kept
- * block it still has and roll back to it, within the window only. */
+/* The highest block in lo..hi the node and we agree on, from the node's
+ * headers b[0..hi-lo]; 0 when there is none. */
+static int
+common_block(struct follower *f, const struct fblock *b, uint64_t lo,
+    uint64_t hi, uint64_t *k, char *msg, size_t msgsz)
+{
+	uint8_t mine[32];
+	int found;
+
+	for (*k = hi + 1; (*k)-- > lo;) {
+		if (!store_block_hash(f->st, *k, mine, &found, msg, msgsz))
+			return -1;
+		if (found && memcmp(mine, b[*k - lo].c.hash, 32) == 0)
+			return 1;
+		if (*k == lo)
+			break;
+	}
+	return 0;
+}
+
+/* The node's branch from block k (ours too) on: its headers must link to
+ * k and pass the engine from k's state before anything of ours goes.
+ * Returns the branch (*n blocks, b[0] = k) or NULL with msg. */
+static struct fblock *
+verified_branch(struct follower *f, uint64_t k, uint64_t nh, size_t *n,
+    char *msg, size_t msgsz)
+{
+	struct fblock *b;
+	char tmp[768];
+
+	*n = (size_t)(nh - k > f->p.batch_size ? f->p.batch_size : nh - k) + 1;
+	b = xcalloc(*n, sizeof(*b));
+	if (load_state_at(f, k, msg, msgsz) &&
+	    fetch_headers(f, b, k, *n, HC_CHAIN, msg, msgsz))
+		return b;
+	fblocks_free(b, *n);
+	snprintf(tmp, sizeof(tmp), "%s", msg);
+	snprintf(msg, msgsz, "refused the node's branch from block %" PRIu64
+	    ": %s; nothing rolled back", k + 1, tmp);
+	restore_head_state(f);
+	return NULL;
+}
+
+/* The node's chain no longer contains our head.  A node that is only
+ * behind is waited for; a branch that leaves ours inside the window is
+ * verified first (linkage and engine, from the block both share) and only
+ * then replaces ours; one that leaves it below the window stops us. */
 static enum follow_status
 reorg(struct follower *f, const struct store_cursor *cur, uint64_t nh,
     struct follow_stats *stats, char *msg, size_t msgsz)
@@ -925,10 +1085,9 @@ reorg(struct follower *f, const struct store_cursor *cur, uint64_t nh,
 	uint64_t lo = cur->has_applied ? cur->applied_number :
 	    f->p.checkpoint_number;
 	uint64_t hi = nh < cur->head_number ? nh : cur->head_number, k;
-	uint8_t mine[32];
 	struct fblock *b;
 	size_t n;
-	int found;
+	int rc;
 
 	if (hi < lo) {
 		snprintf(msg, msgsz, "the node's head %" PRIu64 " is below our "
@@ -938,35 +1097,44 @@ reorg(struct follower *f, const struct store_cursor *cur, uint64_t nh,
 	n = (size_t)(hi - lo + 1);
 	b = xcalloc(n, sizeof(*b));
 	if (!fetch_headers(f, b, lo, n, HC_HASHES, msg, msgsz)) {
-		free(b);
+		fblocks_free(b, n);
 		return FOLLOW_RETRY;
 	}
-	for (k = hi + 1; k-- > lo;) {
-		if (!store_block_hash(f->st, k, mine, &found, msg, msgsz)) {
-			free(b);
-			return FOLLOW_RETRY;
-		}
-		if (found && memcmp(mine, b[k - lo].c.hash, 32) == 0)
-			break;
-		if (k == lo) {
-			free(b);
-			snprintf(msg, msgsz, "reorg deeper than the confirmation "
-			    "window: the node's chain leaves ours at or below "
-			    "final block %" PRIu64 " (chain.confirmations = %"
-			    PRIu64 "); not following it", lo, confirmations(f));
-			return FOLLOW_HALT;
-		}
+	rc = common_block(f, b, lo, hi, &k, msg, msgsz);
+	fblocks_free(b, n);
+	if (rc < 0)
+		return FOLLOW_RETRY;
+	if (rc == 0) {
+		snprintf(msg, msgsz, "reorg deeper than the confirmation "
+		    "window: the node's chain leaves ours at or below final "
+		    "block %" PRIu64 " (chain.confirmations = %" PRIu64 "); "
+		    "not following it", lo, confirmations(f));
+		return FOLLOW_HALT;
 	}
-	free(b);
-	commit_hook(f);
-	if (!store_rewind(f->st, k, msg, msgsz))
+	if (k == nh) {
+		snprintf(msg, msgsz, "the node's head %" PRIu64 " is behind our "
+		    "verified head %" PRIu64 "; waiting for it", nh,
+		    cur->head_number);
+		return FOLLOW_RETRY;
+	}
+	if ((b = verified_branch(f, k, nh, &n, msg, msgsz)) == NULL)
 		return FOLLOW_RETRY;
 	commit_hook(f);
-	engine_rewind(f->eng, k);
-	stats->head = k;
+	if (!store_rewind(f->st, k, msg, msgsz)) {
+		fblocks_free(b, n);
+		restore_head_state(f);
+		return FOLLOW_RETRY;
+	}
+	commit_hook(f);
 	log_warnx("reorg: rolled back blocks %" PRIu64 "..%" PRIu64
 	    " to follow the node's new branch", k + 1, cur->head_number);
-	return FOLLOW_PROGRESS;
+	stats->head = k;
+	/* The head is k now: a failure below goes back to k's state; the
+	 * next step starts from whichever head is committed. */
+	rc = load_state_at(f, k, msg, msgsz) &&
+	    ingest(f, b, 1, n, stats, msg, msgsz);
+	fblocks_free(b, n);
+	return rc ? FOLLOW_PROGRESS : FOLLOW_RETRY;
 }
 
 enum follow_status
@@ -994,6 +1162,12 @@ follow_step(struct follower *f, struct follow_stats *stats, char *msg,
 		}
 		return from_checkpoint(f, nh, stats, msg, msgsz);
 	}
+	/* Every step starts with the engine at the committed head. */
+	if (!f->has_head_state || f->head_state_number != cur.head_number) {
+		if (!load_state_at(f, cur.head_number, msg, msgsz))
+			return FOLLOW_HALT;
+	} else
+		restore_head_state(f);
 	if (nh < cur.head_number)
 		return reorg(f, &cur, nh, stats, msg, msgsz);
 	n = nh - cur.head_number;
@@ -1012,6 +1186,6 @@ follow_step(struct follower *f, struct follow_stats *stats, char *msg,
 	else if (ingest(f, b, 1, (size_t)n + 1, stats, msg, msgsz))
 		rc = stats->head == nh ? FOLLOW_CAUGHT_UP : FOLLOW_PROGRESS;
 done:
-	free(b);
+	fblocks_free(b, (size_t)n + 1);
 	return rc;
 }

@@ -63,12 +63,11 @@ load_all(struct conf *c, uint8_t seckey[32], const char *file, char *err,
     size_t errsz)
 {
 	struct engine *e;
-	const char *why;
 
 	if (!conf_load(c, file, err, errsz))
 		return 0;
-	if (!engine_create(&e, c->chain_engine, &why)) {
-		snprintf(err, errsz, "%s: chain.engine: %s", file, why);
+	if (!daemon_engine(&e, c, file, err, errsz)) {
+		conf_free(c);
 		return 0;
 	}
 	engine_destroy(e);
@@ -190,15 +189,15 @@ run(struct daemon *d, const sigset_t *set)
 	struct follow_stats st;
 	enum follow_status rc;
 	char msg[1024];
-	int halted = 0, sig = 0;
+	uint64_t backoff = 0;		/* while halted: the next pause */
+	int sig = 0;
 
 	memset(&pg, 0, sizeof(pg));
 	pg.since = mono_s();
 	for (;;) {
-		if (halted)
-			rc = FOLLOW_HALT;
-		else
-			rc = follow_step(d->follower, &st, msg, sizeof(msg));
+		rc = follow_step(d->follower, &st, msg, sizeof(msg));
+		if (rc != FOLLOW_HALT)
+			backoff = 0;
 		switch (rc) {
 		case FOLLOW_PROGRESS:
 			clear_error(d, &pg);
@@ -217,12 +216,16 @@ run(struct daemon *d, const sigset_t *set)
 			sig = wait_signal(set, d->conf.poll_interval);
 			break;
 		case FOLLOW_HALT:
-			if (!halted) {
-				note_error(d, &pg, msg);
-				log_warnx("sync stopped: %s", msg);
-				halted = 1;
-			}
-			sig = wait_signal(set, 3600);
+			/* An operator may be needed; the node may also come
+			 * back to the chain, so it is asked again, ever less
+			 * often (up to an hour). */
+			backoff = backoff == 0 ? 2 * d->conf.poll_interval :
+			    backoff * 2 > 3600 ? 3600 : backoff * 2;
+			if (strcmp(msg, pg.last_error) != 0)
+				log_warnx("sync stopped: %s (asking the node "
+				    "again, less and less often)", msg);
+			note_error(d, &pg, msg);
+			sig = wait_signal(set, backoff);
 			break;
 		}
 		if (sig != 0 && on_signal(d, sig))

@@ -108,6 +108,12 @@ static const char store_schema[] =
 	"  (SELECT value FROM meta WHERE key = 'event_count') AS event_count,"
 	"  (SELECT value FROM meta WHERE key = 'last_error') AS last_error;";
 
+/* The consensus engine's state after each block of the reorg window (and
+ * the head): bytes only the engine reads. */
+static const char store_engine_schema[] =
+	"CREATE TABLE IF NOT EXISTS engine_state ("
+	"  number INTEGER PRIMARY KEY, data BLOB NOT NULL) STRICT;";
+
 static int
 fail(char *err, size_t errsz, const char *what, sqlite3 *db)
 {
@@ -448,6 +454,10 @@ store_open(struct store **out, const char *path,
 	    "PRAGMA journal_size_limit = 67108864", err, errsz))
 		goto fail;
 	if (fresh && !create_schema(s, id, err, errsz))
+		goto fail;
+	/* Engine snapshots came after schema 1; an older file gains the
+	 * table on its first open for writing. */
+	if (!exec(s, store_engine_schema, err, errsz))
 		goto fail;
 	if (!fresh && !check_identity(s, path, id, err, errsz))
 		goto fail;
@@ -1032,7 +1042,65 @@ store_prune(struct store *s, uint64_t number, char *err, size_t errsz)
 		return 0;
 	bind_u64(st, 1, number);
 	bind_u64(st, 2, s->cur.applied_number);
+	if (!run(s, st, err, errsz))
+		return 0;
+	/* A reorg never goes below the applied block: older states go. */
+	if (!prepare(s, &st, "DELETE FROM engine_state WHERE number < ?1",
+	    err, errsz))
+		return 0;
+	bind_u64(st, 1, s->cur.has_applied && s->cur.applied_number < number ?
+	    s->cur.applied_number : number);
 	return run(s, st, err, errsz);
+}
+
+int
+store_engine_put(struct store *s, uint64_t number, const uint8_t *data,
+    size_t len, char *err, size_t errsz)
+{
+	sqlite3_stmt *st;
+
+	if (!prepare(s, &st, "INSERT OR REPLACE INTO engine_state VALUES "
+	    "(?1, ?2)", err, errsz))
+		return 0;
+	bind_u64(st, 1, number);
+	sqlite3_bind_blob(st, 2, data, (int)len, SQLITE_TRANSIENT);
+	return run(s, st, err, errsz);
+}
+
+int
+store_engine_get(struct store *s, uint64_t number, uint8_t *out, size_t cap,
+    size_t *len, int *found, char *err, size_t errsz)
+{
+	sqlite3_stmt *st;
+	int64_t has;
+	int rc, ok = 1;
+
+	*len = 0;
+	*found = 0;
+	/* A file no licgated of this version has written to lacks it. */
+	if (!pragma_int(s, "SELECT count(*) FROM sqlite_master WHERE "
+	    "name = 'engine_state'", &has, err, errsz))
+		return 0;
+	if (!has)
+		return 1;
+	if (!prepare(s, &st, "SELECT data FROM engine_state WHERE number = ?1",
+	    err, errsz))
+		return 0;
+	bind_u64(st, 1, number);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*len = (size_t)sqlite3_column_bytes(st, 0);
+		if (*len > cap) {
+			snprintf(err, errsz, "database: engine state of block %"
+			    PRIu64 " is larger than any engine writes", number);
+			ok = 0;
+		} else {
+			memcpy(out, sqlite3_column_blob(st, 0), *len);
+			*found = 1;
+		}
+	} else if (rc != SQLITE_DONE)
+		ok = fail(err, errsz, "database", s->db);
+	done(s, st);
+	return ok;
 }
 
 /* Restores the digest and count of the last event left after a rewind. */
@@ -1102,6 +1170,8 @@ store_rewind(struct store *s, uint64_t number, char *err, size_t errsz)
 	    number, err, errsz) ||
 	    !delete_above(s, "DELETE FROM blocks WHERE number > ?1", number,
 	    err, errsz) ||
+	    !delete_above(s, "DELETE FROM engine_state WHERE number > ?1",
+	    number, err, errsz) ||
 	    !cursor_from_events(s, err, errsz) ||
 	    !store_set_head(s, &b, err, errsz))
 		goto fail;
@@ -1301,13 +1371,30 @@ store_note_sync(struct store *s, uint64_t node_head, uint64_t now, char *err,
 	return 1;
 }
 
-int
-store_note_gateway(struct store *s, const uint8_t address[20], char *err,
+static int
+meta_set_text(struct store *s, const char *key, const char *v, char *err,
     size_t errsz)
+{
+	sqlite3_stmt *st;
+
+	if (!prepare(s, &st, "INSERT OR REPLACE INTO meta VALUES (?1, ?2)",
+	    err, errsz))
+		return 0;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, v, -1, SQLITE_TRANSIENT);
+	return run(s, st, err, errsz);
+}
+
+int
+store_note_gateway(struct store *s, const uint8_t address[20],
+    const char *engine, int node_is_trusted, char *err, size_t errsz)
 {
 	if (!exec(s, "BEGIN IMMEDIATE", err, errsz))
 		return 0;
 	if (!meta_set_hex(s, "gateway", address, 20, err, errsz) ||
+	    !meta_set_text(s, "engine", engine, err, errsz) ||
+	    !meta_set_int(s, "node_is_trusted", node_is_trusted != 0, err,
+	    errsz) ||
 	    !exec(s, "COMMIT", err, errsz)) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return 0;
@@ -1337,6 +1424,24 @@ store_gateway(struct store *s, const uint8_t address[20],
 		ok = fail(err, errsz, "database", s->db);
 	done(s, st);
 	return ok;
+}
+
+/* status's "engine": the consensus rules licgated last ran with. */
+static int
+status_engine(struct store *s, json_t *out, char *err, size_t errsz)
+{
+	char name[32];
+	uint64_t trusted = 0;
+	int found, f2;
+
+	if (!meta_get(s, "engine", &found, NULL, name, sizeof(name), err,
+	    errsz) || !meta_get(s, "node_is_trusted", &f2, &trusted, NULL, 0,
+	    err, errsz))
+		return 0;
+	if (found)
+		json_object_set_new(out, "engine", json_pack("{s:s, s:b}",
+		    "name", name, "node_is_trusted", (int)(trusted != 0)));
+	return 1;
 }
 
 /* status's "gateway": the address licgated signs with and what the
@@ -1578,7 +1683,8 @@ store_status_json(struct store *s, char *err, size_t errsz)
 			json_object_set_new(out, keys[i], column_json(st, 0));
 		done(s, st);
 	}
-	if (!status_gateway(s, out, err, errsz))
+	if (!status_gateway(s, out, err, errsz) ||
+	    !status_engine(s, out, err, errsz))
 		goto fail;
 	return out;
 fail:

@@ -113,12 +113,22 @@ int store_set_head(struct store *s, const struct store_block *b,
  * applied, and records number as the applied block. */
 int store_apply_through(struct store *s, uint64_t number, char *err,
     size_t errsz) __attribute__((warn_unused_result));
-/* Forgets kept headers below number that carried no events. */
+/* Forgets kept headers below number that carried no events, and the
+ * engine states below it. */
 int store_prune(struct store *s, uint64_t number, char *err, size_t errsz)
     __attribute__((warn_unused_result));
 int store_commit(struct store *s, char *err, size_t errsz)
     __attribute__((warn_unused_result));
 void store_abort(struct store *s);
+
+/* The consensus engine's saved state after block number: put inside a
+ * batch (it is rewound and pruned with the blocks), got with *found 0 when
+ * none is kept (copied into out, at most cap bytes). */
+int store_engine_put(struct store *s, uint64_t number, const uint8_t *data,
+    size_t len, char *err, size_t errsz) __attribute__((warn_unused_result));
+int store_engine_get(struct store *s, uint64_t number, uint8_t *out,
+    size_t cap, size_t *len, int *found, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
 
 /* Drops, in one transaction, the blocks above number and their events;
  * number becomes the head.  Refuses to go below the applied block (that
@@ -139,10 +149,12 @@ int store_set_error(struct store *s, const char *msg, uint64_t now,
 int store_note_sync(struct store *s, uint64_t node_head, uint64_t now,
     char *err, size_t errsz) __attribute__((warn_unused_result));
 
-/* Records the address licgated signs with (meta "gateway"), so that
- * status can say what the registry says of it. */
+/* Records, at licgated's start, the address it signs with (meta
+ * "gateway"), its chain.engine ("engine") and chain.node_is_trusted
+ * ("node_is_trusted"), so that status can say what they mean. */
 int store_note_gateway(struct store *s, const uint8_t address[20],
-    char *err, size_t errsz) __attribute__((warn_unused_result));
+    const char *engine, int node_is_trusted, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
 
 /* What the effective state says of a gateway address. */
 enum store_gw_state {
@@ -196,8 +208,8 @@ json_t *store_row_json(struct store *s, const char *table, const char *key,
 /* Counts for status: rows of vendors, gateways, devices, firmware,
  * licenses and events, as a JSON object; meta's node_head, checked_at,
  * last_error and last_error_time when present; and "authorisation" (address,
- * state "authorised", "withdrawn" or "not-authorised", label, block) once
- * licgated has noted its address. */
+ * state "authorised", "withdrawn" or "not-authorised", label, block) and
+ * "engine" (name, node_is_trusted) once licgated has noted them. */
 json_t *store_status_json(struct store *s, char *err, size_t errsz);
 
 /* The underlying handle, for read-only queries by other modules. */

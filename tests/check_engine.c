@@ -21,14 +21,21 @@ START_TEST(engine_selection)
 	struct engine *e = NULL;
 	const char *why = NULL;
 
-	ck_assert(engine_create(&e, "none", &why));
+	ck_assert(engine_create(&e, "none", NULL, &why));
 	ck_assert_str_eq(e->ops->name, "none");
 	ck_assert_int_eq(e->ops->finality, ENGINE_FINAL_CONFIRMATIONS);
+	ck_assert(!engine_has_state(e));
 	engine_destroy(e);
-	ck_assert(!engine_create(&e, "clique", &why));
+	ck_assert(engine_create(&e, "clique", NULL, &why));
+	ck_assert(engine_has_state(e));
+	engine_destroy(e);
+	ck_assert(engine_create(&e, "qbft", NULL, &why));
+	ck_assert_int_eq(e->ops->finality, ENGINE_FINAL_INSTANT);
+	engine_destroy(e);
+	ck_assert(!engine_create(&e, "quorum", NULL, &why));
 	ck_assert_ptr_null(e);
 	ck_assert(strstr(why, "not implemented") != NULL);
-	ck_assert(!engine_create(&e, "pow", &why));
+	ck_assert(!engine_create(&e, "pow", NULL, &why));
 	ck_assert(strstr(why, "unknown consensus engine") != NULL);
 	engine_destroy(NULL);
 }
@@ -42,14 +49,13 @@ START_TEST(engine_none_on_real_blocks)
 
 	load(&parent, "headers/mainnet_15537393_london.json");
 	load(&child, "headers/mainnet_15537394_paris.json");
-	ck_assert(engine_create(&e, "none", &why));
+	ck_assert(engine_create(&e, "none", NULL, &why));
 	ck_assert(engine_verify(e, &parent, NULL, &why));
 	ck_assert(engine_verify(e, &child, &parent, &why));
 	/* A child that claims to be older than its parent is refused. */
 	child.timestamp = parent.timestamp - 1;
 	ck_assert(!engine_verify(e, &child, &parent, &why));
 	ck_assert_str_eq(why, "block time earlier than its parent's");
-	engine_rewind(e, parent.number);
 	engine_destroy(e);
 }
 END_TEST

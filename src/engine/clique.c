@@ -3,11 +3,14 @@
  * trusts the node: every sealer is recovered from the seal itself. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "chain/hash.h"
 #include "chain/sig.h"
 #include "engine/clique.h"
+#include "engine/engine.h"
+#include "xmalloc.h"
 
 /* keccak256(rlp([])): the only uncle hash a Clique block may carry. */
 static const uint8_t empty_uncles[32] = {
@@ -550,3 +553,74 @@ fail:
 	memset(s, 0, sizeof(*s));
 	return 0;
 }
+
+/* the engine ---------------------------------------------------------------- */
+
+struct clique_engine {
+	struct clique_snap snap;	/* after the last verified header */
+	int has;
+};
+
+_Static_assert(CLIQUE_SNAP_MAX <= ENGINE_STATE_MAX, "a snapshot fits");
+
+static struct clique_engine *
+clique_state(struct engine *e)
+{
+	if (e->state == NULL)
+		e->state = xcalloc(1, sizeof(struct clique_engine));
+	return e->state;
+}
+
+static int
+clique_verify(struct engine *e, const struct header *h,
+    const struct header *parent, const char **why)
+{
+	struct clique_engine *c = clique_state(e);
+	uint64_t epoch = e->conf.epoch ? e->conf.epoch : CLIQUE_EPOCH_DEFAULT;
+
+	if (parent == NULL) {
+		c->has = clique_snap_init(&c->snap, h, epoch, e->conf.signers,
+		    e->conf.nsigners, why);
+		return c->has;
+	}
+	if (!c->has || c->snap.number != parent->number) {
+		*why = "clique: no signer snapshot at the parent block";
+		return 0;
+	}
+	if (h->timestamp < parent->timestamp) {
+		*why = "block time earlier than its parent's";
+		return 0;
+	}
+	return clique_snap_apply(&c->snap, h, NULL, why);
+}
+
+static size_t
+clique_save(struct engine *e, uint8_t *out, size_t cap)
+{
+	struct clique_engine *c = clique_state(e);
+
+	if (!c->has || cap < CLIQUE_SNAP_MAX)
+		return 0;
+	return clique_snap_encode(out, &c->snap);
+}
+
+static int
+clique_load(struct engine *e, const uint8_t *in, size_t len, const char **why)
+{
+	struct clique_engine *c = clique_state(e);
+
+	c->has = clique_snap_decode(&c->snap, in, len, why);
+	return c->has;
+}
+
+static void
+clique_destroy(struct engine *e)
+{
+	free(e->state);
+	e->state = NULL;
+}
+
+const struct engine_ops engine_clique_ops = {
+	"clique", ENGINE_FINAL_CONFIRMATIONS, clique_verify, NULL, clique_save,
+	clique_load, clique_destroy
+};

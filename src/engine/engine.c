@@ -1,4 +1,4 @@
-/* engine.c: the table of engines this build has. */
+/* engine.c: the table of engines this build has, and the wrappers. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -9,28 +9,50 @@
 
 static const struct engine_ops *const engine_table[] = {
 	&engine_none_ops,
+	&engine_clique_ops,
+	&engine_qbft_ops,
 	NULL
 };
 
 /* Engines the configuration knows but this build does not implement yet. */
-static const char *const engine_planned[] = { "clique", "qbft", "quorum", NULL };
+static const char *const engine_planned[] = { "quorum", NULL };
+
+static struct engine *
+engine_new(const struct engine_ops *ops, const struct engine_config *cfg)
+{
+	struct engine *e = xcalloc(1, sizeof(*e));
+	uint8_t (*copy)[20];
+
+	e->ops = ops;
+	if (cfg != NULL) {
+		e->conf = *cfg;
+		if (cfg->nsigners > 0) {
+			copy = xreallocarray(NULL, cfg->nsigners, 20);
+			memcpy(copy, cfg->signers, 20 * cfg->nsigners);
+			e->conf.signers = (const uint8_t (*)[20])copy;
+		}
+	}
+	if (e->conf.nsigners == 0)
+		e->conf.signers = NULL;
+	return e;
+}
 
 int
-engine_create(struct engine **out, const char *name, const char **why)
+engine_create(struct engine **out, const char *name,
+    const struct engine_config *cfg, const char **why)
 {
 	size_t i;
 
 	*out = NULL;
 	for (i = 0; engine_table[i] != NULL; i++)
 		if (strcmp(engine_table[i]->name, name) == 0) {
-			*out = xcalloc(1, sizeof(**out));
-			(*out)->ops = engine_table[i];
+			*out = engine_new(engine_table[i], cfg);
 			return 1;
 		}
 	for (i = 0; engine_planned[i] != NULL; i++)
 		if (strcmp(engine_planned[i], name) == 0) {
 			*why = "this consensus engine is not implemented in this "
-			    "version of licgate (available: none)";
+			    "version of licgate (available: none, clique, qbft)";
 			return 0;
 		}
 	*why = "unknown consensus engine (none, clique, qbft, quorum)";
@@ -44,11 +66,35 @@ engine_verify(struct engine *e, const struct header *h,
 	return e->ops->verify(e, h, parent, why);
 }
 
-void
-engine_rewind(struct engine *e, uint64_t number)
+int
+engine_hash(struct engine *e, uint8_t out[32], const struct header *h,
+    const char **why)
 {
-	if (e->ops->rewind != NULL)
-		e->ops->rewind(e, number);
+	if (e->ops->hash == NULL) {
+		header_hash(out, h);
+		return 1;
+	}
+	return e->ops->hash(e, out, h, why);
+}
+
+int
+engine_has_state(const struct engine *e)
+{
+	return e->ops->save != NULL;
+}
+
+size_t
+engine_save(struct engine *e, uint8_t *out, size_t cap)
+{
+	return e->ops->save != NULL ? e->ops->save(e, out, cap) : 0;
+}
+
+int
+engine_load(struct engine *e, const uint8_t *in, size_t len, const char **why)
+{
+	if (e->ops->load == NULL)
+		return 1;
+	return e->ops->load(e, in, len, why);
 }
 
 void
@@ -58,5 +104,6 @@ engine_destroy(struct engine *e)
 		return;
 	if (e->ops->destroy != NULL)
 		e->ops->destroy(e);
+	free((void *)e->conf.signers);
 	free(e);
 }

@@ -1,9 +1,13 @@
 /* engine.h: consensus rules behind one small interface.  The follower checks
  * hash linkage itself; an engine adds what its chain's consensus demands of
- * each header, and says when a block counts as final. */
+ * each header, says what a block's hash is, and says when a block counts
+ * as final.  An engine's state (a signer set, votes) is plain bytes the
+ * follower stores beside each block of the reorg window, so that a restart
+ * or a reorg resumes from the database, never from a walk of the chain. */
 #ifndef LICGATE_ENGINE_H
 #define LICGATE_ENGINE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "chain/header.h"
@@ -15,39 +19,69 @@ enum engine_finality {
 	ENGINE_FINAL_TAG		/* at the nodes' "finalized" tag (quorum) */
 };
 
+/* What the configuration says of the chain's consensus. */
+struct engine_config {
+	uint64_t epoch;			/* clique, qbft; 0: the engine's default */
+	const uint8_t (*signers)[20];	/* chain.signers, or NULL */
+	size_t nsigners;
+};
+
+/* Largest saved state of any engine (a QBFT or Clique snapshot). */
+#define ENGINE_STATE_MAX 16384
+
 struct engine;
 
 struct engine_ops {
 	const char *name;
 	enum engine_finality finality;
-	/* Checks h, whose parent (already verified) is parent, or NULL when
-	 * h is the trusted checkpoint.  Returns 1, or 0 with *why. */
+	/* Checks h, whose parent (already verified) is parent, and moves the
+	 * state past it; with parent NULL h is the trusted checkpoint and
+	 * the state starts there.  Returns 1, or 0 with *why and the state
+	 * unchanged. */
 	int (*verify)(struct engine *e, const struct header *h,
 	    const struct header *parent, const char **why);
-	/* Forgets state derived from blocks above number (after a reorg). */
-	void (*rewind)(struct engine *e, uint64_t number);
+	/* The block hash as the chain gives it (NULL: keccak256(rlp)). */
+	int (*hash)(struct engine *e, uint8_t out[32], const struct header *h,
+	    const char **why);
+	/* The state after the last verified header, as bytes (NULL: the
+	 * engine has none); returns the length written (<= cap). */
+	size_t (*save)(struct engine *e, uint8_t *out, size_t cap);
+	/* Restores a state save() wrote; 0 with *why for anything else. */
+	int (*load)(struct engine *e, const uint8_t *in, size_t len,
+	    const char **why);
 	void (*destroy)(struct engine *e);
 };
 
 struct engine {
 	const struct engine_ops *ops;
 	void *state;
+	struct engine_config conf;
 };
 
-/* Creates the engine called name ("none", "clique", "qbft", "quorum").
- * Returns 1 with *out, or 0 with *why naming the problem (unknown name, or
- * an engine this build does not have yet). */
-int engine_create(struct engine **out, const char *name, const char **why)
+/* Creates the engine called name ("none", "clique", "qbft", "quorum") with
+ * cfg (NULL: defaults; the signer list is copied).  Returns 1 with *out, or
+ * 0 with *why naming the problem (unknown name, or an engine this build
+ * does not have yet). */
+int engine_create(struct engine **out, const char *name,
+    const struct engine_config *cfg, const char **why)
     __attribute__((warn_unused_result));
 
 /* Wrappers over ops; engine_destroy(NULL) is a no-op. */
 int engine_verify(struct engine *e, const struct header *h,
     const struct header *parent, const char **why)
     __attribute__((warn_unused_result));
-void engine_rewind(struct engine *e, uint64_t number);
+int engine_hash(struct engine *e, uint8_t out[32], const struct header *h,
+    const char **why) __attribute__((warn_unused_result));
+/* Whether the engine keeps a state between blocks. */
+int engine_has_state(const struct engine *e);
+size_t engine_save(struct engine *e, uint8_t *out, size_t cap);
+int engine_load(struct engine *e, const uint8_t *in, size_t len,
+    const char **why) __attribute__((warn_unused_result));
 void engine_destroy(struct engine *e);
 
-/* The none engine's ops (hash linkage only: for local development chains). */
+/* The engines' ops. */
 extern const struct engine_ops engine_none_ops;
+extern const struct engine_ops engine_clique_ops;
+extern const struct engine_ops engine_qbft_ops;
 
 #endif

@@ -18,5 +18,5 @@ none_verify(struct engine *e, const struct header *h,
 }
 
 const struct engine_ops engine_none_ops = {
-	"none", ENGINE_FINAL_CONFIRMATIONS, none_verify, NULL, NULL
+	"none", ENGINE_FINAL_CONFIRMATIONS, none_verify, NULL, NULL, NULL, NULL
 };

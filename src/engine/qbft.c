@@ -8,11 +8,14 @@
  * afresh at each epoch. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "chain/rlp.h"
 #include "chain/sig.h"
+#include "engine/engine.h"
 #include "engine/qbft.h"
+#include "xmalloc.h"
 
 /* Besu's BFT mixHash: the text "ctical byzantine fault tolerance", the
  * last 32 bytes of "practical byzantine fault tolerance". */
@@ -521,3 +524,82 @@ fail:
 	memset(s, 0, sizeof(*s));
 	return 0;
 }
+
+/* the engine ---------------------------------------------------------------- */
+
+struct qbft_engine {
+	struct qbft_snap snap;		/* after the last verified header */
+	int has;
+};
+
+_Static_assert(QBFT_SNAP_MAX <= ENGINE_STATE_MAX, "a snapshot fits");
+
+static struct qbft_engine *
+qbft_state(struct engine *e)
+{
+	if (e->state == NULL)
+		e->state = xcalloc(1, sizeof(struct qbft_engine));
+	return e->state;
+}
+
+static int
+qbft_verify(struct engine *e, const struct header *h,
+    const struct header *parent, const char **why)
+{
+	struct qbft_engine *q = qbft_state(e);
+	uint64_t epoch = e->conf.epoch ? e->conf.epoch : QBFT_EPOCH_DEFAULT;
+
+	if (parent == NULL) {
+		q->has = qbft_snap_init(&q->snap, h, epoch, e->conf.signers,
+		    e->conf.nsigners, why);
+		return q->has;
+	}
+	if (!q->has || q->snap.number != parent->number) {
+		*why = "qbft: no validator snapshot at the parent block";
+		return 0;
+	}
+	if (h->timestamp < parent->timestamp) {
+		*why = "block time earlier than its parent's";
+		return 0;
+	}
+	return qbft_snap_apply(&q->snap, h, NULL, NULL, why);
+}
+
+static int
+qbft_hash(struct engine *e, uint8_t out[32], const struct header *h,
+    const char **why)
+{
+	(void)e;
+	return qbft_block_hash(out, h, why);
+}
+
+static size_t
+qbft_save(struct engine *e, uint8_t *out, size_t cap)
+{
+	struct qbft_engine *q = qbft_state(e);
+
+	if (!q->has || cap < QBFT_SNAP_MAX)
+		return 0;
+	return qbft_snap_encode(out, &q->snap);
+}
+
+static int
+qbft_load(struct engine *e, const uint8_t *in, size_t len, const char **why)
+{
+	struct qbft_engine *q = qbft_state(e);
+
+	q->has = qbft_snap_decode(&q->snap, in, len, why);
+	return q->has;
+}
+
+static void
+qbft_destroy(struct engine *e)
+{
+	free(e->state);
+	e->state = NULL;
+}
+
+const struct engine_ops engine_qbft_ops = {
+	"qbft", ENGINE_FINAL_INSTANT, qbft_verify, qbft_hash, qbft_save,
+	qbft_load, qbft_destroy
+};
