@@ -44,6 +44,8 @@ static struct cache_slot *cache;
 
 enum cache_hit { CACHE_MISS, CACHE_CLAIMS, CACHE_TOKEN };
 
+static void replay_free(void);
+
 static double
 mono(void)
 {
@@ -149,6 +151,7 @@ daemon_attest_free(void)
 	free(cache);
 	cache = NULL;
 	pthread_mutex_unlock(&cache_lock);
+	replay_free();
 }
 
 /* iat now, exp after the TTL but never past the license's end. */
@@ -274,37 +277,179 @@ reply(struct http_reply *rep, const struct http_attest *req,
 		    "cose-type=\"cose-sign1\"", tok, len);
 }
 
-/* Whether a device-signed request carries the signature of the key the
- * device was registered with.  The key's address must be the device's: the
- * registry derives one from the other, and the gateway checks it again. */
+/* A point every request of an unknown device is checked against (the
+ * generator, uncompressed, as a registered key may be), so that it costs
+ * the work a known device's does and the response time does not tell an
+ * outsider which devices are registered. */
+static const uint8_t dummy_key[65] = {
+	0x04, 0x79, 0xbe, 0x66, 0x7e, 0xf9, 0xdc, 0xbb, 0xac, 0x55, 0xa0, 0x62,
+	0x95, 0xce, 0x87, 0x0b, 0x07, 0x02, 0x9b, 0xfc, 0xdb, 0x2d, 0xce, 0x28,
+	0xd9, 0x59, 0xf2, 0x81, 0x5b, 0x16, 0xf8, 0x17, 0x98, 0x48, 0x3a, 0xda,
+	0x77, 0x26, 0xa3, 0xc4, 0x65, 0x5d, 0xa4, 0xfb, 0xfc, 0x0e, 0x11, 0x08,
+	0xa8, 0xfd, 0x17, 0xb4, 0x48, 0xa6, 0x85, 0x54, 0x19, 0x9c, 0x47, 0xd0,
+	0x8f, 0xfb, 0x10, 0xd4, 0xb8
+};
+
+/* Whether a device-signed request carries the signature of key, whose
+ * address must be the device's (the registry derives one from the other,
+ * and the gateway checks it again).  Both checks always run: the work must
+ * not depend on which one fails. */
 static int
-signed_by_device(const struct http_attest *in, const struct store_lookup *lk,
+signed_by(const struct http_attest *in, const uint8_t *key, size_t keylen,
     struct lgv_request *q)
 {
 	uint8_t addr[20];
+	int addr_ok, sig_ok;
 
-	return lk->device_key_len > 0 &&
-	    sig_pubkey_to_address(addr, lk->device_key, lk->device_key_len) &&
-	    memcmp(addr, q->device, 20) == 0 &&
-	    lgv_request_verify(q, in->signed_req, in->signed_len,
-	    lk->device_key, lk->device_key_len) == LGV_OK;
+	addr_ok = sig_pubkey_to_address(addr, key, keylen) &&
+	    memcmp(addr, q->device, 20) == 0;
+	sig_ok = lgv_request_verify(q, in->signed_req, in->signed_len, key,
+	    keylen) == LGV_OK;
+	return addr_ok && sig_ok;
 }
 
 /* A refusal that says nothing about why: with require_device_auth an
- * unknown device, a revoked one and a bad signature look alike. */
+ * unknown device, a revoked one and a bad signature look alike, to the
+ * client and in /metrics (one reason, "unauthenticated"). */
 static void
 forbid(struct http_reply *rep, const char *reason)
 {
 	metrics_count("licgate_request_refusals_total", "reason", reason,
 	    NULL, NULL, 1);
-	http_reply_error(rep, 403, "forbidden", "request refused");
+	http_reply_refused(rep);
+}
+
+/* Nonces seen from each device within attestation.request_window: a
+ * request's nonce is remembered until its iat + window, after which the
+ * time check refuses it anyway.  Open addressing over a fixed table, the
+ * hash keyed with a secret drawn at start.  A request whose probe run is
+ * full of live entries is refused (503): the table never forgets a live
+ * nonce to make room, so it can fail to serve but never accept a replay. */
+#define REPLAY_SLOTS 65536
+#define REPLAY_PROBES 64
+
+struct replay_slot {
+	uint8_t device[20];
+	uint8_t nonce[LGV_NONCE_MAX];
+	uint8_t nonce_len;
+	uint64_t until;			/* live while now <= until */
+};
+
+static pthread_mutex_t replay_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct replay_slot *replay;
+static uint32_t replay_seed;
+
+enum replay_result { REPLAY_FRESH, REPLAY_SEEN, REPLAY_FULL };
+
+static uint32_t
+replay_hash(const struct lgv_request *q)
+{
+	uint32_t h = 2166136261u ^ replay_seed;
+	size_t i;
+
+	for (i = 0; i < 20; i++)
+		h = (h ^ q->device[i]) * 16777619u;
+	for (i = 0; i < q->nonce_len; i++)
+		h = (h ^ q->nonce[i]) * 16777619u;
+	return h;
+}
+
+static int
+replay_same(const struct replay_slot *s, const struct lgv_request *q)
+{
+	return s->nonce_len == q->nonce_len &&
+	    memcmp(s->device, q->device, 20) == 0 &&
+	    memcmp(s->nonce, q->nonce, q->nonce_len) == 0;
+}
+
+static void
+replay_free(void)
+{
+	pthread_mutex_lock(&replay_lock);
+	free(replay);
+	replay = NULL;
+	pthread_mutex_unlock(&replay_lock);
+}
+
+/* Remembers q's (device, nonce) until `until`, unless it is live already. */
+static enum replay_result
+replay_check(const struct lgv_request *q, uint64_t now, uint64_t until)
+{
+	struct replay_slot *s, *free_slot = NULL;
+	enum replay_result res = REPLAY_FULL;
+	uint32_t h;
+	int i;
+
+	pthread_mutex_lock(&replay_lock);
+	if (replay == NULL) {
+		replay = xcalloc(REPLAY_SLOTS, sizeof(*replay));
+		if (getrandom(&replay_seed, sizeof(replay_seed), 0) !=
+		    (ssize_t)sizeof(replay_seed))
+			replay_seed = (uint32_t)now;
+	}
+	h = replay_hash(q);
+	for (i = 0; i < REPLAY_PROBES; i++) {
+		s = &replay[(h + (uint32_t)i) % REPLAY_SLOTS];
+		if (s->until >= now && s->nonce_len > 0 && replay_same(s, q)) {
+			res = REPLAY_SEEN;
+			goto done;
+		}
+		if (free_slot == NULL && (s->nonce_len == 0 || s->until < now))
+			free_slot = s;
+	}
+	if (free_slot != NULL) {
+		memcpy(free_slot->device, q->device, 20);
+		memcpy(free_slot->nonce, q->nonce, q->nonce_len);
+		free_slot->nonce_len = (uint8_t)q->nonce_len;
+		free_slot->until = until;
+		res = REPLAY_FRESH;
+	}
+done:
+	pthread_mutex_unlock(&replay_lock);
+	return res;
+}
+
+/* What binds a signed request to this gateway and to now: its audience is
+ * this gateway's address, its iat within attestation.request_window of
+ * the clock, and (for a registered device, whose signature was checked)
+ * its nonce not seen within the window.  Returns 1, or 0 with rep set. */
+static int
+bound_here(struct daemon *d, const struct lgv_request *q, int remember,
+    struct http_reply *rep)
+{
+	uint64_t now = (uint64_t)time(NULL), w = d->conf.request_window;
+	enum replay_result rr;
+
+	if (memcmp(q->gateway, d->address, 20) != 0) {
+		forbid(rep, "wrong-gateway");
+		return 0;
+	}
+	if (q->iat + w < now || q->iat > now + w) {
+		forbid(rep, "request-time");
+		return 0;
+	}
+	if (!remember)
+		return 1;
+	if ((rr = replay_check(q, now, q->iat + w)) == REPLAY_SEEN) {
+		forbid(rep, "replay");
+		return 0;
+	}
+	if (rr == REPLAY_FULL) {
+		metrics_count("licgate_request_refusals_total", "reason",
+		    "replay-cache-full", NULL, NULL, 1);
+		http_reply_error(rep, 503, "busy", "too many signed requests "
+		    "within attestation.request_window; try again");
+		return 0;
+	}
+	return 1;
 }
 
 /* POST /v1/attestation: decodes the device's COSE request into out and
  * checks it.  Returns 1 to go on to the verdict, or 0 with rep set.  A
  * known device's request must carry its signature; an unknown device's
  * cannot, and is answered like a GET (device-unknown) unless the gateway
- * requires device authentication. */
+ * requires device authentication.  Either way the request must be for this
+ * gateway and now (bound_here). */
 static int
 authenticate(struct daemon *d, const struct http_attest *in,
     struct http_attest *out, struct http_reply *rep)
@@ -314,6 +459,7 @@ authenticate(struct daemon *d, const struct http_attest *in,
 	struct lgv_request q;
 	enum lgv_result r;
 	char err[256];
+	int known, ok;
 
 	if ((r = lgv_request_decode(&q, in->signed_req, in->signed_len)) !=
 	    LGV_OK) {
@@ -326,18 +472,16 @@ authenticate(struct daemon *d, const struct http_attest *in,
 		http_reply_error(rep, 500, "database", "%s", err);
 		return 0;
 	}
-	if (!lk.device.known && d->conf.require_device_auth) {
-		forbid(rep, "device-unknown");
+	known = lk.device.known && lk.device_key_len > 0;
+	ok = known ? signed_by(in, lk.device_key, lk.device_key_len, &q) :
+	    signed_by(in, dummy_key, sizeof(dummy_key), &q);
+	if ((d->conf.require_device_auth && (!known || lk.device.revoked)) ||
+	    (lk.device.known && !ok)) {
+		forbid(rep, "unauthenticated");
 		return 0;
 	}
-	if (lk.device.known && !signed_by_device(in, &lk, &q)) {
-		forbid(rep, "bad-signature");
+	if (!bound_here(d, &q, known, rep))
 		return 0;
-	}
-	if (lk.device.revoked && d->conf.require_device_auth) {
-		forbid(rep, "device-revoked");
-		return 0;
-	}
 	memset(out, 0, sizeof(*out));
 	memcpy(out->device, q.device, 20);
 	memcpy(out->firmware, q.firmware, 32);
