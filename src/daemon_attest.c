@@ -324,7 +324,9 @@ forbid(struct http_reply *rep, const char *reason)
  * time check refuses it anyway.  Open addressing over a fixed table, the
  * hash keyed with a secret drawn at start.  A request whose probe run is
  * full of live entries is refused (503): the table never forgets a live
- * nonce to make room, so it can fail to serve but never accept a replay. */
+ * nonce to make room, so it can fail to serve but never accept a replay.
+ * The table lives in memory: a request signed before this run started is
+ * refused as one an earlier run may have seen. */
 #define REPLAY_SLOTS 65536
 #define REPLAY_PROBES 64
 
@@ -338,6 +340,7 @@ struct replay_slot {
 static pthread_mutex_t replay_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct replay_slot *replay;
 static uint32_t replay_seed;
+static uint64_t replay_started;		/* unix seconds */
 
 enum replay_result { REPLAY_FRESH, REPLAY_SEEN, REPLAY_FULL };
 
@@ -360,6 +363,14 @@ replay_same(const struct replay_slot *s, const struct lgv_request *q)
 	return s->nonce_len == q->nonce_len &&
 	    memcmp(s->device, q->device, 20) == 0 &&
 	    memcmp(s->nonce, q->nonce, q->nonce_len) == 0;
+}
+
+void
+daemon_attest_start(void)
+{
+	pthread_mutex_lock(&replay_lock);
+	replay_started = (uint64_t)time(NULL);
+	pthread_mutex_unlock(&replay_lock);
 }
 
 static void
@@ -386,6 +397,11 @@ replay_check(const struct lgv_request *q, uint64_t now, uint64_t until)
 		if (getrandom(&replay_seed, sizeof(replay_seed), 0) !=
 		    (ssize_t)sizeof(replay_seed))
 			replay_seed = (uint32_t)now;
+	}
+	/* An earlier run may have seen it: its table is gone. */
+	if (q->iat < replay_started) {
+		res = REPLAY_SEEN;
+		goto done;
 	}
 	h = replay_hash(q);
 	for (i = 0; i < REPLAY_PROBES; i++) {
