@@ -34,7 +34,7 @@ bench-serve: src/licgated src/licgatectl bench/hello bench/signrate
 
 # Device requests: POST /v1/attestation signed by the device.
 TESTS += tests/device_auth.sh
-EXTRA_DIST += tests/device_auth.sh tests/cose/request.mjs
+EXTRA_DIST += tests/device_auth.sh tests/cose/request.mjs tests/cose/timing.mjs
 
 FUZZ_TARGETS += fuzz/fuzz_request
 fuzz_fuzz_request_SOURCES = fuzz/fuzz_request.c src/verify/lgv.c \

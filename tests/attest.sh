@@ -61,8 +61,8 @@ is "firmware for another role" "$A" "$F2" role-mismatch
 # tok.1 is valid for A and F1, tok.5 the role-mismatch refusal.
 vt() { "$ctl" verify "$GW_TMP/tok.$1" --gateway-key "$pub" --device "$A" --nonce "$(printf '0x%032x' "$1")" "${@:2}"; }
 refused() {	# refused NAME TOK WHY ARGS...: exit 1 and the reason
-	local out rc; out=$(vt "$2" "${@:4}"); rc=$?
-	check "licgatectl verify: $1 (exit 1, $3)" '[ $rc -eq 1 ] && grep -q "^token      REFUSED: $3 " <<<"$out" || { echo "# rc $rc: $out"; false; }'
+	local out rc why=$3; out=$(vt "$2" "${@:4}"); rc=$?
+	check "licgatectl verify: $1 (exit 1, $why)" '[ $rc -eq 1 ] && grep -q "^token      REFUSED: $why " <<<"$out" || { echo "# rc $rc: $out"; false; }'
 }
 out=$(vt 1 --firmware "$F1" --chain-id 31337 --registry "$REG"); rc=$?
 check "licgatectl verify: a valid token for this image, chain and registry (exit 0)" '[ $rc -eq 0 ] && grep -q "^token      verified" <<<"$out"'
