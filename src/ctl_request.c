@@ -126,6 +126,10 @@ request_args(struct ropts *o, int argc, char **argv)
 			break;
 		default: return 0;
 		}
+	/* Older requests had no gateway: say what is missing. */
+	if (optind == argc && !o->has_gateway)
+		fprintf(stderr, "licgatectl: --gateway is required (the "
+		    "gateway's address, as GET /v1/status names it)\n");
 	return optind == argc && o->key != NULL && o->has_firmware &&
 	    o->has_gateway && o->rq.nonce_len > 0;
 }

@@ -17,6 +17,7 @@
 #include "chain/sig.h"
 #include "daemon.h"
 #include "metrics.h"
+#include "replay.h"
 #include "token.h"
 #include "verdict.h"
 #include "verify/lgv.h"
@@ -41,10 +42,10 @@ struct cache_slot {
  * in or out: signing happens outside it, on every HTTP thread at once. */
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cache_slot *cache;
+/* The nonces of signed requests (replay.h), from daemon_attest_start. */
+static struct replay *replay;
 
 enum cache_hit { CACHE_MISS, CACHE_CLAIMS, CACHE_TOKEN };
-
-static void replay_free(void);
 
 static double
 mono(void)
@@ -151,7 +152,8 @@ daemon_attest_free(void)
 	free(cache);
 	cache = NULL;
 	pthread_mutex_unlock(&cache_lock);
-	replay_free();
+	replay_free(replay);
+	replay = NULL;
 }
 
 /* iat now, exp after the TTL but never past the license's end. */
@@ -319,110 +321,18 @@ forbid(struct http_reply *rep, const char *reason)
 	http_reply_refused(rep);
 }
 
-/* Nonces seen from each device within attestation.request_window: a
- * request's nonce is remembered until its iat + window, after which the
- * time check refuses it anyway.  Open addressing over a fixed table, the
- * hash keyed with a secret drawn at start.  A request whose probe run is
- * full of live entries is refused (503): the table never forgets a live
- * nonce to make room, so it can fail to serve but never accept a replay.
- * The table lives in memory: a request signed before this run started is
- * refused as one an earlier run may have seen. */
+/* Nonces seen within attestation.request_window: each is remembered until
+ * its request's iat + window, after which the time check refuses the
+ * request anyway.  Made at start, before any HTTP thread runs. */
 #define REPLAY_SLOTS 65536
-#define REPLAY_PROBES 64
 
-struct replay_slot {
-	uint8_t device[20];
-	uint8_t nonce[LGV_NONCE_MAX];
-	uint8_t nonce_len;
-	uint64_t until;			/* live while now <= until */
-};
-
-static pthread_mutex_t replay_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct replay_slot *replay;
-static uint32_t replay_seed;
-static uint64_t replay_started;		/* unix seconds */
-
-enum replay_result { REPLAY_FRESH, REPLAY_SEEN, REPLAY_FULL };
-
-static uint32_t
-replay_hash(const struct lgv_request *q)
-{
-	uint32_t h = 2166136261u ^ replay_seed;
-	size_t i;
-
-	for (i = 0; i < 20; i++)
-		h = (h ^ q->device[i]) * 16777619u;
-	for (i = 0; i < q->nonce_len; i++)
-		h = (h ^ q->nonce[i]) * 16777619u;
-	return h;
-}
-
-static int
-replay_same(const struct replay_slot *s, const struct lgv_request *q)
-{
-	return s->nonce_len == q->nonce_len &&
-	    memcmp(s->device, q->device, 20) == 0 &&
-	    memcmp(s->nonce, q->nonce, q->nonce_len) == 0;
-}
+_Static_assert(LGV_NONCE_MAX <= REPLAY_NONCE_MAX, "a request nonce fits");
 
 void
 daemon_attest_start(void)
 {
-	pthread_mutex_lock(&replay_lock);
-	replay_started = (uint64_t)time(NULL);
-	pthread_mutex_unlock(&replay_lock);
-}
-
-static void
-replay_free(void)
-{
-	pthread_mutex_lock(&replay_lock);
-	free(replay);
-	replay = NULL;
-	pthread_mutex_unlock(&replay_lock);
-}
-
-/* Remembers q's (device, nonce) until `until`, unless it is live already. */
-static enum replay_result
-replay_check(const struct lgv_request *q, uint64_t now, uint64_t until)
-{
-	struct replay_slot *s, *free_slot = NULL;
-	enum replay_result res = REPLAY_FULL;
-	uint32_t h;
-	int i;
-
-	pthread_mutex_lock(&replay_lock);
-	if (replay == NULL) {
-		replay = xcalloc(REPLAY_SLOTS, sizeof(*replay));
-		if (getrandom(&replay_seed, sizeof(replay_seed), 0) !=
-		    (ssize_t)sizeof(replay_seed))
-			replay_seed = (uint32_t)now;
-	}
-	/* An earlier run may have seen it: its table is gone. */
-	if (q->iat < replay_started) {
-		res = REPLAY_SEEN;
-		goto done;
-	}
-	h = replay_hash(q);
-	for (i = 0; i < REPLAY_PROBES; i++) {
-		s = &replay[(h + (uint32_t)i) % REPLAY_SLOTS];
-		if (s->until >= now && s->nonce_len > 0 && replay_same(s, q)) {
-			res = REPLAY_SEEN;
-			goto done;
-		}
-		if (free_slot == NULL && (s->nonce_len == 0 || s->until < now))
-			free_slot = s;
-	}
-	if (free_slot != NULL) {
-		memcpy(free_slot->device, q->device, 20);
-		memcpy(free_slot->nonce, q->nonce, q->nonce_len);
-		free_slot->nonce_len = (uint8_t)q->nonce_len;
-		free_slot->until = until;
-		res = REPLAY_FRESH;
-	}
-done:
-	pthread_mutex_unlock(&replay_lock);
-	return res;
+	replay_free(replay);
+	replay = replay_new(REPLAY_SLOTS, (uint64_t)time(NULL));
 }
 
 /* What binds a signed request to this gateway and to now: its audience is
@@ -446,7 +356,8 @@ bound_here(struct daemon *d, const struct lgv_request *q, int remember,
 	}
 	if (!remember)
 		return 1;
-	if ((rr = replay_check(q, now, q->iat + w)) == REPLAY_SEEN) {
+	if ((rr = replay_check(replay, q->device, q->nonce, q->nonce_len,
+	    q->iat, now, q->iat + w)) == REPLAY_SEEN) {
 		forbid(rep, "replay");
 		return 0;
 	}
