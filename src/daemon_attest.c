@@ -13,6 +13,8 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include <secp256k1.h>
+
 #include "chain/hex.h"
 #include "chain/sig.h"
 #include "daemon.h"
@@ -292,22 +294,54 @@ static const uint8_t dummy_key[65] = {
 	0x8f, 0xfb, 0x10, 0xd4, 0xb8
 };
 
+/* key (33, 64 or 65 bytes) as 65, at the cost of one square root
+ * whatever form it came in: a compressed key needs one to parse, the others
+ * go through their compressed form.  Else a device registered with 33
+ * bytes would take a few microseconds longer to refuse than the dummy. */
+static int
+key_uncompressed(uint8_t out[65], const uint8_t *key, size_t keylen)
+{
+	const secp256k1_context *ctx = secp256k1_context_static;
+	secp256k1_pubkey pub;
+	uint8_t buf[65];
+	size_t n = 33;
+
+	if (keylen == 64) {
+		buf[0] = 0x04;
+		memcpy(buf + 1, key, 64);
+		key = buf;
+		keylen = 65;
+	}
+	if ((keylen != 33 && keylen != 65) ||
+	    !secp256k1_ec_pubkey_parse(ctx, &pub, key, keylen))
+		return 0;
+	if (keylen == 65 && (!secp256k1_ec_pubkey_serialize(ctx, buf, &n, &pub,
+	    SECP256K1_EC_COMPRESSED) ||
+	    !secp256k1_ec_pubkey_parse(ctx, &pub, buf, 33)))
+		return 0;
+	n = 65;
+	return secp256k1_ec_pubkey_serialize(ctx, out, &n, &pub,
+	    SECP256K1_EC_UNCOMPRESSED);
+}
+
 /* Whether a device-signed request carries the signature of key, whose
  * address must be the device's (the registry derives one from the other,
- * and the gateway checks it again).  Both checks always run: the work must
- * not depend on which one fails. */
+ * and the gateway checks it again).  Every check always runs, on the dummy
+ * key if key is unusable: the work must not depend on which one fails. */
 static int
 signed_by(const struct http_attest *in, const uint8_t *key, size_t keylen,
     struct lgv_request *q)
 {
-	uint8_t addr[20];
-	int addr_ok, sig_ok;
+	uint8_t full[65], addr[20];
+	int key_ok, addr_ok, sig_ok;
 
-	addr_ok = sig_pubkey_to_address(addr, key, keylen) &&
+	if (!(key_ok = key_uncompressed(full, key, keylen)))
+		(void)key_uncompressed(full, dummy_key, sizeof(dummy_key));
+	addr_ok = sig_pubkey_to_address(addr, full, sizeof(full)) &&
 	    memcmp(addr, q->device, 20) == 0;
-	sig_ok = lgv_request_verify(q, in->signed_req, in->signed_len, key,
-	    keylen) == LGV_OK;
-	return addr_ok && sig_ok;
+	sig_ok = lgv_request_verify(q, in->signed_req, in->signed_len, full,
+	    sizeof(full)) == LGV_OK;
+	return key_ok && addr_ok && sig_ok;
 }
 
 /* A refusal that says nothing about why: with require_device_auth an
