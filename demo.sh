@@ -105,20 +105,20 @@ for i in 1 2 3; do
 	nonce=0x$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
 	echo "\$ curl '$base/v1/attestation?device=${dev[$i]}&firmware=${fw[$i]}&nonce=$nonce'"
 	curl -sf -o "$tmp/token.$i" "$base/v1/attestation?device=${dev[$i]}&firmware=${fw[$i]}&nonce=$nonce" || die "no attestation"
-	echo "\$ licgatectl verify token.$i --gateway-key $gwpub --device ${dev[$i]} --nonce $nonce"
-	"$ctl" verify "$tmp/token.$i" --gateway-key "$gwpub" --device "${dev[$i]}" --nonce "$nonce" | sed 's/^/  /'
+	echo "\$ licgatectl verify token.$i --gateway-key $gwpub --device ${dev[$i]} --nonce $nonce --firmware ${fw[$i]}"
+	"$ctl" verify "$tmp/token.$i" --gateway-key "$gwpub" --device "${dev[$i]}" --nonce "$nonce" --firmware "${fw[$i]}" | sed 's/^/  /'
 done
 
 step "device 1 signs its request with its own key (POST); the gateway checks it against the registry"
 k=$(R devkey 1 | J d.privateKey)
 (umask 077; printf '%s\n' "${k#0x}" > "$tmp/device1.key")
 nonce=0x$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
-echo "\$ licgatectl request -k device1.key --firmware ${fw[1]} --nonce $nonce |"
+echo "\$ licgatectl request -k device1.key --gateway $gwpub --firmware ${fw[1]} --nonce $nonce |"
 echo "    curl -H 'Content-Type: application/cose' --data-binary @- $base/v1/attestation"
-"$ctl" request -k "$tmp/device1.key" --firmware "${fw[1]}" --nonce "$nonce" |
+"$ctl" request -k "$tmp/device1.key" --gateway "$gwpub" --firmware "${fw[1]}" --nonce "$nonce" |
 	curl -sf -H 'Content-Type: application/cose' --data-binary @- -o "$tmp/token.post" "$base/v1/attestation" ||
 	die "no attestation for the signed request"
-"$ctl" verify "$tmp/token.post" --gateway-key "$gwpub" --device "${dev[1]}" --nonce "$nonce" | sed 's/^/  /'
+"$ctl" verify "$tmp/token.post" --gateway-key "$gwpub" --device "${dev[1]}" --nonce "$nonce" --firmware "${fw[1]}" | sed 's/^/  /'
 
 step "and a node that lies is caught"
 blk=$(printf '"0x%x"' "$revblock")

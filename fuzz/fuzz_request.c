@@ -1,7 +1,9 @@
 /* fuzz_request: the gateway's reader of device requests (POST
  * /v1/attestation) on arbitrary bytes.  Decoding alone and decoding with
- * the signature check must agree on what is well formed, and no input may
- * pass as signed by a key the fuzzer does not hold. */
+ * the signature check must agree on what is well formed, no input may
+ * pass as signed by a key the fuzzer does not hold, and what decodes is
+ * exactly what lgv_request_sign writes for those fields (one layout: the
+ * gateway, the time and the nonce the gateway reads are the signed ones). */
 #include "config.h"
 
 #include <stdlib.h>
@@ -18,6 +20,21 @@ static const uint8_t pub[33] = { 0x02, 0xc6, 0x04, 0x7f, 0x94, 0x41, 0xed,
     0x8e, 0x4b, 0x8c, 0xef, 0x3c, 0xa7, 0xab, 0xac, 0x09, 0xb9, 0x5c, 0x70,
     0x9e, 0xe5 };
 
+/* The secret key 3, which signed the seeds. */
+static const uint8_t seckey[32] = { [31] = 3 };
+
+/* Signs d afresh: everything but the signature must be the input's. */
+static void
+same_payload(const struct lgv_request *d, const uint8_t *data, size_t size)
+{
+	uint8_t out[LGV_REQUEST_MAX];
+	size_t n;
+
+	if (lgv_request_sign(out, sizeof(out), &n, d, seckey) != LGV_OK ||
+	    n != size || memcmp(out, data, n - 64) != 0)
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -33,5 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (rv == LGV_OK)
 		abort();
+	if (rd == LGV_OK)
+		same_payload(&d, data, size);
 	return 0;
 }

@@ -19,7 +19,8 @@ static const uint8_t pub[33] = { 0x02, 0x79, 0xbe, 0x66, 0x7e, 0xf9, 0xdc,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct lgv_expect e = { pub, sizeof(pub), NULL, NULL, 0, 0, 0 };
+	struct lgv_expect e = { .gateway_key = pub,
+	    .gateway_key_len = sizeof(pub) };
 	struct lgv_token t;
 	enum lgv_result d = lgv_decode(&t, data, size);
 	enum lgv_result v = lgv_verify(&t, data, size, &e);
@@ -27,7 +28,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Decoding and verifying agree on what is well formed. */
 	if ((d == LGV_OK) != (v != LGV_MALFORMED && v != LGV_BAD_ALG))
 		abort();
-	if (v == LGV_OK)
-		abort();	/* nobody here holds the key of 1*G */
+	/* Nobody here holds the key of 1*G: every check after the
+	 * signature's (LGV_OK, LGV_DENIED, expired, ...) is out of reach. */
+	if (v != LGV_MALFORMED && v != LGV_BAD_ALG && v != LGV_BAD_SIGNATURE)
+		abort();
 	return 0;
 }

@@ -96,6 +96,8 @@ static const struct opt opts[] = {
 	    "older verified state makes every verdict 'stale'" },
 	{ "attestation.require_device_auth", T_BOOL, O(require_device_auth), "no", 0, 0, NULL, 0,
 	    "answer only device-signed requests (POST /v1/attestation)" },
+	{ "attestation.request_window", T_DURATION, O(request_window), "60s", 1, 3600, NULL, 0,
+	    "a signed request's time may be this far from the gateway's clock" },
 	{ "log.verbose", T_BOOL, O(log_verbose), "no", 0, 0, NULL, 0,
 	    "log debugging detail" },
 };

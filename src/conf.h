@@ -49,6 +49,7 @@ struct conf {
 	uint64_t attestation_ttl;		/* seconds */
 	uint64_t max_staleness;			/* seconds */
 	int require_device_auth;
+	uint64_t request_window;		/* seconds */
 	int log_verbose;
 };
 

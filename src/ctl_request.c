@@ -7,7 +7,9 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "chain/hex.h"
@@ -21,7 +23,43 @@ struct ropts {
 	const char *out;
 	struct lgv_request rq;
 	int has_firmware;
+	int has_gateway;
 };
+
+/* --gateway: the gateway's address (GET /v1/status names it), or its
+ * public key (licgatectl key-info prints it), whose address is taken. */
+static int
+parse_gateway(struct lgv_request *rq, const char *arg)
+{
+	uint8_t key[65];
+	const char *why;
+	size_t n;
+
+	if (!hex_decode(key, sizeof(key), &n, arg, &why) ||
+	    (n != 20 && n != 33 && n != 65) ||
+	    (n != 20 && !sig_pubkey_to_address(rq->gateway, key, n))) {
+		fprintf(stderr, "licgatectl: --gateway %s: not 0x and an address "
+		    "(20 bytes) or a public key (33 or 65 bytes)\n", arg);
+		return 0;
+	}
+	if (n == 20)
+		memcpy(rq->gateway, key, 20);
+	return 1;
+}
+
+/* --time: unix seconds (tests and devices without a clock of their own). */
+static int
+parse_time(struct lgv_request *rq, const char *arg)
+{
+	char *end;
+
+	rq->iat = strtoull(arg, &end, 10);
+	if (*arg == '\0' || *arg == '-' || *end != '\0') {
+		fprintf(stderr, "licgatectl: --time %s: not a number\n", arg);
+		return 0;
+	}
+	return 1;
+}
 
 static int
 parse_nonce(struct lgv_request *rq, const char *arg)
@@ -51,12 +89,15 @@ request_args(struct ropts *o, int argc, char **argv)
 		{ "firmware", required_argument, NULL, 'f' },
 		{ "nonce", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "gateway", required_argument, NULL, 'g' },
+		{ "time", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *why;
 	int ch;
 
 	memset(o, 0, sizeof(*o));
+	o->rq.iat = (uint64_t)time(NULL);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "k:o:", longopts, NULL)) != -1)
 		switch (ch) {
@@ -74,10 +115,23 @@ request_args(struct ropts *o, int argc, char **argv)
 			if (!parse_nonce(&o->rq, optarg))
 				return 0;
 			break;
+		case 'g':
+			if (!parse_gateway(&o->rq, optarg))
+				return 0;
+			o->has_gateway = 1;
+			break;
+		case 't':
+			if (!parse_time(&o->rq, optarg))
+				return 0;
+			break;
 		default: return 0;
 		}
+	/* Older requests had no gateway: say what is missing. */
+	if (optind == argc && !o->has_gateway)
+		fprintf(stderr, "licgatectl: --gateway is required (the "
+		    "gateway's address, as GET /v1/status names it)\n");
 	return optind == argc && o->key != NULL && o->has_firmware &&
-	    o->rq.nonce_len > 0;
+	    o->has_gateway && o->rq.nonce_len > 0;
 }
 
 static int

@@ -31,6 +31,13 @@ struct vopts {
 	int has_nonce;
 	uint64_t now;
 	uint64_t min_block;
+	uint8_t firmware[32];
+	int has_firmware;
+	uint64_t chain_id;
+	int has_chain_id;
+	uint8_t registry[20];
+	int has_registry;
+	uint64_t max_lifetime;
 	int json;
 };
 
@@ -110,6 +117,41 @@ parse_u64(uint64_t *v, const char *s, const char *what)
 	return 1;
 }
 
+/* --firmware, --registry: 0x and exactly n bytes of hex. */
+static int
+parse_fixed(uint8_t *out, size_t n, int *has, const char *arg,
+    const char *what)
+{
+	const char *why;
+
+	if (!hex_decode_fixed(out, n, arg, &why)) {
+		fprintf(stderr, "licgatectl: %s %s: %s\n", what, arg, why);
+		return 0;
+	}
+	*has = 1;
+	return 1;
+}
+
+/* The pins a device sets beside its name and nonce (lgv.h). */
+static int
+vpin(struct vopts *o, int ch, const char *arg)
+{
+	switch (ch) {
+	case 'f':
+		return parse_fixed(o->firmware, 32, &o->has_firmware, arg,
+		    "--firmware");
+	case 'r':
+		return parse_fixed(o->registry, 20, &o->has_registry, arg,
+		    "--registry");
+	case 'c':
+		o->has_chain_id = 1;
+		return parse_u64(&o->chain_id, arg, "--chain-id");
+	case 'l':
+		return parse_u64(&o->max_lifetime, arg, "--max-lifetime");
+	}
+	return 0;
+}
+
 static int
 vargs(struct vopts *o, const char **file, int argc, char **argv)
 {
@@ -119,6 +161,10 @@ vargs(struct vopts *o, const char **file, int argc, char **argv)
 		{ "nonce", required_argument, NULL, 'n' },
 		{ "now", required_argument, NULL, 't' },
 		{ "min-block", required_argument, NULL, 'b' },
+		{ "firmware", required_argument, NULL, 'f' },
+		{ "chain-id", required_argument, NULL, 'c' },
+		{ "registry", required_argument, NULL, 'r' },
+		{ "max-lifetime", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -159,6 +205,10 @@ vargs(struct vopts *o, const char **file, int argc, char **argv)
 			break;
 		case 'b':
 			if (!parse_u64(&o->min_block, optarg, "--min-block"))
+				return 0;
+			break;
+		case 'f': case 'c': case 'r': case 'l':
+			if (!vpin(o, ch, optarg))
 				return 0;
 			break;
 		case 'j': o->json = 1; break;
@@ -220,6 +270,9 @@ token_print(const struct lgv_token *t, enum lgv_result r, size_t len)
 
 	if (r == LGV_OK)
 		printf("token      verified (%zu bytes)\n", len);
+	else if (r == LGV_DENIED)
+		printf("token      DENIED: signed by the gateway, verdict %s "
+		    "(%zu bytes)\n", vname(t->verdict), len);
 	else
 		printf("token      REFUSED: %s (%zu bytes)\n", lgv_result_name(r),
 		    len);
@@ -257,9 +310,8 @@ ctl_verify_token(int argc, char **argv)
 
 	if ((rc = vargs(&o, &file, argc, argv)) != 1) {
 		if (rc < 0) {
-			printf("usage: licgatectl verify TOKENFILE --gateway-key "
-			    "HEX|FILE [--device ADDR] [--nonce HEX] [--now UNIX] "
-			    "[--min-block N] [--json]\n");
+			printf("usage: licgatectl verify %s\n",
+			    ctl_find("verify")->usage);
 			return CTL_OK;
 		}
 		return ctl_usage(ctl_find("verify"));
@@ -274,6 +326,11 @@ ctl_verify_token(int argc, char **argv)
 	e.nonce_len = o.nonce_len;
 	e.now = o.now;
 	e.min_block = o.min_block;
+	e.firmware = o.has_firmware ? o.firmware : NULL;
+	e.has_chain_id = o.has_chain_id;
+	e.chain_id = o.chain_id;
+	e.registry = o.has_registry ? o.registry : NULL;
+	e.max_lifetime = o.max_lifetime;
 	r = lgv_verify(&t, tok, len, &e);
 	if (r == LGV_BAD_KEY) {
 		fprintf(stderr, "licgatectl: --gateway-key: not a secp256k1 "

@@ -67,8 +67,11 @@ int daemon_http_gateway(struct daemon *d, int state, uint64_t block);
 int daemon_http_withdrawn(struct daemon *d);
 /* The state generation (bumped by daemon_http_invalidate). */
 unsigned long daemon_http_generation(struct daemon *d);
-/* Frees the token cache (daemon_attest.c). */
+/* Frees the token cache and the seen nonces (daemon_attest.c). */
 void daemon_attest_free(void);
+/* Notes the start: signed requests from before it are refused, since the
+ * seen nonces of an earlier run are gone (daemon_attest.c). */
+void daemon_attest_start(void);
 /* The calling HTTP thread's own read-only database connection, opened on
  * its first use and closed by daemon_http_stop; NULL with err when the
  * database cannot be opened. */

@@ -13,10 +13,13 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include <secp256k1.h>
+
 #include "chain/hex.h"
 #include "chain/sig.h"
 #include "daemon.h"
 #include "metrics.h"
+#include "replay.h"
 #include "token.h"
 #include "verdict.h"
 #include "verify/lgv.h"
@@ -41,6 +44,8 @@ struct cache_slot {
  * in or out: signing happens outside it, on every HTTP thread at once. */
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct cache_slot *cache;
+/* The nonces of signed requests (replay.h), from daemon_attest_start. */
+static struct replay *replay;
 
 enum cache_hit { CACHE_MISS, CACHE_CLAIMS, CACHE_TOKEN };
 
@@ -149,6 +154,8 @@ daemon_attest_free(void)
 	free(cache);
 	cache = NULL;
 	pthread_mutex_unlock(&cache_lock);
+	replay_free(replay);
+	replay = NULL;
 }
 
 /* iat now, exp after the TTL; a valid token never outlives its license.
@@ -277,37 +284,136 @@ reply(struct http_reply *rep, const struct http_attest *req,
 		    "cose-type=\"cose-sign1\"", tok, len);
 }
 
-/* Whether a device-signed request carries the signature of the key the
- * device was registered with.  The key's address must be the device's: the
- * registry derives one from the other, and the gateway checks it again. */
+/* A point every request of an unknown device is checked against (the
+ * generator, uncompressed, as a registered key may be), so that it costs
+ * the work a known device's does and the response time does not tell an
+ * outsider which devices are registered. */
+static const uint8_t dummy_key[65] = {
+	0x04, 0x79, 0xbe, 0x66, 0x7e, 0xf9, 0xdc, 0xbb, 0xac, 0x55, 0xa0, 0x62,
+	0x95, 0xce, 0x87, 0x0b, 0x07, 0x02, 0x9b, 0xfc, 0xdb, 0x2d, 0xce, 0x28,
+	0xd9, 0x59, 0xf2, 0x81, 0x5b, 0x16, 0xf8, 0x17, 0x98, 0x48, 0x3a, 0xda,
+	0x77, 0x26, 0xa3, 0xc4, 0x65, 0x5d, 0xa4, 0xfb, 0xfc, 0x0e, 0x11, 0x08,
+	0xa8, 0xfd, 0x17, 0xb4, 0x48, 0xa6, 0x85, 0x54, 0x19, 0x9c, 0x47, 0xd0,
+	0x8f, 0xfb, 0x10, 0xd4, 0xb8
+};
+
+/* key (33, 64 or 65 bytes) as 65, at the cost of one square root
+ * whatever form it came in: a compressed key needs one to parse, the others
+ * go through their compressed form.  Else a device registered with 33
+ * bytes would take a few microseconds longer to refuse than the dummy. */
 static int
-signed_by_device(const struct http_attest *in, const struct store_lookup *lk,
+key_uncompressed(uint8_t out[65], const uint8_t *key, size_t keylen)
+{
+	const secp256k1_context *ctx = secp256k1_context_static;
+	secp256k1_pubkey pub;
+	uint8_t buf[65];
+	size_t n = 33;
+
+	if (keylen == 64) {
+		buf[0] = 0x04;
+		memcpy(buf + 1, key, 64);
+		key = buf;
+		keylen = 65;
+	}
+	if ((keylen != 33 && keylen != 65) ||
+	    !secp256k1_ec_pubkey_parse(ctx, &pub, key, keylen))
+		return 0;
+	if (keylen == 65 && (!secp256k1_ec_pubkey_serialize(ctx, buf, &n, &pub,
+	    SECP256K1_EC_COMPRESSED) ||
+	    !secp256k1_ec_pubkey_parse(ctx, &pub, buf, 33)))
+		return 0;
+	n = 65;
+	return secp256k1_ec_pubkey_serialize(ctx, out, &n, &pub,
+	    SECP256K1_EC_UNCOMPRESSED);
+}
+
+/* Whether a device-signed request carries the signature of key, whose
+ * address must be the device's (the registry derives one from the other,
+ * and the gateway checks it again).  Every check always runs, on the dummy
+ * key if key is unusable: the work must not depend on which one fails. */
+static int
+signed_by(const struct http_attest *in, const uint8_t *key, size_t keylen,
     struct lgv_request *q)
 {
-	uint8_t addr[20];
+	uint8_t full[65], addr[20];
+	int key_ok, addr_ok, sig_ok;
 
-	return lk->device_key_len > 0 &&
-	    sig_pubkey_to_address(addr, lk->device_key, lk->device_key_len) &&
-	    memcmp(addr, q->device, 20) == 0 &&
-	    lgv_request_verify(q, in->signed_req, in->signed_len,
-	    lk->device_key, lk->device_key_len) == LGV_OK;
+	if (!(key_ok = key_uncompressed(full, key, keylen)))
+		(void)key_uncompressed(full, dummy_key, sizeof(dummy_key));
+	addr_ok = sig_pubkey_to_address(addr, full, sizeof(full)) &&
+	    memcmp(addr, q->device, 20) == 0;
+	sig_ok = lgv_request_verify(q, in->signed_req, in->signed_len, full,
+	    sizeof(full)) == LGV_OK;
+	return key_ok && addr_ok && sig_ok;
 }
 
 /* A refusal that says nothing about why: with require_device_auth an
- * unknown device, a revoked one and a bad signature look alike. */
+ * unknown device, a revoked one and a bad signature look alike, to the
+ * client and in /metrics (one reason, "unauthenticated"). */
 static void
 forbid(struct http_reply *rep, const char *reason)
 {
 	metrics_count("licgate_request_refusals_total", "reason", reason,
 	    NULL, NULL, 1);
-	http_reply_error(rep, 403, "forbidden", "request refused");
+	http_reply_refused(rep);
+}
+
+/* Nonces seen within attestation.request_window: each is remembered until
+ * its request's iat + window, after which the time check refuses the
+ * request anyway.  Made at start, before any HTTP thread runs. */
+#define REPLAY_SLOTS 65536
+
+_Static_assert(LGV_NONCE_MAX <= REPLAY_NONCE_MAX, "a request nonce fits");
+
+void
+daemon_attest_start(void)
+{
+	replay_free(replay);
+	replay = replay_new(REPLAY_SLOTS, (uint64_t)time(NULL));
+}
+
+/* What binds a signed request to this gateway and to now: its audience is
+ * this gateway's address, its iat within attestation.request_window of
+ * the clock, and (for a registered device, whose signature was checked)
+ * its nonce not seen within the window.  Returns 1, or 0 with rep set. */
+static int
+bound_here(struct daemon *d, const struct lgv_request *q, int remember,
+    struct http_reply *rep)
+{
+	uint64_t now = (uint64_t)time(NULL), w = d->conf.request_window;
+	enum replay_result rr;
+
+	if (memcmp(q->gateway, d->address, 20) != 0) {
+		forbid(rep, "wrong-gateway");
+		return 0;
+	}
+	if (q->iat + w < now || q->iat > now + w) {
+		forbid(rep, "request-time");
+		return 0;
+	}
+	if (!remember)
+		return 1;
+	if ((rr = replay_check(replay, q->device, q->nonce, q->nonce_len,
+	    q->iat, now, q->iat + w)) == REPLAY_SEEN) {
+		forbid(rep, "replay");
+		return 0;
+	}
+	if (rr == REPLAY_FULL) {
+		metrics_count("licgate_request_refusals_total", "reason",
+		    "replay-cache-full", NULL, NULL, 1);
+		http_reply_error(rep, 503, "busy", "too many signed requests "
+		    "within attestation.request_window; try again");
+		return 0;
+	}
+	return 1;
 }
 
 /* POST /v1/attestation: decodes the device's COSE request into out and
  * checks it.  Returns 1 to go on to the verdict, or 0 with rep set.  A
  * known device's request must carry its signature; an unknown device's
  * cannot, and is answered like a GET (device-unknown) unless the gateway
- * requires device authentication. */
+ * requires device authentication.  Either way the request must be for this
+ * gateway and now (bound_here). */
 static int
 authenticate(struct daemon *d, const struct http_attest *in,
     struct http_attest *out, struct http_reply *rep)
@@ -317,6 +423,7 @@ authenticate(struct daemon *d, const struct http_attest *in,
 	struct lgv_request q;
 	enum lgv_result r;
 	char err[256];
+	int known, ok;
 
 	if ((r = lgv_request_decode(&q, in->signed_req, in->signed_len)) !=
 	    LGV_OK) {
@@ -329,18 +436,16 @@ authenticate(struct daemon *d, const struct http_attest *in,
 		http_reply_error(rep, 500, "database", "%s", err);
 		return 0;
 	}
-	if (!lk.device.known && d->conf.require_device_auth) {
-		forbid(rep, "device-unknown");
+	known = lk.device.known && lk.device_key_len > 0;
+	ok = known ? signed_by(in, lk.device_key, lk.device_key_len, &q) :
+	    signed_by(in, dummy_key, sizeof(dummy_key), &q);
+	if ((d->conf.require_device_auth && (!known || lk.device.revoked)) ||
+	    (lk.device.known && !ok)) {
+		forbid(rep, "unauthenticated");
 		return 0;
 	}
-	if (lk.device.known && !signed_by_device(in, &lk, &q)) {
-		forbid(rep, "bad-signature");
+	if (!bound_here(d, &q, known, rep))
 		return 0;
-	}
-	if (lk.device.revoked && d->conf.require_device_auth) {
-		forbid(rep, "device-revoked");
-		return 0;
-	}
 	memset(out, 0, sizeof(*out));
 	memcpy(out->device, q.device, 20);
 	memcpy(out->firmware, q.firmware, 32);

@@ -229,6 +229,7 @@ daemon_http_start(struct daemon *d, char *err, size_t errsz)
 	const char *why;
 
 	d->web = xcalloc(1, sizeof(*d->web));
+	daemon_attest_start();
 	d->web->id = atomic_fetch_add(&server_ids, 1) + 1;
 	atomic_store(&d->web->gw_state, -1);	/* unknown until read */
 	pthread_mutex_init(&d->web->lock, NULL);

@@ -168,6 +168,13 @@ route_device(struct http_server *s, struct MHD_Connection *c,
 
 	(void)c;
 	(void)r;
+	/* Devices must sign: whether one exists is theirs and the
+	 * registry's to know, not a stranger's.  Every id, well formed or
+	 * not, gets the refusal an unknown device's request gets. */
+	if (s->cfg.require_device_auth) {
+		http_reply_refused(rep);
+		return;
+	}
 	if (!hex_decode_fixed(addr, sizeof(addr), rest, &why)) {
 		http_reply_error(rep, 400, "bad-device", "device address: %s "
 		    "(want 0x and 40 hex digits)", why);
@@ -201,6 +208,11 @@ route_license(struct http_server *s, struct MHD_Connection *c,
 
 	(void)c;
 	(void)r;
+	/* A license names its device: refused like GET /v1/devices/. */
+	if (s->cfg.require_device_auth) {
+		http_reply_refused(rep);
+		return;
+	}
 	if (!http_parse_license_id(&id, rest)) {
 		http_reply_error(rep, 400, "bad-license-id", "license id must be "
 		    "a positive decimal number or a 0x quantity");

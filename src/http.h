@@ -82,5 +82,9 @@ void http_reply_bytes(struct http_reply *rep, int status, const char *ctype,
  * "bad-device" or "not-found" that scripts may match; message is for people. */
 void http_reply_error(struct http_reply *rep, int status, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The one 403 every refusal that must not say why shares, byte for byte
+ * (an unknown device, a bad signature, a device lookup with
+ * require_device_auth). */
+void http_reply_refused(struct http_reply *rep);
 
 #endif

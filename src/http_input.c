@@ -60,6 +60,12 @@ http_reply_error(struct http_reply *rep, int status, const char *code,
 	    "message", msg));
 }
 
+void
+http_reply_refused(struct http_reply *rep)
+{
+	http_reply_error(rep, 403, "forbidden", "request refused");
+}
+
 int
 http_query_check(const struct http_query *q, const char *const *allowed,
     struct http_reply *rep)

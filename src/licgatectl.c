@@ -19,11 +19,13 @@ static const struct ctl_verb ctl_verbs[] = {
 	    "create a gateway signing key (mode 0600) and print its address" },
 	{ "key-info", ctl_key_info, "[-k FILE] [-c FILE | --db PATH] [--json]",
 	    "a gateway key's address and whether the registry authorises it" },
-	{ "request", ctl_request, "-k DEVICEKEY --firmware HASH --nonce HEX "
-	    "[-o FILE]",
+	{ "request", ctl_request, "-k DEVICEKEY --gateway ADDR|PUBKEY "
+	    "--firmware HASH --nonce HEX [--time UNIX] [-o FILE]",
 	    "sign an attestation request as a device does (COSE_Sign1)" },
 	{ "verify", ctl_verify_token, "TOKENFILE --gateway-key HEX|FILE "
-	    "[--device ADDR] [--nonce HEX] [--now UNIX] [--min-block N] [--json]",
+	    "[--device ADDR] [--nonce HEX] [--firmware HASH] [--chain-id N] "
+	    "[--registry ADDR] [--max-lifetime SECONDS] [--now UNIX] "
+	    "[--min-block N] [--json]",
 	    "check an attestation as a device does and print its claims" },
 	{ "status", ctl_status, "[-c FILE | --db PATH] [--json]",
 	    "the verified head, lag, counts and last error of a gateway" },

@@ -1,6 +1,6 @@
 # Attestations: the token writer (gateway) and the device verifier.
 src_liblicgate_a_SOURCES += src/token.c src/token.h src/verify/lgv.c \
-	src/verify/lgv.h src/verify/lgv_sha256.c
+	src/verify/lgv.h src/verify/lgv_sha256.c src/replay.c src/replay.h
 src_licgatectl_SOURCES += src/ctl_verify_token.c src/ctl_request.c
 check_PROGRAMS += tests/check_token
 TESTS += tests/check_token tests/verify_freestanding.sh
@@ -8,6 +8,11 @@ EXTRA_DIST += tests/verify_freestanding.sh
 tests_check_token_SOURCES = tests/check_token.c
 tests_check_token_CFLAGS = $(TEST_CC_OPTS)
 tests_check_token_LDADD = $(TEST_LIBS)
+check_PROGRAMS += tests/check_replay
+TESTS += tests/check_replay
+tests_check_replay_SOURCES = tests/check_replay.c
+tests_check_replay_CFLAGS = $(TEST_CC_OPTS)
+tests_check_replay_LDADD = $(TEST_LIBS) -lpthread
 
 TESTS += tests/attest.sh
 EXTRA_DIST += tests/attest.sh tests/cose/package.json tests/cose/package-lock.json \
@@ -34,7 +39,7 @@ bench-serve: src/licgated src/licgatectl bench/hello bench/signrate
 
 # Device requests: POST /v1/attestation signed by the device.
 TESTS += tests/device_auth.sh
-EXTRA_DIST += tests/device_auth.sh tests/cose/request.mjs
+EXTRA_DIST += tests/device_auth.sh tests/cose/request.mjs tests/cose/timing.mjs
 
 FUZZ_TARGETS += fuzz/fuzz_request
 fuzz_fuzz_request_SOURCES = fuzz/fuzz_request.c src/verify/lgv.c \

@@ -28,12 +28,18 @@ pub=$("$ctl" key-info -k "$GW_TMP/gw.key" | awk '/^public key/ {print $3}')
 n=0
 
 # verdict DEVICE FIRMWARE: fetches a nonce attestation, verifies it as the
-# device would and prints the verdict (or "refused: why").
+# device would, everything pinned, and prints the verdict (or "refused:
+# why").  Exit 0 only for valid; a signed refusal exits 1 and says DENIED.
 verdict() {
-	local nonce out
+	local nonce out rc
 	nonce=$(printf '0x%032x' "$n")
 	curl -sf -o "$GW_TMP/tok.$n" "http://127.0.0.1:$GW_PORT/v1/attestation?device=$1&firmware=$2&nonce=$nonce" || { echo "http-error"; return; }
-	out=$("$ctl" verify "$GW_TMP/tok.$n" --gateway-key "$pub" --device "$1" --nonce "$nonce") || { echo "refused: $out (token $(od -An -tx1 -v "$GW_TMP/tok.$n" | tr -d ' \n'))"; return; }
+	out=$("$ctl" verify "$GW_TMP/tok.$n" --gateway-key "$pub" --device "$1" --nonce "$nonce" \
+		--firmware "$2" --chain-id 31337 --registry "$REG"); rc=$?
+	if ! { [ $rc -eq 0 ] && grep -q "^token      verified" <<<"$out" && grep -qx "verdict    valid" <<<"$out"; } &&
+	   ! { [ $rc -eq 1 ] && grep -q "^token      DENIED" <<<"$out" && ! grep -qx "verdict    valid" <<<"$out"; }; then
+		echo "refused: rc $rc $out (token $(od -An -tx1 -v "$GW_TMP/tok.$n" | tr -d ' \n'))"; return
+	fi
 	awk '/^verdict/ {print $2}' <<<"$out"
 }
 settle() { gw_settle 2; }
@@ -49,6 +55,31 @@ is "an unregistered device" 0x000000000000000000000000000000000000dead "$F1" dev
 is "an unregistered image" "$A" "$(h nothing)" firmware-unknown
 is "a device without a license" "$C" "$F1" no-license
 is "firmware for another role" "$A" "$F2" role-mismatch
+
+# The device verifier refuses what a device must not accept, each by name
+# and with exit 1: licgated's own tokens, checked with one pin wrong.
+# tok.1 is valid for A and F1, tok.5 the role-mismatch refusal.
+vt() { "$ctl" verify "$GW_TMP/tok.$1" --gateway-key "$pub" --device "$A" --nonce "$(printf '0x%032x' "$1")" "${@:2}"; }
+refused() {	# refused NAME TOK WHY ARGS...: exit 1 and the reason
+	local out rc why=$3; out=$(vt "$2" "${@:4}"); rc=$?
+	check "licgatectl verify: $1 (exit 1, $why)" '[ $rc -eq 1 ] && grep -q "^token      REFUSED: $why " <<<"$out" || { echo "# rc $rc: $out"; false; }'
+}
+out=$(vt 1 --firmware "$F1" --chain-id 31337 --registry "$REG"); rc=$?
+check "licgatectl verify: a valid token for this image, chain and registry (exit 0)" '[ $rc -eq 0 ] && grep -q "^token      verified" <<<"$out"'
+refused "a token for another image" 1 wrong-firmware --firmware "$F2"
+refused "a token from another chain" 1 wrong-chain --chain-id 1
+refused "a token from another registry" 1 wrong-registry --registry 0x$(printf '%040x' 1)
+refused "a lifetime above --max-lifetime" 1 too-long --max-lifetime 60
+iat=$(vt 1 --json | jget iat)
+refused "a token issued after the device's clock plus 300 s" 1 not-yet-valid --now $((iat - 301))
+out=$(vt 1 --now $((iat - 300))); rc=$?
+check "licgatectl verify: iat 300 s ahead of the clock is still accepted" '[ $rc -eq 0 ]'
+out=$(vt 5 --firmware "$F2" --chain-id 31337 --registry "$REG"); rc=$?
+check "licgatectl verify: a signed refusal is DENIED with its verdict (exit 1)" \
+	'[ $rc -eq 1 ] && grep -q "^token      DENIED: signed by the gateway, verdict role-mismatch" <<<"$out"'
+check "licgatectl verify --json: the refusal's result is denied" '[ "$(vt 5 --json | jget result)" = denied ]'
+out=$(vt 1 --max-lifetime x 2>&1); rc=$?
+check "licgatectl verify: a bad --max-lifetime is a usage error (exit 2)" '[ $rc -eq 2 ]'
 
 $V firmware floor 1 6 >/dev/null 2>&1
 is "a floor raise is not effective before the confirmations" "$A" "$F1" valid

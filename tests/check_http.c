@@ -230,6 +230,34 @@ START_TEST(http_device_auth)
 }
 END_TEST
 
+/* With device auth, whether a device exists is not for strangers: every
+ * device or license id, well formed or not, gets the refusal's 403, byte
+ * for byte, and the backend is never asked. */
+START_TEST(http_device_auth_no_lookup)
+{
+	static const char *const paths[] = { "/v1/devices/" DEV,
+	    "/v1/devices/0x12", "/v1/licenses/1",
+	    "/v1/licenses/x" };
+	struct body b, first;
+	size_t i;
+
+	start(1);
+	last_license = 0;
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+		ck_assert_int_eq(fetch("GET", paths[i], NULL, NULL, 0, &b), 403);
+		if (i == 0)
+			first = b;
+		ck_assert_uint_eq(b.len, first.len);
+		ck_assert_mem_eq(b.buf, first.buf, b.len);
+	}
+	ck_assert_str_eq(first.buf,
+	    "{\"error\":\"forbidden\",\"message\":\"request refused\"}");
+	ck_assert_uint_eq(last_license, 0);
+	ck_assert_int_eq(fetch("GET", "/v1/firmware/" FW, NULL, NULL, 0, &b), 404);
+	stop();
+}
+END_TEST
+
 START_TEST(http_post_limits)
 {
 	struct body b;
@@ -356,6 +384,7 @@ http_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, http_attestation_params);
 	tcase_add_test(tc, http_device_auth);
+	tcase_add_test(tc, http_device_auth_no_lookup);
 	tcase_add_test(tc, http_post_limits);
 	tcase_add_test(tc, http_resources);
 	tcase_add_test(tc, http_health_and_metrics);

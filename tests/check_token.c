@@ -227,6 +227,132 @@ START_TEST(refusals)
 }
 END_TEST
 
+/* What a device pins beside its name and nonce: a token for another image,
+ * chain or registry is refused, each by name; unpinned, it is not checked. */
+START_TEST(pins)
+{
+	uint8_t tok[TOKEN_MAX], pub[33], other[32];
+	struct token_claims c;
+	struct lgv_expect e;
+	struct lgv_token t;
+	size_t len;
+
+	claims(&c, 16);
+	len = mint(tok, &c, gw_key);
+	pubkey(pub, gw_key);
+	expect(&e, pub, &c);
+	e.firmware = c.firmware;
+	e.has_chain_id = 1;
+	e.chain_id = c.chain_id;
+	e.registry = c.registry;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
+	memcpy(other, c.firmware, 32);
+	other[31] ^= 1;
+	e.firmware = other;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_WRONG_FIRMWARE);
+	e.firmware = c.firmware;
+	e.chain_id = 1;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_WRONG_CHAIN);
+	e.chain_id = c.chain_id;
+	memcpy(other, c.registry, 20);
+	other[0] ^= 0x80;
+	e.registry = other;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_WRONG_REGISTRY);
+	e.registry = NULL;
+	e.has_chain_id = 0;
+	e.firmware = NULL;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
+}
+END_TEST
+
+/* exp - iat within the maximum lifetime (0: a day, not unlimited) and iat
+ * not ahead of the device's clock beyond the skew (0: 300 s). */
+START_TEST(lifetime)
+{
+	uint8_t tok[TOKEN_MAX], pub[33];
+	struct token_claims c;
+	struct lgv_expect e;
+	struct lgv_token t;
+	size_t len;
+
+	pubkey(pub, gw_key);
+	claims(&c, 16);
+	c.exp = c.iat + LGV_DEFAULT_MAX_LIFETIME;
+	len = mint(tok, &c, gw_key);
+	expect(&e, pub, &c);
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
+	c.exp++;
+	len = mint(tok, &c, gw_key);
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_TOO_LONG);
+	e.max_lifetime = LGV_DEFAULT_MAX_LIFETIME + 1;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
+	claims(&c, 16);
+	len = mint(tok, &c, gw_key);
+	e.max_lifetime = 299;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_TOO_LONG);
+	e.max_lifetime = 300;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
+	/* a token from the future: the device's clock is behind */
+	e.now = c.iat - LGV_DEFAULT_SKEW;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
+	e.now--;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_NOT_YET);
+	e.skew = LGV_DEFAULT_SKEW + 1;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
+	e.skew = 10;
+	e.now = c.iat - 11;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_NOT_YET);
+}
+END_TEST
+
+/* Every refusal verdict the gateway signs is LGV_DENIED, with the verdict
+ * in out, and only once all else holds: a refusal for another image is
+ * wrong-firmware first. */
+START_TEST(denied)
+{
+	uint8_t tok[TOKEN_MAX], pub[33], other[32];
+	struct token_claims c;
+	struct lgv_expect e;
+	struct lgv_token t;
+	size_t len;
+	unsigned v;
+
+	pubkey(pub, gw_key);
+	for (v = 1; v <= 10; v++) {
+		claims(&c, 16);
+		c.verdict = v;
+		len = mint(tok, &c, gw_key);
+		expect(&e, pub, &c);
+		e.firmware = c.firmware;
+		ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_DENIED);
+		ck_assert_uint_eq(t.verdict, v);
+		memset(other, 0x99, 32);
+		e.firmware = other;
+		ck_assert_int_eq(lgv_verify(&t, tok, len, &e),
+		    LGV_WRONG_FIRMWARE);
+		e.firmware = c.firmware;
+		e.now = c.exp;
+		ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_EXPIRED);
+	}
+}
+END_TEST
+
+/* The results are appended, never renumbered: a device may store them. */
+START_TEST(result_names)
+{
+	static const char *const names[] = { "ok", "malformed", "bad-alg",
+	    "bad-key", "bad-signature", "wrong-device", "wrong-nonce",
+	    "expired", "rollback", "wrong-firmware", "wrong-chain",
+	    "wrong-registry", "too-long", "not-yet-valid", "denied" };
+	size_t i;
+
+	ck_assert_int_eq(LGV_ROLLBACK, 8);
+	ck_assert_int_eq(LGV_DENIED, 14);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		ck_assert_str_eq(lgv_result_name((enum lgv_result)i), names[i]);
+}
+END_TEST
+
 /* n - s: the same signature in its high-S form is refused. */
 START_TEST(high_s)
 {
@@ -358,6 +484,8 @@ request(struct lgv_request *r, size_t nonce_len)
 	pubkey(pub, dev_key);
 	ck_assert(sig_pubkey_to_address(r->device, pub, sizeof(pub)));
 	memset(r->firmware, 0xf4, 32);
+	memset(r->gateway, 0xa1, 20);
+	r->iat = 1795560000;
 	for (i = 0; i < nonce_len; i++)
 		r->nonce[i] = (uint8_t)(0x70 + i);
 	r->nonce_len = nonce_len;
@@ -384,9 +512,13 @@ START_TEST(request_round_trip)
 	request(&r, nlen);
 	len = sign_request(req, &r);
 	ck_assert_mem_eq(req, envelope, sizeof(envelope));
-	ck_assert_uint_eq(len, 10 + 63 + (nlen < 24 ? 1 : 2) + nlen + 2 + 64);
+	/* 28 for the gateway (3: 20 bytes) and the time (6: 4-byte uint) */
+	ck_assert_uint_eq(len, 10 + 63 + 28 + (nlen < 24 ? 1 : 2) + nlen + 2 +
+	    64);
 	ck_assert_int_eq(lgv_request_decode(&got, req, len), LGV_OK);
 	ck_assert_mem_eq(got.device, r.device, 20);
+	ck_assert_mem_eq(got.gateway, r.gateway, 20);
+	ck_assert_uint_eq(got.iat, r.iat);
 	ck_assert_mem_eq(got.firmware, r.firmware, 32);
 	ck_assert_uint_eq(got.nonce_len, nlen);
 	ck_assert_mem_eq(got.nonce, r.nonce, nlen);
@@ -397,6 +529,25 @@ START_TEST(request_round_trip)
 	ck_assert_int_eq(lgv_request_verify(&got, req, len, pub65, 65), LGV_OK);
 	ck_assert_int_eq(lgv_request_verify(&got, req, len, pub65 + 1, 64),
 	    LGV_OK);
+}
+END_TEST
+
+/* The time goes in its shortest form, from 0 to 2^64 - 1, and reads back. */
+START_TEST(request_times)
+{
+	static const uint64_t times[] = { 0, 23, 24, 255, 256, 65535, 65536,
+	    0xffffffffu, 0x100000000ull, UINT64_MAX };
+	uint8_t req[LGV_REQUEST_MAX];
+	struct lgv_request r, got;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++) {
+		request(&r, LGV_NONCE_MAX);
+		r.iat = times[i];
+		len = sign_request(req, &r);
+		ck_assert_int_eq(lgv_request_decode(&got, req, len), LGV_OK);
+		ck_assert_uint_eq(got.iat, times[i]);
+	}
 }
 END_TEST
 
@@ -479,7 +630,7 @@ START_TEST(request_layout_refusals)
 	    LGV_MALFORMED);
 	/* a fourth entry the gateway does not know */
 	memcpy(p2, req + 10, plen);
-	p2[0] = 0xa4;
+	p2[0] = 0xa6;
 	p2[plen] = 0x0b;
 	p2[plen + 1] = 0x00;
 	n = resign(out, es256k, sizeof(es256k), p2, plen + 2, dev_key);
@@ -500,6 +651,11 @@ main(void)
 	tcase_add_test(tc, layout);
 	tcase_add_test(tc, every_byte_changed);
 	tcase_add_test(tc, refusals);
+	tcase_add_test(tc, pins);
+	tcase_add_test(tc, lifetime);
+	tcase_add_test(tc, denied);
+	tcase_add_test(tc, result_names);
+	tcase_add_test(tc, request_times);
 	tcase_add_test(tc, high_s);
 	tcase_add_test(tc, layout_refusals);
 	tcase_add_loop_test(tc, request_round_trip, LGV_REQUEST_NONCE_MIN,

@@ -2,6 +2,7 @@
 # verify_freestanding.sh: the device verifier (src/verify/lgv.c) compiles on
 # its own, freestanding, and needs nothing beyond memcpy, memcmp,
 # libsecp256k1 and the integrator's lgv_sha256: no heap, no other libc.
+# The device example in licgate-token(7), VERIFYING, compiles the same way.
 set -u
 src=${LICGATE_SRCDIR:-.}/src/verify
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -13,4 +14,11 @@ check "lgv.c compiles alone with -ffreestanding -Wall -Wextra -Werror" \
 undef=$(nm -u "$tmp/lgv.o" 2>/dev/null | awk '{print $2}' | grep -vE '^(memcpy|memcmp|lgv_sha256|secp256k1_.*)$')
 check "its only undefined symbols are memcpy, memcmp, secp256k1_* and lgv_sha256" '[ -z "$undef" ] || { echo "# also needs: $undef"; false; }'
 check "it has no writable static data" '[ -z "$(nm "$tmp/lgv.o" | awk "\$2 ~ /^[BbDd]$/")" ]'
+page=${LICGATE_SRCDIR:-.}/man/licgate-token.7
+sed -n '/^\.Sh VERIFYING/,/^\.Sh /p' "$page" | sed -n '/^#include <stddef.h>/,/^\.Ed/p' | sed '$d' > "$tmp/example.c"
+check "licgate-token(7) has a C example under VERIFYING" 'grep -q "lgv_verify(&t, tok, len, &e)" "$tmp/example.c"'
+check "the example compiles freestanding with -Wall -Wextra -Werror" \
+	'$cc -std=c11 -O2 -ffreestanding -Wall -Wextra -Werror -Wmissing-prototypes -I"$src" -c "$tmp/example.c" -o "$tmp/example.o"'
+undef=$(nm -u "$tmp/example.o" 2>/dev/null | awk '{print $2}' | grep -vx lgv_verify)
+check "the example needs nothing but lgv_verify" '[ -z "$undef" ] || { echo "# also needs: $undef"; false; }'
 exit $fail

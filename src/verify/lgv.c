@@ -284,6 +284,36 @@ check_signature(const struct parts *pt, const uint8_t *key, size_t keylen)
 	return LGV_OK;
 }
 
+/* What the device pinned beyond its own name and nonce: the image it
+ * runs, the chain and the registry. */
+static enum lgv_result
+check_pins(const struct lgv_token *t, const struct lgv_expect *e)
+{
+	if (e->firmware != NULL && memcmp(t->firmware, e->firmware, 32) != 0)
+		return LGV_WRONG_FIRMWARE;
+	if (e->has_chain_id && t->chain_id != e->chain_id)
+		return LGV_WRONG_CHAIN;
+	if (e->registry != NULL && memcmp(t->registry, e->registry, 20) != 0)
+		return LGV_WRONG_REGISTRY;
+	return LGV_OK;
+}
+
+/* iat not ahead of the device's clock beyond the skew, and exp - iat
+ * within the maximum lifetime (an exp before iat is no lifetime at all). */
+static enum lgv_result
+check_lifetime(const struct lgv_token *t, const struct lgv_expect *e)
+{
+	uint64_t max = e->max_lifetime ? e->max_lifetime :
+	    LGV_DEFAULT_MAX_LIFETIME;
+	uint64_t skew = e->skew ? e->skew : LGV_DEFAULT_SKEW;
+
+	if (t->iat > e->now && t->iat - e->now > skew)
+		return LGV_NOT_YET;
+	if (t->exp < t->iat || t->exp - t->iat > max)
+		return LGV_TOO_LONG;
+	return LGV_OK;
+}
+
 enum lgv_result
 lgv_verify(struct lgv_token *out, const uint8_t *tok, size_t len,
     const struct lgv_expect *e)
@@ -301,22 +331,32 @@ lgv_verify(struct lgv_token *out, const uint8_t *tok, size_t len,
 	if (e->nonce != NULL && (out->nonce_len != e->nonce_len ||
 	    memcmp(out->nonce, e->nonce, e->nonce_len) != 0))
 		return LGV_WRONG_NONCE;
+	if ((r = check_pins(out, e)) != LGV_OK)
+		return r;
 	if (out->exp <= e->now)
 		return LGV_EXPIRED;
+	if ((r = check_lifetime(out, e)) != LGV_OK)
+		return r;
 	if (out->block_number < e->min_block)
 		return LGV_ROLLBACK;
-	return LGV_OK;
+	/* Last, so that a refusal is named only once all else holds. */
+	return out->verdict == 0 ? LGV_OK : LGV_DENIED;
 }
 
-/* The request payload: {2: device, 10: nonce, -65538: firmware}. */
+/* The request payload: {2: device, 3: gateway, 6: iat, 10: nonce,
+ * -65538: firmware}. */
 static void
 rd_request(struct rd *r, struct lgv_request *q)
 {
 	const uint8_t *p;
 
-	rd_expect(r, 5, 3);
+	rd_expect(r, 5, 5);
 	rd_expect(r, 0, 2);
 	rd_fixed(r, q->device, 20);
+	rd_expect(r, 0, 3);
+	rd_fixed(r, q->gateway, 20);
+	rd_expect(r, 0, 6);
+	rd_uint(r, &q->iat);
 	rd_expect(r, 0, 10);
 	if (rd_bytes(r, &p, &q->nonce_len, LGV_REQUEST_NONCE_MIN,
 	    LGV_NONCE_MAX))
@@ -377,6 +417,23 @@ put_bstr_head(uint8_t *out, size_t n)
 	return 2;
 }
 
+/* Appends an unsigned integer in its shortest head. */
+static size_t
+put_uint(uint8_t *out, uint64_t v)
+{
+	size_t n, i;
+
+	if (v < 24) {
+		out[0] = (uint8_t)v;
+		return 1;
+	}
+	n = v <= 0xff ? 1 : v <= 0xffff ? 2 : v <= 0xffffffffu ? 4 : 8;
+	out[0] = (uint8_t)(24 + (n == 1 ? 0 : n == 2 ? 1 : n == 4 ? 2 : 3));
+	for (i = 0; i < n; i++)
+		out[1 + i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+	return 1 + n;
+}
+
 /* Signs digest with a context kept on the stack: the device has no heap. */
 static int
 sign_digest(uint8_t sig64[64], const uint8_t digest[32],
@@ -420,11 +477,17 @@ lgv_request_sign(uint8_t *out, size_t cap, size_t *outlen,
 	*outlen = 0;
 	if (r->nonce_len < LGV_REQUEST_NONCE_MIN || r->nonce_len > LGV_NONCE_MAX)
 		return LGV_MALFORMED;
-	payload[n++] = 0xa3;
+	payload[n++] = 0xa5;
 	payload[n++] = 0x02;
 	payload[n++] = 0x54;
 	memcpy(payload + n, r->device, 20);
 	n += 20;
+	payload[n++] = 0x03;
+	payload[n++] = 0x54;
+	memcpy(payload + n, r->gateway, 20);
+	n += 20;
+	payload[n++] = 0x06;
+	n += put_uint(payload + n, r->iat);
 	payload[n++] = 0x0a;
 	n += put_bstr_head(payload + n, r->nonce_len);
 	memcpy(payload + n, r->nonce, r->nonce_len);
@@ -468,6 +531,12 @@ lgv_result_name(enum lgv_result r)
 	case LGV_WRONG_NONCE: return "wrong-nonce";
 	case LGV_EXPIRED: return "expired";
 	case LGV_ROLLBACK: return "rollback";
+	case LGV_WRONG_FIRMWARE: return "wrong-firmware";
+	case LGV_WRONG_CHAIN: return "wrong-chain";
+	case LGV_WRONG_REGISTRY: return "wrong-registry";
+	case LGV_TOO_LONG: return "too-long";
+	case LGV_NOT_YET: return "not-yet-valid";
+	case LGV_DENIED: return "denied";
 	}
 	return "unknown";
 }

@@ -22,7 +22,14 @@ enum lgv_result {
 	LGV_WRONG_DEVICE,	/* sub is another device */
 	LGV_WRONG_NONCE,	/* eat_nonce missing or different */
 	LGV_EXPIRED,		/* exp is not after now */
-	LGV_ROLLBACK		/* block number below the high-water mark */
+	LGV_ROLLBACK,		/* block number below the high-water mark */
+	/* Appended: the values above never change. */
+	LGV_WRONG_FIRMWARE,	/* the token is for another image */
+	LGV_WRONG_CHAIN,	/* chain id is not the pinned one */
+	LGV_WRONG_REGISTRY,	/* registry is not the pinned one */
+	LGV_TOO_LONG,		/* exp - iat is above the maximum lifetime */
+	LGV_NOT_YET,		/* iat is in the future beyond the skew */
+	LGV_DENIED		/* correctly signed refusal: verdict in out */
 };
 
 /* The claims of a token (see licgate-token(7)). */
@@ -43,8 +50,20 @@ struct lgv_token {
 	uint8_t block_hash[LGV_BLOCK_HASH_LEN];
 };
 
-/* What the device expects.  device and nonce may be NULL (not checked);
- * min_block is the highest block number the device has accepted before. */
+/* A token may live at most this long (exp - iat) unless the device says
+ * otherwise: a day.  Zero cannot mean "unlimited": a device that leaves the
+ * field out still refuses a token that a leaked gateway key minted to last
+ * for years.  The gateway's attestation.ttl is at most 7 days; a device
+ * that trusts a longer setting than a day says so in max_lifetime. */
+#define LGV_DEFAULT_MAX_LIFETIME 86400
+/* How far iat may lie ahead of the device's clock: clocks drift. */
+#define LGV_DEFAULT_SKEW 300
+
+/* What the device expects.  device, nonce, firmware and registry may be
+ * NULL, and has_chain_id 0: not checked (a device knows its image and
+ * should always pin it).  min_block is the highest block number the device
+ * has accepted before.  max_lifetime and skew of 0 mean the defaults
+ * above, never "unlimited". */
 struct lgv_expect {
 	const uint8_t *gateway_key;	/* 33 or 65 bytes, pinned */
 	size_t gateway_key_len;
@@ -53,10 +72,19 @@ struct lgv_expect {
 	size_t nonce_len;
 	uint64_t now;			/* unix seconds */
 	uint64_t min_block;
+	const uint8_t *firmware;	/* 32 bytes (SHA-256 of the image), or NULL */
+	int has_chain_id;
+	uint64_t chain_id;
+	const uint8_t *registry;	/* 20 bytes, or NULL */
+	uint64_t max_lifetime;		/* seconds; 0 = LGV_DEFAULT_MAX_LIFETIME */
+	uint64_t skew;			/* seconds; 0 = LGV_DEFAULT_SKEW */
 };
 
-/* Decodes and checks tok.  Returns LGV_OK with *out filled, or the first
- * check that failed (out is filled as far as decoding went). */
+/* Decodes and checks tok.  Returns LGV_OK with *out filled only for a
+ * `valid` token (verdict 0) that passes every check; LGV_DENIED with *out
+ * filled for a correctly signed refusal (out->verdict says why) that passes
+ * every other check; otherwise the first check that failed (out is filled
+ * as far as decoding went and must not be trusted). */
 enum lgv_result lgv_verify(struct lgv_token *out, const uint8_t *tok,
     size_t len, const struct lgv_expect *e);
 
@@ -66,12 +94,17 @@ enum lgv_result lgv_decode(struct lgv_token *out, const uint8_t *tok,
     size_t len);
 
 /* A device's signed request for an attestation (licgate-token(7),
- * REQUESTS): COSE_Sign1 with ES256K over {2: device, 10: nonce,
- * -65538: firmware}, signed with the key the device was registered with. */
+ * REQUESTS): COSE_Sign1 with ES256K over {2: device, 3: gateway, 6: iat,
+ * 10: nonce, -65538: firmware}, signed with the key the device was
+ * registered with.  The gateway's address and the time bind a request to
+ * one gateway and a short window, so that a captured one cannot be sent
+ * again elsewhere or later. */
 #define LGV_REQUEST_NONCE_MIN 8
-#define LGV_REQUEST_MAX 192
+#define LGV_REQUEST_MAX 224
 struct lgv_request {
 	uint8_t device[20];
+	uint8_t gateway[20];		/* the address of the gateway's key */
+	uint64_t iat;			/* unix seconds when the device signed */
 	uint8_t firmware[32];
 	uint8_t nonce[LGV_NONCE_MAX];
 	size_t nonce_len;		/* LGV_REQUEST_NONCE_MIN..LGV_NONCE_MAX */

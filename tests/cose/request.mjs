@@ -1,17 +1,19 @@
 // request.mjs: device requests (POST /v1/attestation, licgate-token(7)
 // REQUESTS) written and read without licgate's code: CBOR from the npm
 // package "cbor", ECDSA from Node's crypto (OpenSSL).
-//   node request.mjs sign --key PRIVHEX --device ADDR --firmware HASH --nonce HEX --out FILE
-//   node request.mjs check --pub PUBHEX --device ADDR --firmware HASH --nonce HEX FILE
-// sign writes a request as a device would; check verifies one written by
-// `licgatectl request` (layout, deterministic CBOR, alg -47, a low-S
-// ES256K signature over the Sig_structure, the fields); exit 0 when good.
+//   node request.mjs sign --key PRIVHEX --device ADDR --gateway ADDR --firmware HASH --nonce HEX [--time UNIX] --out FILE
+//   node request.mjs check --pub PUBHEX --device ADDR --gateway ADDR --time UNIX --firmware HASH --nonce HEX FILE
+// sign writes a request as a device would (the time: now unless given);
+// check verifies one written by `licgatectl request` (layout, deterministic
+// CBOR, alg -47, a low-S ES256K signature over the Sig_structure, the
+// fields); exit 0 when good.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import cbor from 'cbor';
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const FIRMWARE_KEY = -65538;
+const AUD = 3, IAT = 6;
 
 function opts(argv) {
   const o = { rest: [] };
@@ -49,7 +51,9 @@ function lowS(sig) {
 }
 
 function sign(o) {
-  const payload = cbor.encodeCanonical(new Map([[2, bytes(o.device)], [10, bytes(o.nonce)], [FIRMWARE_KEY, bytes(o.firmware)]]));
+  const iat = o.time !== undefined ? Number(o.time) : Math.floor(Date.now() / 1000);
+  const payload = cbor.encodeCanonical(new Map([[2, bytes(o.device)], [AUD, bytes(o.gateway)], [IAT, iat],
+    [10, bytes(o.nonce)], [FIRMWARE_KEY, bytes(o.firmware)]]));
   const prot = protectedHeader();
   const sig = lowS(crypto.sign('sha256', tbs(prot, payload), { key: keyPair(o.key).priv, dsaEncoding: 'ieee-p1363' }));
   fs.writeFileSync(o.out, cbor.encodeCanonical(new cbor.Tagged(18, [prot, new Map(), payload, sig])));
@@ -67,20 +71,21 @@ function check(o, file) {
   if (!crypto.verify('sha256', tbs(prot, payload), { key: publicKey(o.pub), dsaEncoding: 'ieee-p1363' }, sig)) throw new Error('signature does not verify');
   if (!cbor.encodeCanonical(top).equals(raw)) throw new Error('request is not deterministic CBOR');
   const m = cbor.decodeFirstSync(payload);
-  if (!(m instanceof Map) || m.size !== 3) throw new Error('payload is not a map of three entries');
-  for (const [k, want] of [[2, o.device], [10, o.nonce], [FIRMWARE_KEY, o.firmware]]) {
+  if (!(m instanceof Map) || m.size !== 5) throw new Error('payload is not a map of five entries');
+  for (const [k, want] of [[2, o.device], [AUD, o.gateway], [10, o.nonce], [FIRMWARE_KEY, o.firmware]]) {
     if (!Buffer.isBuffer(m.get(k)) || !m.get(k).equals(bytes(want))) throw new Error(`entry ${k} is not ${want}`);
   }
+  if (m.get(IAT) !== Number(o.time)) throw new Error(`iat is ${m.get(IAT)}, not ${o.time}`);
 }
 
 const [cmd, ...rest] = process.argv.slice(2);
 const o = opts(rest);
 try {
-  if (cmd === 'sign' && o.key && o.device && o.firmware && o.nonce && o.out) sign(o);
-  else if (cmd === 'check' && o.pub && o.device && o.firmware && o.nonce && o.rest.length === 1) check(o, o.rest[0]);
+  if (cmd === 'sign' && o.key && o.device && o.gateway && o.firmware && o.nonce && o.out) sign(o);
+  else if (cmd === 'check' && o.pub && o.device && o.gateway && o.time && o.firmware && o.nonce && o.rest.length === 1) check(o, o.rest[0]);
   else {
-    console.error('usage: node request.mjs sign --key PRIVHEX --device ADDR --firmware HASH --nonce HEX --out FILE\n' +
-      '       node request.mjs check --pub PUBHEX --device ADDR --firmware HASH --nonce HEX FILE');
+    console.error('usage: node request.mjs sign --key PRIVHEX --device ADDR --gateway ADDR --firmware HASH --nonce HEX [--time UNIX] --out FILE\n' +
+      '       node request.mjs check --pub PUBHEX --device ADDR --gateway ADDR --time UNIX --firmware HASH --nonce HEX FILE');
     process.exit(2);
   }
 } catch (e) {
