@@ -13,3 +13,7 @@ TESTS += tests/check_clique
 tests_check_clique_SOURCES = tests/check_clique.c
 tests_check_clique_CFLAGS = $(TEST_CC_OPTS)
 tests_check_clique_LDADD = $(TEST_LIBS)
+
+# The re-sealing proxy the engines' script tests put in front of anvil.
+TESTS += tests/reseal.sh
+EXTRA_DIST += tests/reseal.sh
