@@ -210,11 +210,13 @@ function qbftDecode(b) {
   return { vanity, validators, vote, round, seals };
 }
 
+// Round 0 in the block hash keeps the round's encoding: a scalar (0x80) or
+// IBFT 2.0's 4 bytes.
 function qbftHashes(b, x) {
   const extra = (round) => ethers.encodeRlp([x.vanity, x.validators, x.vote, round, []]);
   return {
     commit: keccakHeader({ ...b, extraData: extra(x.round) }),
-    block: keccakHeader({ ...b, extraData: extra('0x') }),
+    block: keccakHeader({ ...b, extraData: extra(x.round.length === 10 ? '0x00000000' : '0x') }),
   };
 }
 
@@ -238,11 +240,13 @@ function qbftBroken(b, parent, validators) {
   return { broken, x, committers };
 }
 
-async function qbftWalk(url, validators, to) {
+// Blocks 0..to through the proxy, the rules checked from block from on
+// (each costs four recoveries).
+async function qbftWalk(url, validators, to, from = 0) {
   const blocks = [];
   for (let n = 0; n <= to; n++) {
     const b = await block(url, n);
-    const { broken } = qbftBroken(b, blocks[n - 1], validators);
+    const { broken } = n >= from ? qbftBroken(b, blocks[n - 1], validators) : { broken: [] };
     assert.deepEqual(broken, [], `block ${n} breaks ${broken}`);
     blocks.push(b);
   }
@@ -329,11 +333,12 @@ test('clique: receipts, logs and transactions name the re-sealed block; by hash,
 // target is sealed honestly and the blocks below kept their hashes.
 const CLIQUE_LIES = { 'not-signer': ['signer'], difficulty: ['difficulty'], recent: ['recent'], 'epoch-vote': ['epoch-vote'] };
 for (const [mode, rules] of Object.entries(CLIQUE_LIES)) {
-  test(`clique lie ${mode}: breaks ${rules} and nothing else, then heals`, T, async () => {
+  test(`clique lie ${mode}: breaks ${rules} and nothing else, then heals`, T, async (t) => {
     const { signers, outsider } = clique.info;
     const head = await headOf(anvil);
     const before = await cliqueWalk(clique.url, signers, head);
     const st = await control(clique, { mode });
+    t.after(() => control(clique, { mode: 'honest' }));
     assert.equal(st.target, mode === 'epoch-vote' ? Math.ceil((head + 1) / CLIQUE_EPOCH) * CLIQUE_EPOCH : head + 1);
     await mine(st.target - head);
     const w = await cliqueWalk(clique.url, signers, st.target - 1);
@@ -434,6 +439,21 @@ test('qbft: every header hashes by Besu\'s rule, links to its parent, carries al
   assert.equal(rs[0].logs[0].blockHash, blocks[logBlock].hash);
 });
 
+test('qbft: --empty-vote 0x80 --round-bytes 4 seal by the same rules in those encodings', T, async () => {
+  const p = await proxy(['--engine', 'qbft', '--empty-vote', '0x80', '--round-bytes', '4', '--round', '1']);
+  try {
+    const to = await headOf(anvil);
+    const blocks = await qbftWalk(p.url, p.info.signers, to);
+    const x = qbftDecode(blocks[to]);
+    assert.equal(x.vote, '0x');
+    assert.equal(x.round, '0x00000001');
+    assert.equal(blocks[to].extraData, qbftExtra({ validators: p.info.signers, round: 1, seals: x.seals }, { emptyVote: '0x80', roundBytes: 4 }));
+    assert.equal(qbftDecode(blocks[0]).round, '0x00000000');
+  } finally {
+    p.proc.kill();
+  }
+});
+
 const QBFT_LIES = {
   'two-seals': ['quorum'],
   'outsider-seal': ['seal-member'],
@@ -442,11 +462,12 @@ const QBFT_LIES = {
   'attacker-vote': ['seal-member', 'quorum'],
 };
 for (const [mode, rules] of Object.entries(QBFT_LIES)) {
-  test(`qbft lie ${mode}: breaks ${rules} and nothing else, then heals`, T, async () => {
+  test(`qbft lie ${mode}: breaks ${rules} and nothing else, then heals`, T, async (t) => {
     const { signers: validators, outsider, attacker } = qbft.info;
     const head = await headOf(anvil);
-    const before = await qbftWalk(qbft.url, validators, head);
+    const before = await qbftWalk(qbft.url, validators, head, head);
     const st = await control(qbft, { mode });
+    t.after(() => control(qbft, { mode: 'honest' }));
     assert.equal(st.target, head + 1);
     await mine(1);
     const b = await block(qbft.url, st.target);
@@ -456,7 +477,7 @@ for (const [mode, rules] of Object.entries(QBFT_LIES)) {
     if (mode === 'outsider-seal') assert.deepEqual(committers.filter((a) => !validators.includes(a)), [outsider]);
     if (mode === 'repeated-seal') assert.equal(committers.length, 3);
     if (mode === 'wrong-round') {
-      const other = qbftHashes(b, { ...x, round: ethers.hexlify(ethers.toBeArray(BigInt(x.round) + 1n)) }).commit;
+      const other = qbftHashes(b, { ...x, round: ethers.hexlify(ethers.toBeArray(ethers.toBigInt(x.round === '0x' ? 0 : x.round) + 1n)) }).commit;
       assert.deepEqual(x.seals.map((s) => recover(other, s)).sort(), validators, 'sealed over round + 1');
     }
     if (mode === 'attacker-vote') {
@@ -464,7 +485,7 @@ for (const [mode, rules] of Object.entries(QBFT_LIES)) {
       assert.ok(committers.includes(attacker));
     }
     await control(qbft, { mode: 'honest' });
-    const after = await qbftWalk(qbft.url, validators, st.target);
+    const after = await qbftWalk(qbft.url, validators, st.target, st.target);
     assert.notEqual(after[st.target].extraData, b.extraData, 'the target is sealed again, honestly');
     // Besu's block hash leaves the seals out: only the vote changes it.
     assert.equal(after[st.target].hash === b.hash, mode !== 'attacker-vote');
