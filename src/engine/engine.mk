@@ -34,3 +34,7 @@ fuzz_fuzz_seal_LDADD = $(JANSSON_LIBS) $(NETTLE_LIBS) $(SECP256K1_LIBS)
 
 TESTS += tests/verify_seal.sh
 EXTRA_DIST += tests/verify_seal.sh
+
+# The re-sealing proxy the engines' script tests put in front of anvil.
+TESTS += tests/reseal.sh
+EXTRA_DIST += tests/reseal.sh
