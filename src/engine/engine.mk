@@ -13,3 +13,8 @@ TESTS += tests/check_clique
 tests_check_clique_SOURCES = tests/check_clique.c
 tests_check_clique_CFLAGS = $(TEST_CC_OPTS)
 tests_check_clique_LDADD = $(TEST_LIBS)
+
+# A live Clique chain sealed by the EthereumJS client (npm, scripts/deps.sh).
+TESTS += tests/ejs_live.sh
+EXTRA_DIST += tests/ejs_live.sh tests/ejs/ejs.sh tests/ejs/loopback.cjs \
+	tests/ejs/check.mjs tests/ejs/package.json tests/ejs/package-lock.json

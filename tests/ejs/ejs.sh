@@ -6,7 +6,8 @@
 #                default; epoch N, 30000 by default) and waits until it
 #                answers and has sealed block 1; exports EJS_URL, EJS_PID,
 #                EJS_SIGNER (the signer's address), EJS_GENESIS (block 0's
-#                hash), EJS_EPOCH and EJS_DIR (its files: genesis, key, log).
+#                hash), EJS_EPOCH, EJS_PERIOD and EJS_DIR (its files: genesis,
+#                key, log).
 #   ejs_stop     stops it and removes EJS_DIR (also run on exit by a trap,
 #                added to the trap already set).
 #   ejs_wait_block N   waits until block N is sealed (60 s at most).
@@ -66,7 +67,7 @@ ejs_wait_ready() {
 	local i port
 	for i in $(seq 1 1200); do
 		kill -0 "$EJS_PID" 2>/dev/null || return 1
-		port=$(awk '$1 == "http" {print $3; exit}' "$EJS_DIR/listen" 2>/dev/null)
+		port=$(ejs_http_port)
 		if [ -n "$port" ]; then
 			EJS_URL="http://127.0.0.1:$port"
 			ejs_wait_block 1 && return 0
@@ -77,6 +78,14 @@ ejs_wait_ready() {
 	return 1
 }
 
+ejs_http_port() {	# bash alone: this runs 20 times a second
+	local kind addr port
+	[ -f "$EJS_DIR/listen" ] || return 0
+	while read -r kind addr port; do
+		[ "$kind" = http ] && { echo "$port"; return 0; }
+	done <"$EJS_DIR/listen"
+}
+
 ejs_head() {
 	ejs_rpc eth_blockNumber '[]' 2>/dev/null |
 		sed -n 's/.*"result":"\(0x[0-9a-f]*\)".*/\1/p'
@@ -84,11 +93,11 @@ ejs_head() {
 
 ejs_wait_block() {	# ejs_wait_block N
 	local i h
-	for i in $(seq 1 1200); do
+	for i in $(seq 1 600); do
 		kill -0 "$EJS_PID" 2>/dev/null || return 1
 		h=$(ejs_head)
 		[ -n "$h" ] && [ $((h)) -ge "$1" ] && return 0
-		sleep 0.05
+		sleep 0.1
 	done
 	return 1
 }
@@ -105,6 +114,7 @@ ejs_start() {
 	[ -f "$EJS_CLI" ] || { echo "ejs.sh: $EJS_CLI missing: run scripts/deps.sh (npm ci in tests/ejs)" >&2; return 1; }
 	EJS_DIR=$(mktemp -d)
 	EJS_EPOCH=$epoch
+	EJS_PERIOD=$period
 	ejs_genesis "$period" "$epoch" >"$EJS_DIR/clique.json"
 	(umask 077 && echo "$ejs_key" >"$EJS_DIR/signer.key")
 	# No discovery, no bootnodes (a genesis of our own has none), RPC and
@@ -115,7 +125,7 @@ ejs_start() {
 		--dataDir "$EJS_DIR/data" --mine --unlock "$EJS_DIR/signer.key" \
 		--rpc --rpcAddr 127.0.0.1 --rpcPort 0 --port 0 \
 		--discV4=false --discDns=false --isSingleNode \
-		--logFile=false --logLevel info >"$EJS_DIR/log" 2>&1 &
+		--no-logFile --logLevel info >"$EJS_DIR/log" 2>&1 &
 	EJS_PID=$!
 	# Stopped on exit, before whatever the caller's trap already does.
 	eval "set -- $(trap -p EXIT)"
@@ -130,7 +140,8 @@ ejs_start() {
 	EJS_GENESIS=$(ejs_rpc eth_getBlockByNumber '["0x0",false]' |
 		sed -n 's/.*"hash":"\(0x[0-9a-f]\{64\}\)".*/\1/p')
 	[ -n "$EJS_GENESIS" ] || { echo "ejs.sh: no genesis hash" >&2; ejs_stop; return 1; }
-	export EJS_URL EJS_PID EJS_SIGNER EJS_GENESIS EJS_EPOCH EJS_DIR
+	export EJS_URL EJS_PID EJS_SIGNER EJS_GENESIS EJS_EPOCH EJS_PERIOD \
+	    EJS_DIR
 }
 
 # Every socket of the client from /proc/net (addresses decoded from the
