@@ -266,13 +266,21 @@ const PERIOD = BigInt(env('EJS_PERIOD', '1'));
 const opt = args(process.argv.slice(2));
 const seen = { layouts: new Set(), v: new Set(), highS: 0, vanity: new Set(),
     nonce: new Set(), miner: new Set() };
-const blocks = [];
-for (let n = 0; n <= opt.blocks; n++) {
-	const h = await rpc('eth_getBlockByNumber', ['0x' + n.toString(16), false]);
-	checkBlock(h, n, blocks[n - 1], seen);
-	blocks.push(h);
+
+async function main() {
+	const blocks = [];
+	for (let n = 0; n <= opt.blocks; n++) {
+		const h = await rpc('eth_getBlockByNumber',
+		    ['0x' + n.toString(16), false]);
+		checkBlock(h, n, blocks[n - 1], seen);
+		blocks.push(h);
+	}
+	const m = await checkMethods(blocks[blocks.length - 1]);
+	report(blocks, seen, m);
+	if (opt.save)
+		save(opt.save, blocks);
 }
-const m = await checkMethods(blocks[blocks.length - 1]);
-report(blocks, seen, m);
-if (opt.save)
-	save(opt.save, blocks);
+
+// A node that does not answer, or answers something other than JSON, is a
+// failure like any other, not a stack trace.
+main().catch((e) => fail(`${URL_}: ${e.message}`));
