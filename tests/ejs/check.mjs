@@ -2,18 +2,19 @@
 // with ethers only (none of its code or the EthereumJS client's), so the
 // live chain the C engine follows is known to be valid EIP-225 on its own:
 //   node check.mjs [--blocks N] [--save DIR]
-// reads EJS_URL, EJS_SIGNER, EJS_GENESIS, EJS_EPOCH and EJS_PERIOD (1 if
-// unset) from the environment (tests/ejs/ejs.sh exports them), fetches
-// blocks 0..N (5 by default) and checks that each header hashes to its hash,
-// links to its parent, and is a valid Clique block sealed by EJS_SIGNER;
-// then that the JSON-RPC methods licgate calls answer consistently.  Prints
+// reads EJS_URL, EJS_SIGNER, EJS_GENESIS, EJS_EPOCH, EJS_PERIOD (1 if unset)
+// and EJS_REGISTRY from the environment (tests/ejs/ejs.sh exports them),
+// fetches blocks 0..N (5 by default) and checks that each header hashes to
+// its hash, links to its parent, and is a valid Clique block sealed by
+// EJS_SIGNER; then that the JSON-RPC methods licgate calls answer
+// consistently.  Prints
 // what it found (header layout, seal encoding, block times); exits 1 with
 // the first failure.  --save DIR writes blocks 1-3, as eth_getBlockByNumber
 // gave them, to DIR/ejs_N.json.
 import { writeFileSync } from 'node:fs';
 import {
 	keccak256, encodeRlp, getBytes, toBeArray, hexlify, recoverAddress,
-	Signature,
+	Signature, zeroPadValue,
 } from 'ethers';
 
 const EMPTY_UNCLES =
@@ -186,8 +187,9 @@ function checkBlock(h, n, parent, seen) {
 }
 
 // What licgate calls besides headers: the same block with its transactions,
-// its receipts (none, and so the empty trie's root), and a proof whose root
-// node hashes to the block's stateRoot.
+// its receipts (none, and so the empty trie's root), and the registry's
+// slots 0 and 1 as the follower asks for them: one proof per 32-byte key,
+// from a root node that hashes to the block's stateRoot.
 async function checkMethods(h) {
 	const n = '0x' + BigInt(h.number).toString(16);
 	const full = await rpc('eth_getBlockByNumber', [n, true]);
@@ -198,11 +200,17 @@ async function checkMethods(h) {
 	    receipts.length !== full.transactions.length ||
 	    (receipts.length === 0 && h.receiptsRoot !== EMPTY_TRIE))
 		fail(`eth_getBlockReceipts(${n}): ${JSON.stringify(receipts)}`);
-	const proof = await rpc('eth_getProof', [SIGNER, ['0x0'], n]);
+	const slots = [0n, 1n].map((k) => zeroPadValue(toBeArray(k), 32));
+	const proof = await rpc('eth_getProof', [REGISTRY, slots, n]);
 	if (!proof?.accountProof?.length ||
 	    keccak256(proof.accountProof[0]) !== h.stateRoot)
 		fail(`eth_getProof(${n}): its root node is not block ${n}'s ` +
 		    `stateRoot ${h.stateRoot}`);
+	const sp = proof.storageProof ?? [];
+	if (sp.length !== 2 || sp.some((p, i) => BigInt(p.key) !== BigInt(i) ||
+	    BigInt(p.value) !== 0n))
+		fail(`eth_getProof(${REGISTRY}, slots 0 and 1, ${n}): ` +
+		    `storageProof ${JSON.stringify(sp)}`);
 	const chainId = await rpc('eth_chainId', []);
 	const head = await rpc('eth_blockNumber', []);
 	if (BigInt(head) < BigInt(h.number))
@@ -232,7 +240,8 @@ function report(blocks, seen, m) {
 	console.log(`seconds between blocks: ${gaps.join(' ')}`);
 	console.log(`rpc: eth_chainId ${m.chainId}, eth_blockNumber ${m.head}, ` +
 	    `eth_getBlockByNumber true (${m.txs} txs), eth_getBlockReceipts ` +
-	    `(${m.receipts}), eth_getProof (${m.proofNodes} account nodes): ok`);
+	    `(${m.receipts}), eth_getProof (${m.proofNodes} account nodes, ` +
+	    `slots 0 and 1 of ${REGISTRY}): ok`);
 }
 
 function save(dir, blocks) {
@@ -263,6 +272,7 @@ const SIGNER = env('EJS_SIGNER').toLowerCase();
 const GENESIS = env('EJS_GENESIS');
 const EPOCH = BigInt(env('EJS_EPOCH'));
 const PERIOD = BigInt(env('EJS_PERIOD', '1'));
+const REGISTRY = env('EJS_REGISTRY');
 const opt = args(process.argv.slice(2));
 const seen = { layouts: new Set(), v: new Set(), highS: 0, vanity: new Set(),
     nonce: new Set(), miner: new Set() };

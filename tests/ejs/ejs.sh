@@ -6,8 +6,8 @@
 #                default; epoch N, 30000 by default) and waits until it
 #                answers and has sealed block 1; exports EJS_URL, EJS_PID,
 #                EJS_SIGNER (the signer's address), EJS_GENESIS (block 0's
-#                hash), EJS_EPOCH, EJS_PERIOD and EJS_DIR (its files: genesis,
-#                key, log).
+#                hash), EJS_EPOCH, EJS_PERIOD, EJS_REGISTRY (below) and
+#                EJS_DIR (its files: genesis, key, log).
 #   ejs_stop     stops it and removes EJS_DIR (also run on exit by a trap,
 #                added to the trap already set).
 #   ejs_wait_block N   waits until block N is sealed (60 s at most).
@@ -21,6 +21,12 @@ EJS_CLI=${EJS_CLI:-$ejs_dir/node_modules/@ethereumjs/client/dist/esm/bin/cli.js}
 # A test key, keccak256("licgate tests/ejs clique signer"); it holds nothing.
 ejs_key=e5a2592689ea477aeb9b2581fd8159ffdfdc44a44e8226bab9d3fad7de7a1998
 EJS_SIGNER=0x4f4a466a6990e55743e111d6c6e5e149d13948f2
+# An account with code (STOP) and empty storage, where licgated's registry
+# can point: slots 0 and 1 (eventCount, eventDigest) read zero, as in a
+# registry without events (0.10.5 drops every transaction under Clique, so
+# none can be deployed).  An absent account would not do: 0.10.5 answers
+# eth_getProof for one with no storage proofs at all, not one per key.
+EJS_REGISTRY=0x000000000000000000000000000000000000c11e
 EJS_PID=
 
 ejs_rpc() {	# ejs_rpc METHOD PARAMS-JSON -> the whole JSON-RPC answer
@@ -31,8 +37,8 @@ ejs_rpc() {	# ejs_rpc METHOD PARAMS-JSON -> the whole JSON-RPC answer
 
 # geth's genesis format, London from block 0 (ejs runs no later fork under
 # Clique: Paris would switch it to beacon sync), the signer between 32 bytes
-# of vanity and 65 of seal, and some ether for it.  Chain id 4242, not a
-# development chain's (1337, 31337): a chain that needs its seals checked.
+# of vanity and 65 of seal, some ether for it, and EJS_REGISTRY.  Chain id
+# 4242, not a development chain's (1337, 31337): its seals need checking.
 ejs_genesis() {	# ejs_genesis PERIOD EPOCH
 	local z32=0000000000000000000000000000000000000000000000000000000000000000
 	cat <<EOF
@@ -56,7 +62,10 @@ ejs_genesis() {	# ejs_genesis PERIOD EPOCH
   "parentHash": "0x$z32",
   "baseFeePerGas": "0x7",
   "extraData": "0x$z32${EJS_SIGNER#0x}$z32$z32${z32:0:2}",
-  "alloc": { "${EJS_SIGNER#0x}": { "balance": "0x10000000000000000000" } }
+  "alloc": {
+    "${EJS_SIGNER#0x}": { "balance": "0x10000000000000000000" },
+    "${EJS_REGISTRY#0x}": { "balance": "0x0", "code": "0x00" }
+  }
 }
 EOF
 }
@@ -143,7 +152,7 @@ ejs_start() {
 		sed -n 's/.*"hash":"\(0x[0-9a-f]\{64\}\)".*/\1/p')
 	[ -n "$EJS_GENESIS" ] || { echo "ejs.sh: no genesis hash" >&2; ejs_stop; return 1; }
 	export EJS_URL EJS_PID EJS_SIGNER EJS_GENESIS EJS_EPOCH EJS_PERIOD \
-	    EJS_DIR
+	    EJS_REGISTRY EJS_DIR
 }
 
 # Every socket of the client from /proc/net (addresses decoded from the
