@@ -13,6 +13,7 @@
 #   ejs_wait_block N   waits until block N is sealed (60 s at most).
 #   ejs_sockets  prints "PROTO LOCAL REMOTE STATE" for every socket the
 #                client holds, from /proc (what `ss -tunap` shows for it).
+# EJS_KEEP=DIR keeps a copy of EJS_DIR (the client's log, its database).
 # 0.10.5 seals epoch blocks without the signer list EIP-225 requires there,
 # so a verifier that checks the list (geth, licgate) refuses its block
 # number EJS_EPOCH: keep runs shorter than the epoch, or test that refusal.
