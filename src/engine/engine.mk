@@ -38,3 +38,8 @@ EXTRA_DIST += tests/verify_seal.sh
 # The re-sealing proxy the engines' script tests put in front of anvil.
 TESTS += tests/reseal.sh
 EXTRA_DIST += tests/reseal.sh
+
+# A live Clique chain sealed by the EthereumJS client (npm, scripts/deps.sh).
+TESTS += tests/ejs_live.sh
+EXTRA_DIST += tests/ejs_live.sh tests/ejs/ejs.sh tests/ejs/loopback.cjs \
+	tests/ejs/check.mjs tests/ejs/package.json tests/ejs/package-lock.json
