@@ -15,6 +15,9 @@
 #include "conf.h"
 #include "ctl.h"
 #include "ctl_util.h"
+#include "engine/clique.h"
+#include "engine/engine.h"
+#include "engine/qbft.h"
 #include "store.h"
 
 #define DEFAULT_CONF SYSCONFDIR "/licgate/gateway.conf"
@@ -88,6 +91,46 @@ open_db(struct store **s, struct store_identity *id, const struct db_opts *o)
 	return ok;
 }
 
+/* The signers or validators the engine's state at the head holds, into
+ * status's "engine" as "signers" and "signers_block". */
+static int
+engine_signers(struct store *s, json_t *o, const struct store_cursor *c,
+    char *err, size_t errsz)
+{
+	static uint8_t buf[ENGINE_STATE_MAX];
+	static struct clique_snap cs;
+	static struct qbft_snap qs;
+	json_t *eng = json_object_get(o, "engine"), *list;
+	const char *name = json_string_value(json_object_get(eng, "name"));
+	const uint8_t (*set)[20] = NULL;
+	const char *why;
+	char hex[43];
+	size_t len, n = 0, i;
+	int found;
+
+	if (name == NULL || !c->has_head || strcmp(name, "none") == 0)
+		return 1;
+	if (!store_engine_get(s, c->head_number, buf, sizeof(buf), &len,
+	    &found, err, errsz))
+		return 0;
+	if (found && strcmp(name, "clique") == 0 &&
+	    clique_snap_decode(&cs, buf, len, &why))
+		set = (const uint8_t (*)[20])cs.signers, n = cs.nsigners;
+	else if (found && strcmp(name, "qbft") == 0 &&
+	    qbft_snap_decode(&qs, buf, len, &why))
+		set = (const uint8_t (*)[20])qs.validators, n = qs.nvalidators;
+	if (set == NULL)
+		return 1;
+	list = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, json_string(hex_encode(hex, set[i],
+		    20)));
+	json_object_set_new(eng, "signers", list);
+	json_object_set_new(eng, "signers_block",
+	    json_integer((json_int_t)c->head_number));
+	return 1;
+}
+
 static json_t *
 status_json(struct store *s, const struct store_identity *id,
     const struct store_cursor *c, char *err, size_t errsz)
@@ -116,11 +159,45 @@ status_json(struct store *s, const struct store_identity *id,
 	}
 	json_object_set_new(o, "event_digest",
 	    json_string(hex_encode(hex, c->event_digest, 32)));
+	if (!engine_signers(s, o, c, err, errsz)) {
+		json_decref(o);
+		return NULL;
+	}
 	if (c->has_head && json_is_integer(json_object_get(o, "node_head")))
 		json_object_set_new(o, "lag", json_integer(json_integer_value(
 		    json_object_get(o, "node_head")) -
 		    (json_int_t)c->head_number));
 	return o;
+}
+
+/* The consensus rules and, under clique and qbft, who seals. */
+static void
+engine_print(const json_t *e)
+{
+	const char *name = json_string_value(json_object_get(e, "name"));
+	const json_t *list = json_object_get(e, "signers");
+	size_t i;
+
+	if (name == NULL)
+		return;
+	if (strcmp(name, "none") == 0) {
+		printf("engine      none: no consensus checked, the RPC node is "
+		    "trusted%s\n", json_is_true(json_object_get(e,
+		    "node_is_trusted")) ? " (chain.node_is_trusted)" :
+		    " (a development chain)");
+		return;
+	}
+	printf("engine      %s", name);
+	if (json_is_array(list)) {
+		printf(", %zu %s at block %" JSON_INTEGER_FORMAT ":",
+		    json_array_size(list), strcmp(name, "qbft") == 0 ?
+		    "validators" : "signers", json_integer_value(
+		    json_object_get(e, "signers_block")));
+		for (i = 0; i < json_array_size(list); i++)
+			printf("%s%s", i ? ", " : " ", json_string_value(
+			    json_array_get(list, i)));
+	}
+	printf("\n");
 }
 
 /* What the registry says of the key licgated signs with. */
@@ -179,6 +256,7 @@ status_print(const json_t *o, const struct store_cursor *c)
 	    json_integer_value(json_object_get(n, "firmware")),
 	    json_integer_value(json_object_get(n, "licenses")),
 	    json_integer_value(json_object_get(n, "events")));
+	engine_print(json_object_get(o, "engine"));
 	gateway_print(json_object_get(o, "authorisation"));
 	if (json_is_string(json_object_get(o, "last_error")))
 		printf("last error  %s (%s)\n",

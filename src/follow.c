@@ -381,6 +381,8 @@ struct take_hs {
 	enum hcheck check;
 	struct header *prev;		/* the header before, whole */
 	uint64_t keep_from;		/* engine states kept from here on */
+	const uint8_t *first_hash;	/* header 0 must have it, or NULL */
+	int diverged;			/* header 0 did not */
 };
 
 /* A header read and hashed, waiting to be checked against the one before. */
@@ -435,6 +437,15 @@ take_header(void *arg, size_t i, void *item, char *msg, size_t msgsz)
 	char x[67], y[67];
 	const char *why;
 
+	/* Our head is no longer the node's block at its height: a reorg,
+	 * which the caller handles before anything above it is checked. */
+	if (i == 0 && t->first_hash != NULL &&
+	    memcmp(it->hash, t->first_hash, 32) != 0) {
+		t->diverged = 1;
+		snprintf(msg, msgsz, "block %" PRIu64 " is not ours on the "
+		    "node", h->number);
+		return 0;
+	}
 	if (i == 0 && t->check == HC_CHECKPOINT) {
 		if (memcmp(it->hash, f->p.checkpoint_hash, 32) != 0) {
 			snprintf(msg, msgsz, "checkpoint block %" PRIu64 " has "
@@ -482,13 +493,14 @@ static const struct fetch_ops header_ops = {
 /* Fetches headers first..first+n-1 into out[], each checked against its
  * own hash claim and, as check asks, against the one before. */
 static int
-fetch_headers(struct follower *f, struct fblock *out, uint64_t first,
-    size_t n, enum hcheck check, char *msg, size_t msgsz)
+fetch_headers_from(struct follower *f, struct fblock *out, uint64_t first,
+    size_t n, enum hcheck check, const uint8_t *first_hash, int *diverged,
+    char *msg, size_t msgsz)
 {
 	uint64_t *nums = xreallocarray(NULL, n, sizeof(*nums));
 	uint64_t last = first + n - 1, conf = confirmations(f);
 	struct take_hs t = { f, out, nums, check, NULL,
-	    last > conf ? last - conf : 0 };
+	    last > conf ? last - conf : 0, first_hash, 0 };
 	size_t i;
 	int ok;
 
@@ -500,7 +512,17 @@ fetch_headers(struct follower *f, struct fblock *out, uint64_t first,
 	ok = fetch_each(f, &header_ops, &t, nums, n, msg, msgsz);
 	free(t.prev);
 	free(nums);
+	if (diverged != NULL)
+		*diverged = t.diverged;
 	return ok;
+}
+
+static int
+fetch_headers(struct follower *f, struct fblock *out, uint64_t first,
+    size_t n, enum hcheck check, char *msg, size_t msgsz)
+{
+	return fetch_headers_from(f, out, first, n, check, NULL, NULL, msg,
+	    msgsz);
 }
 
 /* receipts ------------------------------------------------------------- */
@@ -1145,6 +1167,7 @@ follow_step(struct follower *f, struct follow_stats *stats, char *msg,
 	struct fblock *b;
 	uint64_t nh, n;
 	enum follow_status rc = FOLLOW_RETRY;
+	int diverged = 0;
 
 	memset(stats, 0, sizeof(*stats));
 	msg[0] = '\0';
@@ -1174,11 +1197,10 @@ follow_step(struct follower *f, struct follow_stats *stats, char *msg,
 	if (n > f->p.batch_size)
 		n = f->p.batch_size;
 	b = xcalloc((size_t)n + 1, sizeof(*b));
-	if (!fetch_headers(f, b, cur.head_number, (size_t)n + 1, HC_CHAIN, msg,
-	    msgsz))
-		goto done;
-	if (memcmp(b[0].c.hash, cur.head_hash, 32) != 0) {
-		rc = reorg(f, &cur, nh, stats, msg, msgsz);
+	if (!fetch_headers_from(f, b, cur.head_number, (size_t)n + 1, HC_CHAIN,
+	    cur.head_hash, &diverged, msg, msgsz)) {
+		if (diverged)
+			rc = reorg(f, &cur, nh, stats, msg, msgsz);
 		goto done;
 	}
 	if (n == 0)

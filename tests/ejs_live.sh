@@ -3,8 +3,8 @@
 # EthereumJS client (tests/ejs/ejs.sh) seals a block a second with one
 # signer, on 127.0.0.1 only; tests/ejs/check.mjs checks its headers with
 # ethers alone (hashes, parent links, EIP-225 seals and fields) and the
-# JSON-RPC methods licgate calls, so the chain licgated is to follow with
-# chain.engine = clique is known to be a valid one.
+# JSON-RPC methods licgate calls, so the chain is known to be a valid one;
+# then licgated follows it with chain.engine = clique.
 set -u
 . "${LICGATE_SRCDIR:-.}/tests/ejs/ejs.sh"
 fail=0
@@ -35,6 +35,38 @@ out=$(EJS_SIGNER=0x00000000000000000000000000000000000000aa \
 	node "$ejs_dir/check.mjs" --blocks 1 2>&1); rc=$?
 check "check.mjs refuses the chain for another signer" \
 	'[ $rc -ne 0 ] && [[ $out == *"block 0: epoch block lists [$EJS_SIGNER], not [0x"*"aa]"* ]]'
+
+# licgated follows it with chain.engine = clique: every seal checked by
+# licgate's own engine, the signer set read from the genesis block.
+ctl=${LICGATE_BUILDDIR:-.}/src/licgatectl
+gwd=${LICGATE_BUILDDIR:-.}/src/licgated
+gw=$(mktemp -d)
+gwpid=
+trap 'kill $gwpid 2>/dev/null; rm -rf "$gw"; ejs_stop' EXIT
+"$ctl" keygen -o "$gw/gw.key" >/dev/null
+cat > "$gw/gw.conf" <<EOC
+rpc.url = $EJS_URL
+chain.id = 4242
+chain.engine = clique
+chain.checkpoint_number = 0
+chain.checkpoint_hash = $EJS_GENESIS
+chain.confirmations = 1
+registry.address = $EJS_REGISTRY
+db.path = $gw/gw.db
+http.port = 0
+key.file = $gw/gw.key
+sync.poll_interval = 1s
+EOC
+"$gwd" -d -c "$gw/gw.conf" 2> "$gw/log" &
+gwpid=$!
+want=$(( $(node -e 'console.log(parseInt(process.argv[1],16))' "$(ejs_rpc eth_blockNumber '[]' | sed 's/.*"result":"\([^"]*\)".*/\1/')") + 2 ))
+gw_head() { "$ctl" status --db "$gw/gw.db" --json 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{console.log(JSON.parse(s).verified_block??-1)}catch(e){console.log(-1)}})'; }
+for i in $(seq 1 400); do [ "$(gw_head)" -ge "$want" ] 2>/dev/null && break; kill -0 $gwpid 2>/dev/null || break; sleep 0.1; done
+check "licgated (engine clique) follows the live chain to block $want" '[ "$(gw_head)" -ge "$want" ]'
+check "status names the engine and the one signer" \
+	'"$ctl" status --db "$gw/gw.db" | grep -q "^engine      clique, 1 signers at block [0-9]*: $EJS_SIGNER$"'
+check "no block was refused and no error logged" '! grep -qiE "refuse|error" "$gw/log"'
+kill $gwpid 2>/dev/null; wait $gwpid 2>/dev/null
 
 ejs_stop
 echo "# $((SECONDS - start)) s in all"

@@ -43,3 +43,7 @@ EXTRA_DIST += tests/reseal.sh
 TESTS += tests/ejs_live.sh
 EXTRA_DIST += tests/ejs_live.sh tests/ejs/ejs.sh tests/ejs/loopback.cjs \
 	tests/ejs/check.mjs tests/ejs/package.json tests/ejs/package-lock.json
+
+# licgated under clique and qbft, through the re-sealing proxy.
+TESTS += tests/engines.sh
+EXTRA_DIST += tests/engines.sh
