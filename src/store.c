@@ -900,8 +900,8 @@ bind_arg(sqlite3_stmt *st, int i, const struct registry_event *ev, size_t k,
 		bind_hex(st, i, v->ptr, v->len);
 		return 1;
 	case ABI_STRING:
-		sqlite3_bind_text(st, i, (const char *)v->ptr, (int)v->len,
-		    SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, i, registry_text_alloc(v->ptr, v->len,
+		    NULL), -1, free);
 		return 1;
 	}
 	return 0;
