@@ -116,10 +116,11 @@ verdict_decide(struct verdict_result *out, const struct verdict_input *in)
 		if (!license_covers(l, &in->firmware))
 			continue;
 		rank = license_rank(l, in->now);
-		/* Among valid licenses the one that lasts longest wins. */
+		/* Among valid licenses the one that lasts longest wins; the
+		 * first of equals stays. */
 		if (rank > best_rank || (rank == 3 && best_rank == 3 &&
-		    (l->expires_at == 0 || (best->expires_at != 0 &&
-		    l->expires_at > best->expires_at)))) {
+		    best->expires_at != 0 && (l->expires_at == 0 ||
+		    l->expires_at > best->expires_at))) {
 			best = l;
 			best_rank = rank;
 		}
