@@ -155,17 +155,34 @@ utf8_seq(uint32_t *cp, const uint8_t *p, size_t n)
 	return need + 1;
 }
 
+/* A code point shown as it is: not a C0 control, DEL or a C1 control. */
+static int
+text_printable(uint32_t c)
+{
+	return c >= 0x20 && c != 0x7f && !(c >= 0x80 && c <= 0x9f);
+}
+
+static size_t
+put_byte_escape(char *out, uint8_t b)
+{
+	static const char hexd[] = "0123456789abcdef";
+
+	out[0] = '\\';
+	out[1] = 'x';
+	out[2] = hexd[b >> 4];
+	out[3] = hexd[b & 15];
+	return 4;
+}
+
 size_t
 registry_text(char *out, const uint8_t *p, size_t n)
 {
-	static const char hexd[] = "0123456789abcdef";
 	size_t i = 0, o = 0, k, len;
 	uint32_t c;
 
 	while (i < n) {
 		len = utf8_seq(&c, p + i, n - i);
-		if (len > 0 && c >= 0x20 && c != 0x7f && !(c >= 0x80 &&
-		    c <= 0x9f)) {
+		if (len > 0 && text_printable(c)) {
 			if (c == '\\')
 				out[o++] = '\\';
 			memcpy(out + o, p + i, len);
@@ -175,13 +192,9 @@ registry_text(char *out, const uint8_t *p, size_t n)
 		}
 		/* A control character is escaped byte by byte (a C1 control
 		 * is two bytes); a byte that starts no sequence alone. */
-		for (k = 0; k < (len > 0 ? len : 1); k++) {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hexd[p[i + k] >> 4];
-			out[o++] = hexd[p[i + k] & 15];
-		}
-		i += len > 0 ? len : 1;
+		for (k = 0; k < (len > 0 ? len : 1); k++)
+			o += put_byte_escape(out + o, p[i + k]);
+		i += k;
 	}
 	out[o] = '\0';
 	return o;
