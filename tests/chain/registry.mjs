@@ -188,8 +188,14 @@ export async function bulkLicenses(provider, address, from, [device, role, maxVe
   const args = (i) => [device, role, maxVersion, 0, 2000000000 + i, i];
   const gas = Number(await c.issueLicense.estimateGas(...args(0))) * 2;
   const perBlock = Math.floor(20000000 / gas);
+  const selector = c.interface.getFunction('issueLicense').selector;
+  // Node's fetch, not the provider: ethers converts request and answer
+  // text to and from UTF-8 in JavaScript, slower than the node is.
+  const url = provider._getConnection().url;
   const rpc = async (calls) => {
-    const out = await provider._send(calls.map(([method, params], id) => ({ jsonrpc: '2.0', id, method, params })));
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(calls.map(([method, params], id) => ({ jsonrpc: '2.0', id, method, params }))) });
+    const out = await res.json();
     for (const a of out) if (a.error) throw new Error(`${calls[a.id][0]}: ${a.error.message}`);
     return out;
   };
@@ -199,7 +205,9 @@ export async function bulkLicenses(provider, address, from, [device, role, maxVe
     for (let done = 0; done < Number(count);) {
       const txs = [];
       for (let k = 0; k < perBlock && done < Number(count); k++, done++) {
-        const data = c.interface.encodeFunctionData('issueLicense', args(done));
+        // All arguments are static: words after the selector, written by
+        // hand (ethers' encoder took most of the run time).
+        const data = selector + args(done).map((a) => BigInt(a).toString(16).padStart(64, '0')).join('');
         txs.push(['eth_sendTransaction', [{ from: w.address, to: address, data, nonce: ethers.toQuantity(nonce++),
           gas: ethers.toQuantity(gas), gasPrice: ethers.toQuantity(2000000000n) }]]);
       }
