@@ -172,32 +172,29 @@ set_times(struct daemon *d, struct token_claims *c, uint64_t now)
 }
 
 /* The claims of the verdict on (device, firmware) now, from the
- * verified state.  Returns 0 with err on a database error. */
+ * verified state: one read of the store, so that the block named in the
+ * claims is the one the records come from.  Returns 0 with err on a
+ * database error. */
 static int
 decide(struct daemon *d, const struct http_attest *req,
     struct token_claims *c, uint64_t *state_until, char *err, size_t errsz)
 {
 	struct verdict_result vr;
 	struct verdict_input in;
-	struct store_cursor cur;
 	struct store_lookup lk;
 	struct store *ro;
-	uint8_t bh[32];
-	int found = 0;
 
-	if ((ro = daemon_http_store(d, err, errsz)) == NULL ||
-	    !store_cursor(ro, &cur, err, errsz) ||
-	    !store_lookup(ro, req->device, req->firmware, &lk, err, errsz) ||
-	    (cur.has_applied && !store_block_hash(ro, cur.applied_number, bh,
-	    &found, err, errsz)))
-		return 0;
 	memset(&in, 0, sizeof(in));
 	in.now = (uint64_t)time(NULL);
-	in.state_time = cur.has_applied ? cur.applied_time : 0;
+	if ((ro = daemon_http_store(d, err, errsz)) == NULL ||
+	    !store_lookup(ro, req->device, req->firmware, in.now, &lk, err,
+	    errsz))
+		return 0;
+	in.state_time = lk.has_applied ? lk.applied_time : 0;
 	in.max_staleness = daemon_http_max_staleness(d);
 	in.device = lk.device;
 	in.firmware = lk.firmware;
-	in.licenses = lk.licenses;
+	in.licenses = &lk.license;
 	in.nlicenses = lk.nlicenses;
 	verdict_decide(&vr, &in);
 	memset(c, 0, sizeof(*c));
@@ -214,20 +211,15 @@ decide(struct daemon *d, const struct http_attest *req,
 	set_times(d, c, in.now);
 	c->chain_id = d->conf.chain_id;
 	memcpy(c->registry, d->conf.registry, 20);
-	c->block_number = cur.has_applied ? cur.applied_number : 0;
-	if (found)
-		memcpy(c->block_hash, bh, TOKEN_BLOCK_HASH_LEN);
+	c->block_number = lk.has_applied ? lk.applied_number : 0;
+	if (lk.has_applied)
+		memcpy(c->block_hash, lk.applied_hash, TOKEN_BLOCK_HASH_LEN);
 	/* The verdict can change by the clock alone when the state turns
-	 * stale or a license starts or ends: a cached token ends there. */
+	 * stale, a license starts or ends, or support ends: a cached token
+	 * ends there. */
 	*state_until = in.state_time + in.max_staleness;
-	for (size_t i = 0; i < lk.nlicenses; i++) {
-		uint64_t nb = lk.licenses[i].not_before;
-		uint64_t ex = lk.licenses[i].expires_at;
-		if (nb > in.now && nb < *state_until)
-			*state_until = nb;
-		if (ex > in.now && ex < *state_until)
-			*state_until = ex;
-	}
+	if (lk.next_change != 0 && lk.next_change < *state_until)
+		*state_until = lk.next_change;
 	return 1;
 }
 

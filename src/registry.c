@@ -121,39 +121,94 @@ word_size(size_t *out, const uint8_t w[32])
 	return *out <= REGISTRY_MAX_DATA;
 }
 
-/* Well-formed UTF-8: no overlong forms, surrogates or values past U+10FFFF. */
-static int
-utf8_valid(const uint8_t *p, size_t n)
+/* Length of the well-formed UTF-8 sequence at p (1 to 4 bytes, no
+ * overlong forms, surrogates or values past U+10FFFF), or 0.  *cp gets its
+ * code point. */
+static size_t
+utf8_seq(uint32_t *cp, const uint8_t *p, size_t n)
 {
-	size_t i = 0, k, need;
-	uint32_t c, min;
+	size_t k, need;
+	uint32_t c = p[0], min;
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if ((c & 0xe0) == 0xc0)
+		need = 1, c &= 0x1f, min = 0x80;
+	else if ((c & 0xf0) == 0xe0)
+		need = 2, c &= 0x0f, min = 0x800;
+	else if ((c & 0xf8) == 0xf0)
+		need = 3, c &= 0x07, min = 0x10000;
+	else
+		return 0;
+	if (need > n - 1)
+		return 0;
+	for (k = 1; k <= need; k++) {
+		if ((p[k] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[k] & 0x3f);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return need + 1;
+}
+
+/* A code point shown as it is: not a C0 control, DEL or a C1 control. */
+static int
+text_printable(uint32_t c)
+{
+	return c >= 0x20 && c != 0x7f && !(c >= 0x80 && c <= 0x9f);
+}
+
+static size_t
+put_byte_escape(char *out, uint8_t b)
+{
+	static const char hexd[] = "0123456789abcdef";
+
+	out[0] = '\\';
+	out[1] = 'x';
+	out[2] = hexd[b >> 4];
+	out[3] = hexd[b & 15];
+	return 4;
+}
+
+size_t
+registry_text(char *out, const uint8_t *p, size_t n)
+{
+	size_t i = 0, o = 0, k, len;
+	uint32_t c;
 
 	while (i < n) {
-		c = p[i];
-		if (c < 0x80) {
-			i++;
+		len = utf8_seq(&c, p + i, n - i);
+		if (len > 0 && text_printable(c)) {
+			if (c == '\\')
+				out[o++] = '\\';
+			memcpy(out + o, p + i, len);
+			o += len;
+			i += len;
 			continue;
 		}
-		if ((c & 0xe0) == 0xc0) {
-			need = 1, c &= 0x1f, min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			need = 2, c &= 0x0f, min = 0x800;
-		} else if ((c & 0xf8) == 0xf0) {
-			need = 3, c &= 0x07, min = 0x10000;
-		} else
-			return 0;
-		if (need > n - i - 1)
-			return 0;
-		for (k = 1; k <= need; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return 0;
-			c = c << 6 | (p[i + k] & 0x3f);
-		}
-		if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-			return 0;
-		i += need + 1;
+		/* A control character is escaped byte by byte (a C1 control
+		 * is two bytes); a byte that starts no sequence alone. */
+		for (k = 0; k < (len > 0 ? len : 1); k++)
+			o += put_byte_escape(out + o, p[i + k]);
+		i += k;
 	}
-	return 1;
+	out[o] = '\0';
+	return o;
+}
+
+char *
+registry_text_alloc(const uint8_t *p, size_t n, size_t *len)
+{
+	char *s = xmalloc(REGISTRY_TEXT_SIZE(n));
+	size_t l = registry_text(s, p, n);
+
+	if (len != NULL)
+		*len = l;
+	return s;
 }
 
 /* Reads the dynamic value whose head word is at head; *next is where a
@@ -184,10 +239,6 @@ decode_dynamic(struct registry_value *v, enum abi_type t, const uint8_t *data,
 		}
 	if (n > (t == ABI_BYTES ? REGISTRY_MAX_PUBKEY : REGISTRY_MAX_TEXT)) {
 		*why = "registry: value longer than its cap";
-		return 0;
-	}
-	if (t == ABI_STRING && !utf8_valid(data + off + 32, n)) {
-		*why = "registry: string is not valid UTF-8";
 		return 0;
 	}
 	v->ptr = data + off + 32;
@@ -321,7 +372,10 @@ value_json(const struct registry_value *v, enum abi_type t)
 		free(s);
 		return j;
 	case ABI_STRING:
-		return json_stringn((const char *)v->ptr, v->len);
+		s = registry_text_alloc(v->ptr, v->len, NULL);
+		j = json_string(s);
+		free(s);
+		return j;
 	}
 	return json_null();
 }
@@ -367,7 +421,8 @@ put_json_string(char *p, const uint8_t *s, size_t n)
 static char *
 put_value(char *p, const struct registry_value *v, enum abi_type t)
 {
-	char hex[2 * 32 + 3];
+	char hex[2 * 32 + 3], *text;
+	size_t len;
 	uint64_t x = 0;
 	int k;
 
@@ -395,7 +450,10 @@ put_value(char *p, const struct registry_value *v, enum abi_type t)
 		*p++ = '"';
 		return p;
 	case ABI_STRING:
-		return put_json_string(p, v->ptr, v->len);
+		text = registry_text_alloc(v->ptr, v->len, &len);
+		p = put_json_string(p, (const uint8_t *)text, len);
+		free(text);
+		return p;
 	}
 	memcpy(p, "null", 4);
 	return p + 4;

@@ -72,8 +72,10 @@ extern const struct registry_def registry_defs[REG_KIND_COUNT];
 /* Decodes a registry log.  Rejects an unknown topic0, a topic count that
  * does not fit the event, non-zero padding in topics or words, data that is
  * short, long, or whose offsets are not where a canonical encoder puts them,
- * lengths past the end, non-zero tail padding, invalid UTF-8 and values over
- * the caps.  ev borrows data.  Returns 1, or 0 with *why. */
+ * lengths past the end, non-zero tail padding and values over the caps (the
+ * contract's own).  Strings are bytes, as the contract takes them: any
+ * content is accepted (see registry_text).  ev borrows data.  Returns 1, or
+ * 0 with *why. */
 int registry_decode(struct registry_event *ev, const uint8_t (*topics)[32],
     size_t ntopics, const uint8_t *data, size_t len, const char **why)
     __attribute__((warn_unused_result));
@@ -82,9 +84,24 @@ int registry_decode(struct registry_event *ev, const uint8_t (*topics)[32],
 uint64_t registry_u64(const struct registry_event *ev, size_t i);
 const uint8_t *registry_addr(const struct registry_event *ev, size_t i);
 
+/* A registry string (a name, label or uri: any bytes) as text, the one
+ * form in which gateways show and store it: well-formed UTF-8 printable
+ * characters as they are, a backslash as two, and every other byte (C0
+ * controls, DEL, each byte of a C1 control, each byte that is not part of
+ * well-formed UTF-8) as \xHH in lowercase hex.  The text is valid UTF-8
+ * without NUL or control characters, and the bytes can be read back from
+ * it.  out holds REGISTRY_TEXT_SIZE(n) bytes; returns the length written
+ * before the terminating NUL. */
+#define REGISTRY_TEXT_SIZE(n) (4 * (n) + 1)
+size_t registry_text(char *out, const uint8_t *p, size_t n);
+
+/* The same into a new string the caller frees; *len (if not NULL) gets
+ * its length. */
+char *registry_text_alloc(const uint8_t *p, size_t n, size_t *len);
+
 /* The arguments as a JSON object: addresses, bytes32, bytes and uint256 as
- * lowercase 0x hex, smaller integers as numbers, strings as text.  New
- * reference for the caller. */
+ * lowercase 0x hex, smaller integers as numbers, strings as registry_text.
+ * New reference for the caller. */
 json_t *registry_args_json(const struct registry_event *ev);
 
 /* The same object as text, byte for byte what jansson's json_dumps gives

@@ -14,6 +14,9 @@ TESTS += tests/check_registry
 tests_check_registry_SOURCES = tests/check_registry.c
 tests_check_registry_CFLAGS = $(TEST_CC_OPTS)
 tests_check_registry_LDADD = $(TEST_LIBS)
+# What registry parties write cannot stop a gateway or deny another's device.
+TESTS += tests/registry_rules.sh
+EXTRA_DIST += tests/registry_rules.sh
 
 FUZZ_TARGETS += fuzz/fuzz_registry
 fuzz_fuzz_registry_SOURCES = fuzz/fuzz_registry.c src/registry.c src/chain/hex.c \

@@ -77,6 +77,7 @@ static const char store_schema[] =
 	"  features TEXT NOT NULL, revoked INTEGER NOT NULL,"
 	"  revoke_reason INTEGER, updated_block INTEGER NOT NULL) STRICT;"
 	"CREATE INDEX licenses_device ON licenses (device);"
+	"CREATE INDEX licenses_pick ON licenses (device, vendor, role);"
 	"CREATE VIEW v_events AS SELECT e.seq, e.block_number,"
 	"  strftime('%Y-%m-%dT%H:%M:%SZ', b.timestamp, 'unixepoch') AS time,"
 	"  e.tx_index, e.log_index, e.kind, e.args,"
@@ -294,8 +295,8 @@ pragma_int(struct store *s, const char *sql, int64_t *v, char *err,
 /* Is this our database, of a schema this build reads?  *fresh is set for
  * an empty file. */
 static int
-check_kind(struct store *s, const char *path, int *fresh, char *err,
-    size_t errsz)
+check_kind(struct store *s, const char *path, int *fresh, int64_t *version,
+    char *err, size_t errsz)
 {
 	int64_t app, ver, ntables;
 
@@ -305,6 +306,7 @@ check_kind(struct store *s, const char *path, int *fresh, char *err,
 	    err, errsz))
 		return 0;
 	*fresh = app == 0 && ntables == 0;
+	*version = ver;
 	if (*fresh)
 		return 1;
 	if (app != STORE_APPLICATION_ID) {
@@ -414,6 +416,8 @@ check_identity(struct store *s, const char *path,
 	return 1;
 }
 
+static int migrate(struct store *, const char *, char *, size_t);
+
 static int
 open_db(struct store **out, const char *path, int flags, char *err,
     size_t errsz)
@@ -438,12 +442,13 @@ store_open(struct store **out, const char *path,
     const struct store_identity *id, char *err, size_t errsz)
 {
 	struct store *s;
+	int64_t version;
 	int fresh;
 
 	if (!open_db(&s, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 	    err, errsz))
 		return 0;
-	if (!check_kind(s, path, &fresh, err, errsz))
+	if (!check_kind(s, path, &fresh, &version, err, errsz))
 		goto fail;
 	/* Checkpoints every 64 MiB of log rather than every 4: a batch of a
 	 * catch-up writes megabytes, and each checkpoint would copy it into
@@ -461,6 +466,9 @@ store_open(struct store **out, const char *path,
 		goto fail;
 	if (!fresh && !check_identity(s, path, id, err, errsz))
 		goto fail;
+	if (!fresh && version < STORE_SCHEMA_VERSION &&
+	    !migrate(s, path, err, errsz))
+		goto fail;
 	*out = s;
 	return 1;
 fail:
@@ -475,12 +483,13 @@ store_open_ro(struct store **out, const char *path,
 {
 	struct store *s;
 	struct store_identity tmp;
+	int64_t version;
 	int fresh;
 
 	if (!open_db(&s, path, SQLITE_OPEN_READONLY, err, errsz))
 		return 0;
 	s->readonly = 1;
-	if (!check_kind(s, path, &fresh, err, errsz))
+	if (!check_kind(s, path, &fresh, &version, err, errsz))
 		goto fail;
 	if (fresh) {
 		snprintf(err, errsz, "%s: empty database", path);
@@ -910,8 +919,8 @@ bind_arg(sqlite3_stmt *st, int i, const struct registry_event *ev, size_t k,
 		bind_hex(st, i, v->ptr, v->len);
 		return 1;
 	case ABI_STRING:
-		sqlite3_bind_text(st, i, (const char *)v->ptr, (int)v->len,
-		    SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, i, registry_text_alloc(v->ptr, v->len,
+		    NULL), -1, free);
 		return 1;
 	}
 	return 0;
@@ -1181,24 +1190,99 @@ fail:
 	return 0;
 }
 
-int
-store_rebuild(struct store *s, char *err, size_t errsz)
+/* The state tables from the applied events alone, inside the open batch. */
+static int
+rebuild_tables(struct store *s, char *err, size_t errsz)
 {
 	uint64_t n = 0;
 
-	if (!store_begin(s, err, errsz))
-		return 0;
 	if (!exec(s, "DELETE FROM vendors; DELETE FROM gateways;"
 	    "DELETE FROM devices; DELETE FROM firmware; DELETE FROM floors;"
 	    "DELETE FROM licenses; DELETE FROM meta WHERE key = 'admin'",
 	    err, errsz))
-		goto fail;
-	if (s->cur.has_applied && !apply_range(s, 0, 0, s->cur.applied_number,
-	    &n, err, errsz))
+		return 0;
+	return !s->cur.has_applied || apply_range(s, 0, 0,
+	    s->cur.applied_number, &n, err, errsz);
+}
+
+int
+store_rebuild(struct store *s, char *err, size_t errsz)
+{
+	if (!store_begin(s, err, errsz))
+		return 0;
+	if (!rebuild_tables(s, err, errsz))
 		goto fail;
 	return store_commit(s, err, errsz);
 fail:
 	store_abort(s);
+	return 0;
+}
+
+/* Writes events.args again from each stored event's topics and data. */
+static int
+rewrite_args(struct store *s, char *err, size_t errsz)
+{
+	uint8_t topics[4][32], *data = NULL;
+	struct registry_event ev;
+	sqlite3_stmt *st, *up;
+	const char *why = NULL;
+	size_t n, len;
+	int rc, ok = 1;
+
+	if (!prepare(s, &st, "SELECT seq, topics, data FROM events", err,
+	    errsz))
+		return 0;
+	while (ok && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!topics_read(topics, &n, (const char *)
+		    sqlite3_column_text(st, 1), &why) ||
+		    !hex_decode_alloc(&data, &len, (const char *)
+		    sqlite3_column_text(st, 2), REGISTRY_MAX_DATA, &why) ||
+		    !registry_decode(&ev, (const uint8_t (*)[32])topics, n,
+		    data, len, &why)) {
+			snprintf(err, errsz, "database: event %lld: %s",
+			    (long long)sqlite3_column_int64(st, 0), why);
+			ok = 0;
+		} else if ((ok = prepare(s, &up, "UPDATE events SET args = ?2 "
+		    "WHERE seq = ?1", err, errsz))) {
+			sqlite3_bind_int64(up, 1, sqlite3_column_int64(st, 0));
+			sqlite3_bind_text(up, 2, registry_args_text(&ev), -1,
+			    free);
+			ok = run(s, up, err, errsz);
+		}
+		free(data);
+		data = NULL;
+	}
+	if (ok && rc != SQLITE_DONE)
+		ok = fail(err, errsz, "database", s->db);
+	done(s, st);
+	return ok;
+}
+
+/* Schema 1 to 2, in one transaction: the index that picks a device's
+ * licenses for a firmware, and registry strings as registry_text (schema
+ * 1 kept them as they came) in events.args and the state tables. */
+static int
+migrate(struct store *s, const char *path, char *err, size_t errsz)
+{
+	char sql[64], why[256];
+
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d",
+	    STORE_SCHEMA_VERSION);
+	if (!store_begin(s, err, errsz))
+		return 0;
+	if (!exec(s, "CREATE INDEX IF NOT EXISTS licenses_pick ON licenses "
+	    "(device, vendor, role)", err, errsz) ||
+	    !exec(s, sql, err, errsz) ||
+	    !meta_set_int(s, "schema_version", STORE_SCHEMA_VERSION, err,
+	    errsz) ||
+	    !rewrite_args(s, err, errsz) || !rebuild_tables(s, err, errsz))
+		goto fail;
+	return store_commit(s, err, errsz);
+fail:
+	store_abort(s);
+	snprintf(why, sizeof(why), "%s", err);
+	snprintf(err, errsz, "%s: upgrading schema 1 to %d: %s", path,
+	    STORE_SCHEMA_VERSION, why);
 	return 0;
 }
 
@@ -1523,8 +1607,10 @@ lookup_firmware(struct store *s, const uint8_t fw[32], struct store_lookup *o,
 	int rc, ok = 1;
 
 	if (!prepare(s, &st, "SELECT f.vendor, f.version, f.role, f.revoked, "
-	    "coalesce(fl.min_version, 0) FROM firmware f LEFT JOIN floors fl "
+	    "coalesce(fl.min_version, 0), f.end_of_support, "
+	    "coalesce(v.active, 0) FROM firmware f LEFT JOIN floors fl "
 	    "ON fl.vendor = f.vendor AND fl.role = f.role "
+	    "LEFT JOIN vendors v ON v.address = f.vendor "
 	    "WHERE f.image_hash = ?1", err, errsz))
 		return 0;
 	bind_hex(st, 1, fw, 32);
@@ -1535,57 +1621,143 @@ lookup_firmware(struct store *s, const uint8_t fw[32], struct store_lookup *o,
 		o->firmware.role = (uint8_t)sqlite3_column_int(st, 2);
 		o->firmware.revoked = sqlite3_column_int(st, 3) != 0;
 		o->firmware.floor = (uint64_t)sqlite3_column_int64(st, 4);
+		o->firmware.end_of_support =
+		    (uint64_t)sqlite3_column_int64(st, 5);
+		o->firmware.vendor_removed = sqlite3_column_int(st, 6) == 0;
 	} else if (rc != SQLITE_DONE)
 		ok = fail(err, errsz, "database", s->db);
 	done(s, st);
 	return ok;
 }
 
+/* Binds what selects the licenses covering the firmware: ?1 device,
+ * ?2 vendor, ?3 role, ?4 version, ?5 now. */
+static void
+bind_covering(sqlite3_stmt *st, const uint8_t dev[20],
+    const struct verdict_firmware *fw, uint64_t now)
+{
+	bind_hex(st, 1, dev, 20);
+	bind_hex(st, 2, fw->vendor, 20);
+	sqlite3_bind_int(st, 3, fw->role);
+	bind_u64(st, 4, fw->version);
+	bind_u64(st, 5, now);
+}
+
+/* The covering license verdict_decide would pick among all of them: its
+ * ranking (valid 3, expired 2, revoked 1, not started 0; among valid ones
+ * the longest lasting, no end first), the newest among equals. */
 static int
-lookup_licenses(struct store *s, const uint8_t dev[20],
+lookup_license(struct store *s, const uint8_t dev[20], uint64_t now,
     struct store_lookup *o, char *err, size_t errsz)
 {
-	struct verdict_license *l;
+	struct verdict_license *l = &o->license;
 	sqlite3_stmt *st;
 	int rc;
 
 	if (!prepare(s, &st, "SELECT id, vendor, role, max_version, "
-	    "not_before, expires_at, revoked FROM licenses WHERE device = ?1 "
-	    "ORDER BY id DESC LIMIT ?2", err, errsz))
+	    "not_before, expires_at, revoked, CASE WHEN revoked THEN 1 "
+	    "WHEN expires_at != 0 AND expires_at <= ?5 THEN 2 "
+	    "WHEN not_before > ?5 THEN 0 ELSE 3 END AS r FROM licenses "
+	    "WHERE device = ?1 AND vendor = ?2 AND role = ?3 AND "
+	    "max_version >= ?4 ORDER BY r DESC, "
+	    "(r = 3 AND expires_at = 0) DESC, "
+	    "CASE WHEN r = 3 THEN expires_at END DESC, id DESC LIMIT 1",
+	    err, errsz))
 		return 0;
-	bind_hex(st, 1, dev, 20);
-	sqlite3_bind_int(st, 2, STORE_MAX_LICENSES);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		l = &o->licenses[o->nlicenses];
+	bind_covering(st, dev, &o->firmware, now);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    col_hex(l->vendor, 20, NULL, st, 1)) {
 		l->id = (uint64_t)sqlite3_column_int64(st, 0);
-		if (!col_hex(l->vendor, 20, NULL, st, 1))
-			continue;
 		l->role = (uint8_t)sqlite3_column_int(st, 2);
 		l->max_version = (uint64_t)sqlite3_column_int64(st, 3);
 		l->not_before = (uint64_t)sqlite3_column_int64(st, 4);
 		l->expires_at = (uint64_t)sqlite3_column_int64(st, 5);
 		l->revoked = sqlite3_column_int(st, 6) != 0;
-		o->nlicenses++;
+		o->nlicenses = 1;
 	}
 	done(s, st);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return fail(err, errsz, "database", s->db);
+	return 1;
+}
+
+/* Keeps t in *next when it is after now and before *next (0: none yet). */
+static void
+earliest(uint64_t *next, uint64_t t, uint64_t now)
+{
+	if (t > now && (*next == 0 || t < *next))
+		*next = t;
+}
+
+/* When the verdict can next change by the clock: a covering unrevoked
+ * license starting or ending, or the firmware's end of support. */
+static int
+lookup_next_change(struct store *s, const uint8_t dev[20], uint64_t now,
+    struct store_lookup *o, char *err, size_t errsz)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	earliest(&o->next_change, o->firmware.end_of_support, now);
+	if (!prepare(s, &st, "SELECT min(CASE WHEN not_before > ?5 THEN "
+	    "not_before END), min(CASE WHEN expires_at > ?5 THEN expires_at "
+	    "END) FROM licenses WHERE device = ?1 AND vendor = ?2 AND "
+	    "role = ?3 AND max_version >= ?4 AND revoked = 0", err, errsz))
+		return 0;
+	bind_covering(st, dev, &o->firmware, now);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		earliest(&o->next_change,
+		    (uint64_t)sqlite3_column_int64(st, 0), now);
+		earliest(&o->next_change,
+		    (uint64_t)sqlite3_column_int64(st, 1), now);
+	}
+	done(s, st);
+	if (rc != SQLITE_ROW)
+		return fail(err, errsz, "database", s->db);
+	return 1;
+}
+
+/* The applied block's number, time and hash. */
+static int
+lookup_applied(struct store *s, struct store_lookup *o, char *err,
+    size_t errsz)
+{
+	struct store_cursor c;
+	int found;
+
+	if (!read_cursor(s, &c, err, errsz))
+		return 0;
+	if (!(o->has_applied = c.has_applied))
+		return 1;
+	o->applied_number = c.applied_number;
+	o->applied_time = c.applied_time;
+	if (!store_block_hash(s, c.applied_number, o->applied_hash, &found,
+	    err, errsz))
+		return 0;
+	if (!found) {
+		snprintf(err, errsz, "database: the applied block %" PRIu64
+		    " is not kept", c.applied_number);
+		return 0;
+	}
 	return 1;
 }
 
 int
 store_lookup(struct store *s, const uint8_t device[20],
-    const uint8_t firmware[32], struct store_lookup *out, char *err,
-    size_t errsz)
+    const uint8_t firmware[32], uint64_t now, struct store_lookup *out,
+    char *err, size_t errsz)
 {
 	int ok;
 
 	memset(out, 0, sizeof(*out));
 	if (!exec(s, "BEGIN", err, errsz))
 		return 0;
-	ok = lookup_device(s, device, out, err, errsz) &&
+	ok = lookup_applied(s, out, err, errsz) &&
+	    lookup_device(s, device, out, err, errsz) &&
 	    lookup_firmware(s, firmware, out, err, errsz) &&
-	    lookup_licenses(s, device, out, err, errsz);
+	    (!out->firmware.known ||
+	    (lookup_license(s, device, now, out, err, errsz) &&
+	    lookup_next_change(s, device, now, out, err, errsz)));
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	return ok;
 }

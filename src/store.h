@@ -12,7 +12,7 @@
 
 #include "verdict.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_APPLICATION_ID 0x4c474154	/* "LGAT" */
 
 struct store;
@@ -63,14 +63,18 @@ struct store_event {
 
 /* Opens (creating if absent) the database at path for writing.  Refuses a
  * file that is not a licgate database, one of a newer schema, or one made
- * for another chain, registry or checkpoint.  Returns 1, or 0 with one line
- * in err. */
+ * for another chain, registry or checkpoint.  A database of schema 1 is
+ * brought to this schema in one transaction (the licenses index added, the
+ * state tables and event args written again from the stored events).
+ * Returns 1, or 0 with one line in err. */
 int store_open(struct store **out, const char *path,
     const struct store_identity *id, char *err, size_t errsz)
     __attribute__((warn_unused_result));
 
 /* Opens an existing database read-only (licgatectl, HTTP readers).  *id is
- * filled from meta when id is not NULL. */
+ * filled from meta when id is not NULL.  A schema 1 database is read as it
+ * is (without the index of schema 2, and with the strings of its time)
+ * until licgated opens it for writing. */
 int store_open_ro(struct store **out, const char *path,
     struct store_identity *id, char *err, size_t errsz)
     __attribute__((warn_unused_result));
@@ -176,22 +180,34 @@ int store_gateway(struct store *s, const uint8_t address[20],
  * `registry.mjs dump`.  New reference, or NULL with err. */
 json_t *store_dump(struct store *s, char *err, size_t errsz);
 
-/* Everything the verdict needs about (device, firmware), read from the
- * state tables: device and firmware records, the floor of the firmware's
- * (vendor, role), and the device's licenses (up to STORE_MAX_LICENSES,
- * newest first).  Also the device's registered public key. */
-#define STORE_MAX_LICENSES 64
+/* Everything an attestation needs about (device, firmware) at time now,
+ * read in one read transaction so that all of it comes from one commit:
+ * the applied block (number, time, hash), the device and firmware records
+ * (with the floor of the firmware's (vendor, role), its end of support and
+ * whether its vendor is still a registry vendor), and of the device's
+ * licenses that cover the firmware (its vendor and role, max_version >=
+ * version) the one verdict_decide picks, chosen in SQL among all of them:
+ * no cap on their number.  next_change is the earliest instant after now
+ * at which the verdict can change by the clock alone (a covering license
+ * starting or ending, the end of support), 0 if none.  Also the device's
+ * registered public key.  Returns 1, or 0 with err (a database error, or
+ * an applied block that is not kept). */
 struct store_lookup {
+	int has_applied;
+	uint64_t applied_number;
+	uint64_t applied_time;
+	uint8_t applied_hash[32];
 	struct verdict_device device;
 	struct verdict_firmware firmware;
-	struct verdict_license licenses[STORE_MAX_LICENSES];
-	size_t nlicenses;
+	struct verdict_license license;	/* valid when nlicenses is 1 */
+	size_t nlicenses;		/* 0 or 1 */
+	uint64_t next_change;
 	uint8_t device_key[65];
 	size_t device_key_len;
 };
 int store_lookup(struct store *s, const uint8_t device[20],
-    const uint8_t firmware[32], struct store_lookup *out, char *err,
-    size_t errsz) __attribute__((warn_unused_result));
+    const uint8_t firmware[32], uint64_t now, struct store_lookup *out,
+    char *err, size_t errsz) __attribute__((warn_unused_result));
 
 /* Only the device part of store_lookup (known, revoked, role and its
  * registered public key); the rest of out is zero. */

@@ -17,6 +17,8 @@ static const char *const verdict_names[VERDICT_COUNT] = {
 	[VERDICT_LICENSE_EXPIRED] = "license-expired",
 	[VERDICT_LICENSE_REVOKED] = "license-revoked",
 	[VERDICT_STALE] = "stale",
+	[VERDICT_END_OF_SUPPORT] = "end-of-support",
+	[VERDICT_VENDOR_REMOVED] = "vendor-removed",
 };
 
 const char *
@@ -58,6 +60,10 @@ verdict_precheck(enum verdict *v, const struct verdict_input *in)
 		*v = VERDICT_FIRMWARE_UNKNOWN;
 	else if (fw->revoked)
 		*v = VERDICT_FIRMWARE_REVOKED;
+	else if (fw->vendor_removed)
+		*v = VERDICT_VENDOR_REMOVED;
+	else if (fw->end_of_support != 0 && in->now >= fw->end_of_support)
+		*v = VERDICT_END_OF_SUPPORT;
 	else if (fw->role != in->device.role)
 		*v = VERDICT_ROLE_MISMATCH;
 	else if (fw->version < fw->floor)
@@ -110,10 +116,11 @@ verdict_decide(struct verdict_result *out, const struct verdict_input *in)
 		if (!license_covers(l, &in->firmware))
 			continue;
 		rank = license_rank(l, in->now);
-		/* Among valid licenses the one that lasts longest wins. */
+		/* Among valid licenses the one that lasts longest wins; the
+		 * first of equals stays. */
 		if (rank > best_rank || (rank == 3 && best_rank == 3 &&
-		    (l->expires_at == 0 || (best->expires_at != 0 &&
-		    l->expires_at > best->expires_at)))) {
+		    best->expires_at != 0 && (l->expires_at == 0 ||
+		    l->expires_at > best->expires_at))) {
 			best = l;
 			best_rank = rank;
 		}

@@ -19,9 +19,11 @@ enum verdict {
 	VERDICT_NO_LICENSE = 7,
 	VERDICT_LICENSE_EXPIRED = 8,
 	VERDICT_LICENSE_REVOKED = 9,
-	VERDICT_STALE = 10
+	VERDICT_STALE = 10,
+	VERDICT_END_OF_SUPPORT = 11,
+	VERDICT_VENDOR_REMOVED = 12
 };
-#define VERDICT_COUNT 11
+#define VERDICT_COUNT 13
 
 struct verdict_device {
 	int known;
@@ -36,6 +38,8 @@ struct verdict_firmware {
 	uint8_t role;
 	uint64_t version;
 	uint64_t floor;		/* security floor of (vendor, role); 0 if none */
+	uint64_t end_of_support;	/* unix seconds, exclusive; 0 = no end */
+	int vendor_removed;	/* its vendor was removed from the registry */
 };
 
 struct verdict_license {
@@ -67,8 +71,10 @@ struct verdict_result {
 
 /* Decides the verdict.  Rules, in order (the first that applies wins):
  * stale (now - state_time > max_staleness), device unknown, device revoked,
- * firmware unknown, firmware revoked, role mismatch (firmware role differs
- * from the device's), below floor (version < floor), then among licenses of
+ * firmware unknown, firmware revoked, vendor removed (the firmware's vendor
+ * is no longer a registry vendor), end of support (end_of_support != 0 and
+ * now >= end_of_support), role mismatch (firmware role differs from the
+ * device's), below floor (version < floor), then among licenses of
  * the firmware's vendor and role that cover the version (max_version >=
  * version): valid if one has started (not_before <= now), has not expired
  * (expires_at == 0 or now < expires_at) and is not revoked; otherwise

@@ -236,9 +236,6 @@ START_TEST(registry_malformed_cases)
 	expect_reject(&r, "registry: non-zero padding after a dynamic value");
 	free(r.data);
 	first_of(&r, f, "VendorAdded");
-	r.data[64] = 0xc0;		/* overlong UTF-8 lead byte */
-	r.data[65] = 0x80;
-	expect_reject(&r, "registry: string is not valid UTF-8");
 	r.topics[0][5] ^= 1;
 	expect_reject(&r, "registry: not a registry event (unknown topic0)");
 	free(r.data);
@@ -257,6 +254,64 @@ START_TEST(registry_malformed_cases)
 	expect_reject(&r, "registry: wrong number of topics for the event");
 	free(r.data);
 	json_decref(f);
+}
+END_TEST
+
+/* The contract takes any bytes as a string: the decoder does too, and the
+ * args show them as registry_text. */
+START_TEST(registry_any_string_bytes)
+{
+	json_t *f = tu_json("registry/logs.json");
+	struct raw_log r;
+	const char *why = NULL;
+	char *got;
+
+	first_of(&r, f, "VendorAdded");
+	r.data[64] = 0xc0;		/* an overlong form, then NUL */
+	r.data[65] = 0x80;
+	r.data[66] = 0x00;
+	got = decoded(&r, &why);
+	ck_assert_msg(got != NULL, "refused: %s", why);
+	ck_assert_msg(strstr(got, "\"\\\\xc0\\\\x80\\\\x00") != NULL, "%s", got);
+	free(got);
+	free(r.data);
+	json_decref(f);
+}
+END_TEST
+
+/* registry_text: the printable stays, the rest is \xHH, byte for byte. */
+START_TEST(registry_text_escapes)
+{
+	static const struct {
+		const char *in;
+		size_t len;
+		const char *want;
+	} v[] = {
+		{ "", 0, "" },
+		{ "plain text", 10, "plain text" },
+		{ "a\0b", 3, "a\\x00b" },
+		{ "\xff\xfe\x00\x01", 4, "\\xff\\xfe\\x00\\x01" },
+		{ "back\\slash", 10, "back\\\\slash" },
+		{ "\\x41", 4, "\\\\x41" },
+		{ "tab\tnl\n\x1f\x7f", 9, "tab\\x09nl\\x0a\\x1f\\x7f" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14,
+		    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80" },
+		{ "\xc2\x80\xc2\x9f\xc2\xa0", 6, "\\xc2\\x80\\xc2\\x9f\xc2\xa0" },
+		{ "\xc0\x80", 2, "\\xc0\\x80" },		/* overlong NUL */
+		{ "\xed\xa0\x80", 3, "\\xed\\xa0\\x80" },	/* surrogate */
+		{ "\xf4\x90\x80\x80", 4, "\\xf4\\x90\\x80\\x80" },	/* > U+10FFFF */
+		{ "\xe2\x82", 2, "\\xe2\\x82" },		/* truncated */
+		{ "\xe2\x82" "A", 3, "\\xe2\\x82A" },
+	};
+	char out[REGISTRY_TEXT_SIZE(16)];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		n = registry_text(out, (const uint8_t *)v[i].in, v[i].len);
+		ck_assert_msg(strcmp(out, v[i].want) == 0, "case %zu: %s", i,
+		    out);
+		ck_assert_uint_eq(n, strlen(v[i].want));
+	}
 }
 END_TEST
 
@@ -307,6 +362,9 @@ START_TEST(registry_args_text_is_jansson_dump)
 				v->ptr = (const uint8_t *)utf8;
 				v->len = strlen(utf8);
 				same_as_jansson(&ev);
+				v->ptr = (const uint8_t *)"\xff\xfe\0\x01\\\xc2\x85";
+				v->len = 7;
+				same_as_jansson(&ev);
 				v->len = 0;
 				same_as_jansson(&ev);
 				strings++;
@@ -346,6 +404,8 @@ registry_suite(void)
 	tcase_add_test(tc, registry_decodes_captured_logs);
 	tcase_add_test(tc, registry_alterations);
 	tcase_add_test(tc, registry_malformed_cases);
+	tcase_add_test(tc, registry_any_string_bytes);
+	tcase_add_test(tc, registry_text_escapes);
 	tcase_add_test(tc, registry_args_text_is_jansson_dump);
 	suite_add_tcase(s, tc);
 	return s;

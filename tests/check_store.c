@@ -13,6 +13,7 @@
 #include "registry.h"
 #include "store.h"
 #include "testutil.h"
+#include "verdict.h"
 
 struct tlog {
 	uint64_t block;
@@ -475,6 +476,299 @@ START_TEST(test_readonly_and_views)
 }
 END_TEST
 
+
+/* Synthetic registry logs, for the lookups: each one is one event of its
+ * own block, handed in final. */
+struct synth {
+	struct store *s;
+	uint64_t block;
+};
+
+static void
+put_word(uint8_t w[32], uint64_t v)
+{
+	int k;
+
+	memset(w, 0, 32);
+	for (k = 0; k < 8; k++)
+		w[31 - k] = (uint8_t)(v >> (8 * k));
+}
+
+static void
+addr_word(uint8_t w[32], char who)
+{
+	memset(w, 0, 32);
+	memset(w + 12, who, 20);
+}
+
+/* Emits event kind: topics[1..] as given, then data of nwords static
+ * words and, when text is not NULL, a trailing dynamic value of len bytes
+ * (its offset word last among the static ones, as solc puts it when it is
+ * the last argument). */
+static void
+synth_emit(struct synth *y, enum registry_kind kind, uint8_t (*tp)[32],
+    size_t nt, const uint64_t *words, size_t nwords, const void *text,
+    size_t len)
+{
+	uint8_t topics[4][32], data[1024];
+	struct store_block b;
+	struct store_event e;
+	const char *why;
+	char err[256];
+	size_t i, n = 0;
+
+	ck_assert(hex_decode_fixed(topics[0], 32, registry_defs[kind].topic0,
+	    &why));
+	for (i = 0; i < nt; i++)
+		memcpy(topics[i + 1], tp[i], 32);
+	for (i = 0; i < nwords; i++, n += 32)
+		put_word(data + n, words[i]);
+	if (text != NULL) {
+		put_word(data + n, 32 * (nwords + 1));
+		put_word(data + n + 32, len);
+		memset(data + n + 64, 0, (len + 31) / 32 * 32);
+		memcpy(data + n + 64, text, len);
+		n += 64 + (len + 31) / 32 * 32;
+	}
+	fake_block(&b, ++y->block);
+	memset(&e, 0, sizeof(e));
+	e.block_number = b.number;
+	memcpy(e.block_hash, b.hash, 32);
+	e.topics = (const uint8_t (*)[32])topics;
+	e.ntopics = nt + 1;
+	e.data = data;
+	e.data_len = n;
+	e.block_time = b.timestamp;
+	ck_assert(store_add_block(y->s, &b, 1, err, sizeof(err)));
+	ck_assert_msg(store_add_event(y->s, &e, 1, err, sizeof(err)), "%s",
+	    err);
+	ck_assert(store_set_head(y->s, &b, err, sizeof(err)));
+}
+
+static void
+synth_vendor(struct synth *y, char who, const char *name, size_t len)
+{
+	uint8_t t[1][32];
+
+	addr_word(t[0], who);
+	synth_emit(y, REG_VENDOR_ADDED, t, 1, NULL, 0, name, len);
+}
+
+static void
+synth_vendor_removed(struct synth *y, char who)
+{
+	uint8_t t[1][32];
+
+	addr_word(t[0], who);
+	synth_emit(y, REG_VENDOR_REMOVED, t, 1, NULL, 0, NULL, 0);
+}
+
+/* Device 'D' of vendor who, role 1; firmware 'F' of vendor who, version 5,
+ * role 1, ending at eos. */
+static void
+synth_device_firmware(struct synth *y, char who, uint64_t eos)
+{
+	static const uint8_t key[33] = { 0x02, 1, 2, 3 };
+	uint8_t t[2][32];
+	uint64_t w[4] = { 1 };
+
+	addr_word(t[0], 'D');
+	addr_word(t[1], who);
+	synth_emit(y, REG_DEVICE_REGISTERED, t, 2, w, 1, key, sizeof(key));
+	memset(t[0], 'F', 32);
+	w[0] = 5, w[1] = 1, w[2] = eos;
+	synth_emit(y, REG_FIRMWARE_REGISTERED, t, 2, w, 3, "u", 1);
+}
+
+/* License id for device 'D' from vendor who: role 1, max version 10. */
+static void
+synth_license(struct synth *y, uint64_t id, char who, uint64_t nb,
+    uint64_t exp)
+{
+	uint8_t t[3][32];
+	uint64_t w[5] = { 1, 10, nb, exp, 0 };
+
+	put_word(t[0], id);
+	addr_word(t[1], 'D');
+	addr_word(t[2], who);
+	synth_emit(y, REG_LICENSE_ISSUED, t, 3, w, 5, NULL, 0);
+}
+
+static void
+synth_license_revoked(struct synth *y, uint64_t id)
+{
+	uint8_t t[1][32];
+	uint64_t w[1] = { 1 };
+
+	put_word(t[0], id);
+	synth_emit(y, REG_LICENSE_REVOKED, t, 1, w, 1, NULL, 0);
+}
+
+static void
+lookup_now(struct store *s, uint64_t now, struct store_lookup *lk)
+{
+	uint8_t dev[20], fw[32];
+	char err[256];
+
+	memset(dev, 'D', 20);
+	memset(fw, 'F', 32);
+	ck_assert_msg(store_lookup(s, dev, fw, now, lk, err, sizeof(err)),
+	    "%s", err);
+}
+
+static enum verdict
+verdict_now(struct store *s, uint64_t now, struct store_lookup *lk)
+{
+	struct verdict_input in;
+	struct verdict_result vr;
+
+	lookup_now(s, now, lk);
+	memset(&in, 0, sizeof(in));
+	in.now = now;
+	in.state_time = now;
+	in.max_staleness = 3600;
+	in.device = lk->device;
+	in.firmware = lk->firmware;
+	in.licenses = &lk->license;
+	in.nlicenses = lk->nlicenses;
+	verdict_decide(&vr, &in);
+	return vr.verdict;
+}
+
+#define NOW 1800000000ULL
+
+/* Another vendor's licenses, however many, do not hide the valid one; of
+ * the covering licenses the lookup picks verdict_decide's. */
+START_TEST(test_lookup_every_license)
+{
+	struct store *s = open_new();
+	struct synth y = { s, 0 };
+	struct store_lookup lk;
+	char err[256];
+	uint64_t id;
+
+	ck_assert(store_begin(s, err, sizeof(err)));
+	synth_vendor(&y, 'A', "a", 1);
+	synth_vendor(&y, 'B', "b", 1);
+	synth_device_firmware(&y, 'A', 0);
+	synth_license(&y, 1, 'A', 0, NOW + 1000);
+	for (id = 2; id < 302; id++)
+		synth_license(&y, id, 'B', 0, 0);
+	ck_assert_msg(store_commit(s, err, sizeof(err)), "%s", err);
+	ck_assert_int_eq(verdict_now(s, NOW, &lk), VERDICT_VALID);
+	ck_assert_uint_eq(lk.license.id, 1);
+	ck_assert_uint_eq(lk.next_change, NOW + 1000);
+	ck_assert(lk.has_applied);
+	ck_assert_uint_eq(lk.applied_number, y.block);
+	ck_assert_uint_eq(lk.applied_hash[31], (uint8_t)y.block);
+	ck_assert_uint_eq(lk.applied_hash[0], 0xb0);
+	ck_assert_int_eq(verdict_now(s, NOW + 1000, &lk),
+	    VERDICT_LICENSE_EXPIRED);
+	/* Ranking: no end beats an end, valid beats expired and revoked,
+	 * a licence not yet started counts only as a boundary. */
+	ck_assert(store_begin(s, err, sizeof(err)));
+	synth_license(&y, 302, 'A', 0, NOW - 1);
+	synth_license(&y, 303, 'A', 0, 0);
+	synth_license(&y, 304, 'A', 0, NOW + 5000);
+	synth_license(&y, 305, 'A', NOW + 50, 0);
+	synth_license(&y, 306, 'A', 0, NOW + 20);
+	synth_license_revoked(&y, 306);
+	ck_assert_msg(store_commit(s, err, sizeof(err)), "%s", err);
+	ck_assert_int_eq(verdict_now(s, NOW, &lk), VERDICT_VALID);
+	ck_assert_uint_eq(lk.license.id, 303);
+	ck_assert_uint_eq(lk.next_change, NOW + 50);
+	ck_assert(store_begin(s, err, sizeof(err)));
+	synth_license_revoked(&y, 303);
+	ck_assert_msg(store_commit(s, err, sizeof(err)), "%s", err);
+	ck_assert_int_eq(verdict_now(s, NOW, &lk), VERDICT_VALID);
+	ck_assert_uint_eq(lk.license.id, 304);
+	ck_assert_int_eq(verdict_now(s, NOW + 6000, &lk), VERDICT_VALID);
+	ck_assert_uint_eq(lk.license.id, 305);
+	store_close(s);
+}
+END_TEST
+
+/* The firmware's end of support and its vendor's removal reach the
+ * verdict; adding the vendor again restores it, under its new name. */
+START_TEST(test_lookup_support_and_vendor)
+{
+	struct store *s = open_new();
+	struct synth y = { s, 0 };
+	struct store_lookup lk;
+	char err[256];
+	json_t *d;
+
+	ck_assert(store_begin(s, err, sizeof(err)));
+	synth_vendor(&y, 'A', "a\0b", 3);
+	synth_device_firmware(&y, 'A', NOW + 10);
+	synth_license(&y, 1, 'A', 0, 0);
+	ck_assert_msg(store_commit(s, err, sizeof(err)), "%s", err);
+	ck_assert_int_eq(verdict_now(s, NOW + 9, &lk), VERDICT_VALID);
+	ck_assert_uint_eq(lk.next_change, NOW + 10);
+	ck_assert_int_eq(verdict_now(s, NOW + 10, &lk),
+	    VERDICT_END_OF_SUPPORT);
+	ck_assert_uint_eq(lk.next_change, 0);
+	ck_assert(store_begin(s, err, sizeof(err)));
+	synth_vendor_removed(&y, 'A');
+	ck_assert_msg(store_commit(s, err, sizeof(err)), "%s", err);
+	ck_assert_int_eq(verdict_now(s, NOW, &lk), VERDICT_VENDOR_REMOVED);
+	ck_assert(store_begin(s, err, sizeof(err)));
+	synth_vendor(&y, 'A', "\xff\xfe\x00\x01", 4);
+	ck_assert_msg(store_commit(s, err, sizeof(err)), "%s", err);
+	ck_assert_int_eq(verdict_now(s, NOW, &lk), VERDICT_VALID);
+	d = store_dump(s, err, sizeof(err));
+	ck_assert_ptr_nonnull(d);
+	ck_assert_str_eq(json_string_value(json_object_get(json_object_get(
+	    json_object_get(d, "vendors"),
+	    "0x4141414141414141414141414141414141414141"), "name")),
+	    "\\xff\\xfe\\x00\\x01");
+	json_decref(d);
+	store_close(s);
+}
+END_TEST
+
+/* A schema 1 database (strings as they came, no licenses_pick) is read
+ * as it is, and brought to schema 2 when opened for writing. */
+START_TEST(test_schema1_upgraded)
+{
+	struct store *s = open_new(), *r;
+	struct synth y = { s, 0 };
+	struct store_lookup lk;
+	sqlite3_stmt *st;
+	char err[256];
+
+	ck_assert(store_begin(s, err, sizeof(err)));
+	synth_vendor(&y, 'A', "back\\slash\x01", 11);
+	synth_device_firmware(&y, 'A', 0);
+	synth_license(&y, 1, 'A', 0, 0);
+	ck_assert_msg(store_commit(s, err, sizeof(err)), "%s", err);
+	store_close(s);
+	raw_sql("DROP INDEX licenses_pick; PRAGMA user_version = 1;"
+	    "UPDATE meta SET value = 1 WHERE key = 'schema_version';"
+	    "UPDATE vendors SET name = 'old';"
+	    "UPDATE events SET args = 'old'");
+	ck_assert_msg(store_open_ro(&r, dbpath, NULL, err, sizeof(err)), "%s",
+	    err);
+	ck_assert_int_eq(verdict_now(r, NOW, &lk), VERDICT_VALID);
+	store_close(r);
+	s = open_new();
+	ck_assert_int_eq(sqlite3_prepare_v2(store_db(s), "SELECT "
+	    "(SELECT name FROM vendors), (SELECT count(*) FROM events WHERE "
+	    "args = 'old'), (SELECT count(*) FROM sqlite_master WHERE name = "
+	    "'licenses_pick'), (SELECT value FROM meta WHERE key = "
+	    "'schema_version')", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 0),
+	    "back\\\\slash\\x01");
+	ck_assert_int_eq(sqlite3_column_int(st, 1), 0);
+	ck_assert_int_eq(sqlite3_column_int(st, 2), 1);
+	ck_assert_int_eq(sqlite3_column_int(st, 3), STORE_SCHEMA_VERSION);
+	sqlite3_finalize(st);
+	ck_assert_int_eq(verdict_now(s, NOW, &lk), VERDICT_VALID);
+	store_close(s);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -494,6 +788,9 @@ main(void)
 	tcase_add_test(tc, test_foreign_refused);
 	tcase_add_test(tc, test_newer_schema_refused);
 	tcase_add_test(tc, test_readonly_and_views);
+	tcase_add_test(tc, test_lookup_every_license);
+	tcase_add_test(tc, test_lookup_support_and_vendor);
+	tcase_add_test(tc, test_schema1_upgraded);
 	suite_add_tcase(su, tc);
 	return tu_run(su);
 }
