@@ -34,6 +34,7 @@ struct cache_slot {
 	uint8_t firmware[32];
 	unsigned long generation;
 	uint64_t until;			/* serve while now < until */
+	uint64_t valid_until;		/* a valid token's latest exp, or 0 */
 	int used;
 	size_t len;
 	uint8_t token[TOKEN_MAX];
@@ -90,7 +91,8 @@ slot_holds(const struct cache_slot *s, const struct http_attest *req,
  * new), and for a request without a nonce the token itself. */
 static enum cache_hit
 cache_get(const struct http_attest *req, unsigned long gen, uint64_t now,
-    struct token_claims *c, uint8_t tok[TOKEN_MAX], size_t *len)
+    struct token_claims *c, uint64_t *valid_until, uint8_t tok[TOKEN_MAX],
+    size_t *len)
 {
 	enum cache_hit hit = CACHE_MISS;
 	struct cache_slot *s;
@@ -99,6 +101,7 @@ cache_get(const struct http_attest *req, unsigned long gen, uint64_t now,
 	s = slot_for(req->device, req->firmware);
 	if (slot_holds(s, req, gen) && now < s->until) {
 		*c = s->claims;
+		*valid_until = s->valid_until;
 		hit = CACHE_CLAIMS;
 		if (req->nonce_len == 0 && s->len > 0) {
 			memcpy(tok, s->token, s->len);
@@ -113,7 +116,7 @@ cache_get(const struct http_attest *req, unsigned long gen, uint64_t now,
 /* Keeps freshly decided claims, valid until `until`. */
 static void
 cache_put_claims(const struct http_attest *req, unsigned long gen,
-    uint64_t until, const struct token_claims *c)
+    uint64_t until, const struct token_claims *c, uint64_t valid_until)
 {
 	struct cache_slot *s;
 
@@ -123,6 +126,7 @@ cache_put_claims(const struct http_attest *req, unsigned long gen,
 	memcpy(s->firmware, req->firmware, 32);
 	s->generation = gen;
 	s->until = until;
+	s->valid_until = valid_until;
 	s->claims = *c;
 	s->len = 0;
 	s->used = 1;
@@ -158,17 +162,26 @@ daemon_attest_free(void)
 	replay = NULL;
 }
 
-/* iat now, exp after the TTL; a valid token never outlives its license.
- * A refusal lives the whole TTL: it vouches for nothing, and a slow
- * device must still be able to read why it was refused. */
+/* iat now, exp after the TTL; a valid token never outlives what it rests
+ * on (valid_until: its license's end or its firmware's end of support, 0
+ * for neither).  A refusal lives the whole TTL: it vouches for nothing,
+ * and a slow device must still be able to read why it was refused. */
 static void
-set_times(struct daemon *d, struct token_claims *c, uint64_t now)
+set_times(struct daemon *d, struct token_claims *c, uint64_t now,
+    uint64_t valid_until)
 {
 	c->iat = now;
 	c->exp = now + daemon_http_ttl(d);
-	if (c->verdict == VERDICT_VALID && c->license_expiry != 0 &&
-	    c->license_expiry < c->exp)
-		c->exp = c->license_expiry > now ? c->license_expiry : now + 1;
+	if (c->verdict == VERDICT_VALID && valid_until != 0 &&
+	    valid_until < c->exp)
+		c->exp = valid_until > now ? valid_until : now + 1;
+}
+
+/* The earlier of two ends, 0 meaning none. */
+static uint64_t
+earlier(uint64_t a, uint64_t b)
+{
+	return a == 0 ? b : b == 0 ? a : a < b ? a : b;
 }
 
 /* The claims of the verdict on (device, firmware) now, from the
@@ -177,7 +190,8 @@ set_times(struct daemon *d, struct token_claims *c, uint64_t now)
  * database error. */
 static int
 decide(struct daemon *d, const struct http_attest *req,
-    struct token_claims *c, uint64_t *state_until, char *err, size_t errsz)
+    struct token_claims *c, uint64_t *state_until, uint64_t *valid_until,
+    char *err, size_t errsz)
 {
 	struct verdict_result vr;
 	struct verdict_input in;
@@ -208,7 +222,9 @@ decide(struct daemon *d, const struct http_attest *req,
 		c->license_expiry = vr.license->expires_at;
 		c->max_version = vr.license->max_version;
 	}
-	set_times(d, c, in.now);
+	*valid_until = earlier(c->license_expiry, lk.firmware.known ?
+	    lk.firmware.end_of_support : 0);
+	set_times(d, c, in.now, *valid_until);
 	c->chain_id = d->conf.chain_id;
 	memcpy(c->registry, d->conf.registry, 20);
 	c->block_number = lk.has_applied ? lk.applied_number : 0;
@@ -455,7 +471,7 @@ daemon_attestation(void *arg, const struct http_attest *in,
 	const struct http_attest *req = in;
 	struct http_attest signed_req;
 	unsigned long gen = daemon_http_generation(d);
-	uint64_t now = (uint64_t)time(NULL), state_until, until;
+	uint64_t now = (uint64_t)time(NULL), state_until, until, valid_until = 0;
 	struct token_claims c;
 	enum cache_hit hit;
 	uint8_t tok[TOKEN_MAX];
@@ -474,20 +490,21 @@ daemon_attestation(void *arg, const struct http_attest *in,
 			return;
 		req = &signed_req;
 	}
-	hit = cache_get(req, gen, now, &c, tok, &len);
+	hit = cache_get(req, gen, now, &c, &valid_until, tok, &len);
 	if (hit == CACHE_TOKEN) {
 		reply(rep, req, &c, tok, len);
 		return;
 	}
 	if (hit == CACHE_CLAIMS)
-		set_times(d, &c, now);
-	else if (!decide(d, req, &c, &state_until, err, sizeof(err))) {
+		set_times(d, &c, now, valid_until);
+	else if (!decide(d, req, &c, &state_until, &valid_until, err,
+	    sizeof(err))) {
 		http_reply_error(rep, 500, "database", "%s", err);
 		return;
 	} else {
 		until = c.iat + (c.exp - c.iat) / 2;
 		cache_put_claims(req, gen, state_until < until ? state_until :
-		    until, &c);
+		    until, &c, valid_until);
 	}
 	if (req->nonce_len > 0) {
 		memcpy(c.nonce, req->nonce, req->nonce_len);

@@ -73,6 +73,7 @@ gw_settle 2
 is "before the end of support" "$D" "$F3" valid
 t=$(curl -sf -H 'Accept: application/json' "$url/v1/attestation?device=$D&firmware=$F3")
 check "a cached token before the end of support is valid" '[ "$(jget verdict <<<"$t")" = valid ]'
+check "a valid token does not outlive the end of support (exp <= $eos)" '[ "$(jget exp <<<"$t")" -le "$eos" ]'
 N=${RULES_LICENSES:-10000}
 t0=$(date +%s)
 $B license bulk "$D" 1 10 "$N" >/dev/null 2>"$GW_TMP/bulk.err" &
