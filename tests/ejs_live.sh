@@ -65,7 +65,7 @@ for i in $(seq 1 400); do [ "$(gw_head)" -ge "$want" ] 2>/dev/null && break; kil
 check "licgated (engine clique) follows the live chain to block $want" '[ "$(gw_head)" -ge "$want" ]'
 check "status names the engine and the one signer" \
 	'"$ctl" status --db "$gw/gw.db" | grep -q "^engine      clique, 1 signers at block [0-9]*: $EJS_SIGNER$"'
-check "no block was refused and no error logged" '! grep -qiE "refuse|error" "$gw/log"'
+check "no block was refused and no error logged" '! grep -qE "engine refuses|refused the node|sync stopped|[Ee]rror" "$gw/log" || { sed "s/^/# /" "$gw/log"; false; }'
 kill $gwpid 2>/dev/null; wait $gwpid 2>/dev/null
 
 ejs_stop

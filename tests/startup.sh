@@ -20,7 +20,10 @@ refuse "unknown option" "gw.conf:1[0-9]: unknown option 'sync.batchsize' \\(did 
 refuse "bad value" 'gw.conf:1[0-9]: chain.confirmations' "chain.confirmations = many"
 refuse "unknown engine" 'chain.engine' "chain.engine = proof-of-luck"
 GW_RPC=http://127.0.0.1:$dead refuse "unreachable node" "127.0.0.1:$dead.*eth_chainId"
-refuse "wrong chain" "eth_chainId is 31337, chain.id is 5" "chain.id = 5"
+refuse "wrong chain" "eth_chainId is 31337, chain.id is 5" "chain.id = 5" "chain.node_is_trusted = yes"
+refuse "engine none off a development chain" "gw.conf: chain.engine = none checks no consensus.*chain.node_is_trusted = yes" "chain.id = 5"
+refuse "chain.signers without clique or qbft" "gw.conf:1[0-9]: chain.signers is for chain.engine = clique or qbft" \
+	"chain.signers = 0x7e5f4552091a69125d5dfcb7b8c2659029395bdf"
 chmod 644 "$GW_TMP/gw.key"
 refuse "group-readable key" "gw.key.*mode 0644.*chmod 600"
 chmod 600 "$GW_TMP/gw.key"

@@ -47,3 +47,9 @@ EXTRA_DIST += tests/ejs_live.sh tests/ejs/ejs.sh tests/ejs/loopback.cjs \
 # licgated under clique and qbft, through the re-sealing proxy.
 TESTS += tests/engines.sh
 EXTRA_DIST += tests/engines.sh
+
+# Needs anvil (scripts/deps.sh); minutes, not part of make check.
+EXTRA_DIST += bench/engines.sh
+bench-engines: src/licgated src/licgatectl
+	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/engines.sh
+.PHONY: bench-engines
