@@ -6,7 +6,8 @@
 # or wrong-round commit seals, an attacker voted in early) is refused with
 # nothing committed and the rule named, and honest blocks are followed again;
 # a forged fork of anvil, sealed by a key that is not a signer, is refused
-# without rolling anything back, while engine none follows the same fork.
+# without rolling anything back, while engine none follows blocks sealed by
+# such a key.
 . "${LICGATE_SRCDIR:-.}/tests/gw.sh"
 gw_chain
 V="$R --from 1"
@@ -104,11 +105,20 @@ RPC_URL=$CL GW_RPC=$CL gw_conf "chain.engine = clique" "chain.epoch = 8" "chain.
 kill -HUP "$GW_PID"
 gw_settle 2
 check "clique: back on the real chain the revocation takes effect" '[ "$(verdict)" = license-revoked ]'
+# Engine none follows whoever seals: the chain from here on sealed by the
+# outsider, which clique refused above, is followed as it comes.  (The
+# forked anvil cannot show it: in fork mode anvil's state roots do not
+# match its own eth_getProof answers, and licgated's digest proof refuses
+# every batch there, whatever the engine.)
 gw_fresh
-GW_RPC=$FORK RPC_URL=$FORK gw_conf "chain.confirmations = 0"
+mode "$CL" not-signer
+t=$(target "$CL")
+rpc anvil_mine '["0x3"]' >/dev/null
+RPC_URL=$CL GW_RPC=$CL gw_conf "chain.confirmations = 0"
 gw_start
-check "engine none follows the forged fork: the license is valid there" \
-	'gw_wait_head "$(RPC_URL=$FORK chain_head)" && [ "$(verdict)" = valid ]'
+check "engine none follows blocks $t.. sealed by a key that is not a signer" \
+	'gw_wait_head "$(chain_head)" && ! grep -q "refuses" "$GW_LOG"'
+mode "$CL" honest
 gw_fresh
 
 # 3. QBFT, four validators; finality is instant, confirmations 0.
