@@ -130,7 +130,7 @@ check_hash(const struct header *h, const uint8_t hash[32])
 static void
 print_list(const char *label, const uint8_t (*a)[20], size_t n)
 {
-	char hex[43];
+	char hex[67];
 	size_t i;
 
 	printf("%s", label);
@@ -145,7 +145,7 @@ seal_clique(const struct header *h, const struct seal_opts *o)
 	static struct clique_snap s;
 	uint8_t hash[32], signer[20], listed[CLIQUE_MAX_SIGNERS][20];
 	const char *why;
-	char hex[43];
+	char hex[67];
 	size_t n;
 	int rc;
 
@@ -188,7 +188,7 @@ seal_qbft(const struct header *h, const struct seal_opts *o)
 	static struct qbft_snap s;
 	uint8_t hash[32];
 	const char *why;
-	char hex[43];
+	char hex[67];
 	size_t n;
 	int rc;
 
