@@ -124,6 +124,11 @@ daemon_engine(struct engine **out, const struct conf *c, const char *file,
 	ec.epoch = c->chain_epoch;
 	ec.signers = (const uint8_t (*)[20])c->chain_signers.a;
 	ec.nsigners = c->chain_signers.n;
+	ec.urls = (const char *const *)c->rpc_url;
+	ec.nurls = c->rpc_nurl;
+	ec.min_agree = c->quorum_min_agree;
+	ec.timeout_ms = (long)c->rpc_timeout * 1000;
+	ec.connect_timeout_ms = (long)c->rpc_connect_timeout * 1000;
 	if (!engine_create(out, c->chain_engine, &ec, &why)) {
 		snprintf(err, errsz, "%s: chain.engine: %s", file, why);
 		return 0;

@@ -110,7 +110,8 @@ follow_set_commit_hook(struct follower *f, void (*fn)(void *), void *arg)
 static uint64_t
 confirmations(const struct follower *f)
 {
-	return f->eng->ops->finality == ENGINE_FINAL_INSTANT ? 0 :
+	/* Instant finality, or the head is capped at the finalized block. */
+	return f->eng->ops->finality != ENGINE_FINAL_CONFIRMATIONS ? 0 :
 	    f->p.confirmations;
 }
 
@@ -1167,6 +1168,7 @@ follow_step(struct follower *f, struct follow_stats *stats, char *msg,
 	struct fblock *b;
 	uint64_t nh, n;
 	enum follow_status rc = FOLLOW_RETRY;
+	const char *why;
 	int diverged = 0;
 
 	memset(stats, 0, sizeof(*stats));
@@ -1174,6 +1176,10 @@ follow_step(struct follower *f, struct follow_stats *stats, char *msg,
 	if (!store_cursor(f->st, &cur, msg, msgsz) ||
 	    !node_head(f, &nh, msg, msgsz))
 		return FOLLOW_RETRY;
+	if (!engine_limit_head(f->eng, &nh, &why)) {
+		snprintf(msg, msgsz, "%s", why);
+		return FOLLOW_RETRY;
+	}
 	stats->node_head = nh;
 	stats->head = cur.head_number;
 	if (!cur.has_head) {

@@ -32,9 +32,22 @@ START_TEST(engine_selection)
 	ck_assert(engine_create(&e, "qbft", NULL, &why));
 	ck_assert_int_eq(e->ops->finality, ENGINE_FINAL_INSTANT);
 	engine_destroy(e);
+	/* quorum needs its witnesses, and no more agreeing than there are. */
 	ck_assert(!engine_create(&e, "quorum", NULL, &why));
 	ck_assert_ptr_null(e);
-	ck_assert(strstr(why, "not implemented") != NULL);
+	ck_assert(strstr(why, "rpc.url") != NULL);
+	{
+		const char *urls[2] = { "http://127.0.0.1:1", "http://127.0.0.1:2" };
+		struct engine_config ec = { .urls = urls, .nurls = 2,
+		    .min_agree = 3 };
+
+		ck_assert(!engine_create(&e, "quorum", &ec, &why));
+		ck_assert(strstr(why, "quorum.min_agree") != NULL);
+		ec.min_agree = 2;
+		ck_assert(engine_create(&e, "quorum", &ec, &why));
+		ck_assert_int_eq(e->ops->finality, ENGINE_FINAL_TAG);
+		engine_destroy(e);
+	}
 	ck_assert(!engine_create(&e, "pow", NULL, &why));
 	ck_assert(strstr(why, "unknown consensus engine") != NULL);
 	engine_destroy(NULL);

@@ -621,6 +621,7 @@ clique_destroy(struct engine *e)
 }
 
 const struct engine_ops engine_clique_ops = {
-	"clique", ENGINE_FINAL_CONFIRMATIONS, clique_verify, NULL, clique_save,
-	clique_load, clique_destroy
+	.name = "clique", .finality = ENGINE_FINAL_CONFIRMATIONS,
+	.verify = clique_verify, .save = clique_save, .load = clique_load,
+	.destroy = clique_destroy
 };

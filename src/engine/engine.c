@@ -11,11 +11,12 @@ static const struct engine_ops *const engine_table[] = {
 	&engine_none_ops,
 	&engine_clique_ops,
 	&engine_qbft_ops,
+	&engine_quorum_ops,
 	NULL
 };
 
 /* Engines the configuration knows but this build does not implement yet. */
-static const char *const engine_planned[] = { "quorum", NULL };
+static const char *const engine_planned[] = { NULL };
 
 static struct engine *
 engine_new(const struct engine_ops *ops, const struct engine_config *cfg)
@@ -47,12 +48,18 @@ engine_create(struct engine **out, const char *name,
 	for (i = 0; engine_table[i] != NULL; i++)
 		if (strcmp(engine_table[i]->name, name) == 0) {
 			*out = engine_new(engine_table[i], cfg);
+			if (engine_table[i]->init != NULL &&
+			    !engine_table[i]->init(*out, cfg, why)) {
+				engine_destroy(*out);
+				*out = NULL;
+				return 0;
+			}
 			return 1;
 		}
 	for (i = 0; engine_planned[i] != NULL; i++)
 		if (strcmp(engine_planned[i], name) == 0) {
 			*why = "this consensus engine is not implemented in this "
-			    "version of licgate (available: none, clique, qbft)";
+			    "version of licgate";
 			return 0;
 		}
 	*why = "unknown consensus engine (none, clique, qbft, quorum)";
@@ -95,6 +102,12 @@ engine_load(struct engine *e, const uint8_t *in, size_t len, const char **why)
 	if (e->ops->load == NULL)
 		return 1;
 	return e->ops->load(e, in, len, why);
+}
+
+int
+engine_limit_head(struct engine *e, uint64_t *head, const char **why)
+{
+	return e->ops->limit_head == NULL || e->ops->limit_head(e, head, why);
 }
 
 void

@@ -24,6 +24,12 @@ struct engine_config {
 	uint64_t epoch;			/* clique, qbft; 0: the engine's default */
 	const uint8_t (*signers)[20];	/* chain.signers, or NULL */
 	size_t nsigners;
+	/* quorum: the witnesses (rpc.url, borrowed while the engine is
+	 * made), how many must agree, and the limits of one call. */
+	const char *const *urls;
+	size_t nurls;
+	uint64_t min_agree;
+	long timeout_ms, connect_timeout_ms;
 };
 
 /* Largest saved state of any engine (a QBFT or Clique snapshot). */
@@ -48,6 +54,12 @@ struct engine_ops {
 	size_t (*save)(struct engine *e, uint8_t *out, size_t cap);
 	/* Restores a state save() wrote; 0 with *why for anything else. */
 	int (*load)(struct engine *e, const uint8_t *in, size_t len,
+	    const char **why);
+	/* Lowers *head to the newest block the engine lets the follower take
+	 * as final (NULL: the node's head); 0 with *why when it cannot. */
+	int (*limit_head)(struct engine *e, uint64_t *head, const char **why);
+	/* Sets up what the engine needs of cfg (NULL: nothing). */
+	int (*init)(struct engine *e, const struct engine_config *cfg,
 	    const char **why);
 	void (*destroy)(struct engine *e);
 };
@@ -77,11 +89,14 @@ int engine_has_state(const struct engine *e);
 size_t engine_save(struct engine *e, uint8_t *out, size_t cap);
 int engine_load(struct engine *e, const uint8_t *in, size_t len,
     const char **why) __attribute__((warn_unused_result));
+int engine_limit_head(struct engine *e, uint64_t *head, const char **why)
+    __attribute__((warn_unused_result));
 void engine_destroy(struct engine *e);
 
 /* The engines' ops. */
 extern const struct engine_ops engine_none_ops;
 extern const struct engine_ops engine_clique_ops;
 extern const struct engine_ops engine_qbft_ops;
+extern const struct engine_ops engine_quorum_ops;
 
 #endif

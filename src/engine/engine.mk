@@ -1,7 +1,7 @@
 # Consensus engines behind one interface (src/engine/engine.h).
 src_liblicgate_a_SOURCES += src/engine/engine.c src/engine/engine.h \
 	src/engine/none.c src/engine/clique.c src/engine/clique.h \
-	src/engine/qbft.c src/engine/qbft.h
+	src/engine/qbft.c src/engine/qbft.h src/engine/quorum.c
 src_licgatectl_SOURCES += src/ctl_verify_seal.c
 
 check_PROGRAMS += tests/check_engine
@@ -53,3 +53,7 @@ EXTRA_DIST += bench/engines.sh
 bench-engines: src/licgated src/licgatectl
 	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/engines.sh
 .PHONY: bench-engines
+
+# chain.engine = quorum with three witnesses, one of another chain.
+TESTS += tests/quorum.sh
+EXTRA_DIST += tests/quorum.sh

@@ -18,5 +18,6 @@ none_verify(struct engine *e, const struct header *h,
 }
 
 const struct engine_ops engine_none_ops = {
-	"none", ENGINE_FINAL_CONFIRMATIONS, none_verify, NULL, NULL, NULL, NULL
+	.name = "none", .finality = ENGINE_FINAL_CONFIRMATIONS,
+	.verify = none_verify
 };

@@ -600,6 +600,7 @@ qbft_destroy(struct engine *e)
 }
 
 const struct engine_ops engine_qbft_ops = {
-	"qbft", ENGINE_FINAL_INSTANT, qbft_verify, qbft_hash, qbft_save,
-	qbft_load, qbft_destroy
+	.name = "qbft", .finality = ENGINE_FINAL_INSTANT,
+	.verify = qbft_verify, .hash = qbft_hash, .save = qbft_save,
+	.load = qbft_load, .destroy = qbft_destroy
 };
