@@ -69,6 +69,14 @@ lie "$CL" clique not-signer "not a signer"
 lie "$CL" clique difficulty "signer with difficulty"
 lie "$CL" clique recent "sealed one of the last"
 lie "$CL" clique epoch-vote "a vote on an epoch block"
+# A real reorg inside the window: the block replaced at the same height is
+# re-sealed honestly, verified from the shared block's snapshot, followed.
+$R random 1 57 >/dev/null 2>&1
+top=$(chain_head)
+gw_wait_head "$top"
+rpc anvil_reorg '[1, []]' >/dev/null
+check "clique: a real reorg is verified and followed" 'gw_wait_log "reorg: rolled back blocks $top\.\.$top"'
+check "clique: after it the cache equals the chain" settled
 # A restart resumes from the snapshot the database keeps.
 gw_stop
 rpc anvil_mine '["0x3"]' >/dev/null
@@ -118,6 +126,9 @@ RPC_URL=$CL GW_RPC=$CL gw_conf "chain.confirmations = 0"
 gw_start
 check "engine none follows blocks $t.. sealed by a key that is not a signer" \
 	'gw_wait_head "$(chain_head)" && ! grep -q "refuses" "$GW_LOG"'
+check "engine none: the log warns and status says the node is trusted" \
+	'grep -q "chain.engine = none: no consensus is checked" "$GW_LOG" &&
+	 "$ctl" status --db "$GW_TMP/gw.db" | grep -q "^engine      none: no consensus checked, the RPC node is trusted"'
 mode "$CL" honest
 gw_fresh
 

@@ -63,5 +63,12 @@ check "a reorg deeper than the window stops the follower with a clear error" \
 check "status shows the error" '"$ctl" status --db "$GW_TMP/gw.db" | grep -q "^last error  reorg deeper than the confirmation window"'
 check "the effective state is untouched" '[ "$(gw_effective)" = "$eff" ] && [ "$("$ctl" dump --db "$GW_TMP/gw.db")" = "$(cat "$GW_TMP/final.json")" ]'
 check "licgated keeps running (healthz answers)" 'kill -0 "$GW_PID" && curl -sf "http://127.0.0.1:$GW_PORT/healthz" >/dev/null'
+# Halted, it still asks the node again (after 2, 4, 8 s ... with a 1 s
+# poll), in case the node comes back to our chain: the error is noted anew.
+errt() { "$ctl" status --db "$GW_TMP/gw.db" --json | jget last_error_time; }
+t1=$(errt)
+for i in $(seq 1 400); do [ "$(errt)" != "$t1" ] && break; sleep 0.05; done
+check "halted, it asks the node again later (the error is noted again)" '[ "$(errt)" != "$t1" ]'
+check "... and says \"sync stopped\" in the log only once" '[ "$(grep -c "sync stopped" "$GW_LOG")" = 1 ]'
 check "SIGTERM still stops it cleanly" 'gw_stop'
 exit $fail
