@@ -20,11 +20,15 @@ $V license issue "$A" 1 10 0 2000000000 7 >/dev/null 2>&1
 LIC=1
 $R random 6 31 >/dev/null 2>&1
 
+# Everything started here is stopped on exit.
+PIDS=
+trap 'kill $PIDS 2>/dev/null; wait $PIDS 2>/dev/null; gw_cleanup' EXIT
 # proxy ENGINE ARGS...: starts reseal.mjs; sets P (its URL) and P_INFO.
 proxy() {
 	local out=$GW_TMP/reseal.$1.out i
 	node "$chain/reseal.mjs" --upstream "${UPSTREAM:-$ANVIL_URL}" --engine "$@" \
 		> "$out" 2> "$GW_TMP/reseal.$1.log" &
+	PIDS="$PIDS $!"
 	for i in $(seq 1 600); do [ "$(wc -l < "$out")" -ge 2 ] && break; sleep 0.05; done
 	P=$(sed -n 's/^reseal listening on //p' "$out")
 	P_INFO=$(sed -n 2p "$out")
@@ -93,8 +97,7 @@ check "the revocation is verified (pending in the window)" '[ "$(gw_head)" = "$(
 fport=$(chain_free_port)
 "$ANVIL_BIN" --host 127.0.0.1 --port "$fport" --fork-url "$ANVIL_URL" \
 	--fork-block-number "$base" --silent >/dev/null 2>&1 &
-FORK_PID=$!
-trap 'kill $FORK_PID 2>/dev/null; gw_cleanup' EXIT
+PIDS="$PIDS $!"
 FORK=http://127.0.0.1:$fport
 for i in $(seq 1 600); do RPC_URL=$FORK rpc eth_chainId '[]' >/dev/null 2>&1 && break; sleep 0.05; done
 # The forger has no signer's key: from the fork on it seals with another.

@@ -10,10 +10,13 @@
 gw_chain --slots-in-an-epoch 1
 $R random 8 41 >/dev/null 2>&1
 
+PIDS=
+trap 'kill $PIDS 2>/dev/null; wait $PIDS 2>/dev/null; gw_cleanup' EXIT
 start_proxy() {	# start_proxy NAME CMD...: sets P to the proxy's URL
 	local out=$GW_TMP/$1.out name=$1 i
 	shift
 	"$@" > "$out" 2> "$GW_TMP/$name.log" &
+	PIDS="$PIDS $!"
 	for i in $(seq 1 600); do grep -q "listening on" "$out" 2>/dev/null && break; sleep 0.05; done
 	P=$(sed -n 's/.* listening on //p' "$out")
 }
