@@ -1,8 +1,8 @@
 # scripts/deps.sh: sourced by test.sh and demo.sh.  Installs the Debian and
 # npm packages licgate needs, only what is missing, on Debian 12.
 
-# Debian 12 (bookworm) packages: build tools, the libraries of DESIGN.md
-# section 5, Check, and the tools the tests and benchmarks drive.
+# Debian 12 (bookworm) packages: build tools, the libraries README.md's
+# "Build by hand" names, Check, and the tools the tests and benchmarks drive.
 LG_APT_PACKAGES="build-essential autoconf automake libtool pkg-config
  libsecp256k1-dev nettle-dev libcurl4-openssl-dev libjansson-dev
  libsqlite3-dev libmicrohttpd-dev check sqlite3 curl ca-certificates

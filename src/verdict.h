@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The verdicts of DESIGN.md section 4.  Values are stable: they travel in
+/* The verdicts licgate-token(7) lists.  Values are stable: they travel in
  * attestations. */
 enum verdict {
 	VERDICT_VALID = 0,
