@@ -587,10 +587,6 @@ clique_verify(struct engine *e, const struct header *h,
 		*why = "clique: no signer snapshot at the parent block";
 		return 0;
 	}
-	if (h->timestamp < parent->timestamp) {
-		*why = "block time earlier than its parent's";
-		return 0;
-	}
 	return clique_snap_apply(&c->snap, h, NULL, why);
 }
 

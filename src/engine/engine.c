@@ -66,10 +66,15 @@ engine_create(struct engine **out, const char *name,
 	return 0;
 }
 
+/* Every engine's first rule: time does not run backwards. */
 int
 engine_verify(struct engine *e, const struct header *h,
     const struct header *parent, const char **why)
 {
+	if (parent != NULL && h->timestamp < parent->timestamp) {
+		*why = "block time earlier than its parent's";
+		return 0;
+	}
 	return e->ops->verify(e, h, parent, why);
 }
 

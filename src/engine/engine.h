@@ -78,7 +78,9 @@ int engine_create(struct engine **out, const char *name,
     const struct engine_config *cfg, const char **why)
     __attribute__((warn_unused_result));
 
-/* Wrappers over ops; engine_destroy(NULL) is a no-op. */
+/* Wrappers over ops; engine_destroy(NULL) is a no-op.  engine_verify
+ * refuses a block older than its parent under every engine, then asks the
+ * engine. */
 int engine_verify(struct engine *e, const struct header *h,
     const struct header *parent, const char **why)
     __attribute__((warn_unused_result));

@@ -5,15 +5,12 @@
 
 #include "engine/engine.h"
 
+/* Nothing beyond what engine_verify checks of every engine. */
 static int
 none_verify(struct engine *e, const struct header *h,
     const struct header *parent, const char **why)
 {
-	(void)e;
-	if (parent != NULL && h->timestamp < parent->timestamp) {
-		*why = "block time earlier than its parent's";
-		return 0;
-	}
+	(void)e, (void)h, (void)parent, (void)why;
 	return 1;
 }
 

@@ -558,10 +558,6 @@ qbft_verify(struct engine *e, const struct header *h,
 		*why = "qbft: no validator snapshot at the parent block";
 		return 0;
 	}
-	if (h->timestamp < parent->timestamp) {
-		*why = "block time earlier than its parent's";
-		return 0;
-	}
 	return qbft_snap_apply(&q->snap, h, NULL, NULL, why);
 }
 
