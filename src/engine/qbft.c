@@ -151,40 +151,44 @@ fail:
 	return 0;
 }
 
-/* Hashes h with its extraData re-encoded without the seals; with_round 0
- * zeroes (QBFT) or drops (IBFT 2.0) the round. */
-static int
-hash_without_seals(uint8_t out[32], const struct header *h, int with_round,
-    const char **why)
+/* Hashes h with its decoded extraData x re-encoded without the seals;
+ * with_round 0 zeroes (QBFT) or drops (IBFT 2.0) the round. */
+static void
+hash_extra(uint8_t out[32], const struct header *h,
+    const struct qbft_extra *x, int with_round)
 {
 	static _Thread_local struct header bare;
-	static _Thread_local struct qbft_extra x;
 	struct rlp_buf b;
 	size_t mark, i;
 
-	memset(out, 0, 32);
-	if (!qbft_extra_decode(&x, h->extra, h->extra_len, why))
-		return 0;
 	rlp_buf_init(&b);
 	mark = rlp_list_begin(&b);
 	for (i = 0; i < 3; i++)
-		rlp_put_raw(&b, x.raw[i], x.raw_len[i]);
-	if (x.round_fixed) {
-		if (with_round)
-			rlp_put_raw(&b, x.raw[3], x.raw_len[3]);
-	} else {
-		if (with_round)
-			rlp_put_raw(&b, x.raw[3], x.raw_len[3]);
-		else
-			rlp_put_uint(&b, 0);
+		rlp_put_raw(&b, x->raw[i], x->raw_len[i]);
+	if (with_round)
+		rlp_put_raw(&b, x->raw[3], x->raw_len[3]);
+	else if (!x->round_fixed)
+		rlp_put_uint(&b, 0);
+	if (!x->round_fixed)
 		rlp_list_end(&b, rlp_list_begin(&b));
-	}
 	rlp_list_end(&b, mark);
 	bare = *h;
 	memcpy(bare.extra, b.data, b.len);	/* never longer than before */
 	bare.extra_len = b.len;
 	rlp_buf_free(&b);
 	header_hash(out, &bare);
+}
+
+static int
+hash_without_seals(uint8_t out[32], const struct header *h, int with_round,
+    const char **why)
+{
+	static _Thread_local struct qbft_extra x;
+
+	memset(out, 0, 32);
+	if (!qbft_extra_decode(&x, h->extra, h->extra_len, why))
+		return 0;
+	hash_extra(out, h, &x, with_round);
 	return 1;
 }
 
@@ -200,25 +204,34 @@ qbft_block_hash(uint8_t out[32], const struct header *h, const char **why)
 	return hash_without_seals(out, h, 0, why);
 }
 
+/* The signers of x's seals over h's commit-seal hash. */
+static int
+recover_seals(uint8_t (*out)[20], size_t *n, const struct header *h,
+    const struct qbft_extra *x, const char **why)
+{
+	uint8_t hash[32];
+	size_t i;
+
+	*n = 0;
+	hash_extra(hash, h, x, 1);
+	for (i = 0; i < x->nseals; i++)
+		if (!sig_recover(out[i], hash, x->seals[i], 0)) {
+			*why = "qbft: a commit seal does not recover to a signer";
+			return 0;
+		}
+	*n = x->nseals;
+	return 1;
+}
+
 int
 qbft_committers(uint8_t (*out)[20], size_t *n, const struct header *h,
     const char **why)
 {
 	static _Thread_local struct qbft_extra x;
-	uint8_t hash[32];
-	size_t i;
 
 	*n = 0;
-	if (!qbft_seal_hash(hash, h, why) ||
-	    !qbft_extra_decode(&x, h->extra, h->extra_len, why))
-		return 0;
-	for (i = 0; i < x.nseals; i++)
-		if (!sig_recover(out[i], hash, x.seals[i], 0)) {
-			*why = "qbft: a commit seal does not recover to a signer";
-			return 0;
-		}
-	*n = x.nseals;
-	return 1;
+	return qbft_extra_decode(&x, h->extra, h->extra_len, why) &&
+	    recover_seals(out, n, h, &x, why);
 }
 
 static int
@@ -308,11 +321,12 @@ check_fields(const struct qbft_snap *s, const struct header *h,
 /* Enough distinct committers, every one a validator of the parent's set. */
 static int
 check_seals(const struct qbft_snap *s, const struct header *h,
-    uint8_t (*who)[20], size_t *n, const char **why)
+    const struct qbft_extra *x, uint8_t (*who)[20], size_t *n,
+    const char **why)
 {
 	size_t i, k;
 
-	if (!qbft_committers(who, n, h, why))
+	if (!recover_seals(who, n, h, x, why))
 		return 0;
 	for (i = 0; i < *n; i++) {
 		if (!is_validator(s, who[i], NULL)) {
@@ -423,7 +437,8 @@ qbft_snap_apply(struct qbft_snap *s, const struct header *h,
 		return 0;
 	}
 	if (!qbft_extra_decode(&x, h->extra, h->extra_len, why) ||
-	    !check_fields(s, h, &x, why) || !check_seals(s, h, who, &n, why))
+	    !check_fields(s, h, &x, why) ||
+	    !check_seals(s, h, &x, who, &n, why))
 		return 0;
 	next = *s;
 	/* The block before an epoch block ends the votes; its own vote
@@ -434,8 +449,7 @@ qbft_snap_apply(struct qbft_snap *s, const struct header *h,
 	    x.vote_add, why))
 		return 0;
 	next.number = h->number;
-	if (!qbft_block_hash(next.hash, h, why))
-		return 0;
+	hash_extra(next.hash, h, &x, 0);
 	*s = next;
 	if (committers != NULL)
 		memcpy(committers, who, 20 * n);
