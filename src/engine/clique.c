@@ -8,6 +8,7 @@
 
 #include "chain/hash.h"
 #include "chain/sig.h"
+#include "engine/bytes.h"
 #include "engine/clique.h"
 #include "engine/engine.h"
 #include "xmalloc.h"
@@ -449,48 +450,27 @@ clique_snap_apply(struct clique_snap *s, const struct header *h,
 
 /* encoding ---------------------------------------------------------------- */
 
-static uint8_t *
-put_u64(uint8_t *p, uint64_t v)
-{
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		*p++ = (uint8_t)(v >> (8 * i));
-	return p;
-}
-
-static const uint8_t *
-get_u64(uint64_t *v, const uint8_t *p)
-{
-	int i;
-
-	*v = 0;
-	for (i = 0; i < 8; i++)
-		*v = *v << 8 | *p++;
-	return p;
-}
-
 size_t
 clique_snap_encode(uint8_t *out, const struct clique_snap *s)
 {
 	uint8_t *p = out;
 	size_t i;
 
-	p = put_u64(p, s->epoch);
-	p = put_u64(p, s->number);
+	p = bytes_put_u64(p, s->epoch);
+	p = bytes_put_u64(p, s->number);
 	memcpy(p, s->hash, 32), p += 32;
 	*p++ = (uint8_t)(s->nsigners >> 8), *p++ = (uint8_t)s->nsigners;
 	memcpy(p, s->signers, 20 * s->nsigners), p += 20 * s->nsigners;
 	*p++ = (uint8_t)(s->nrecents >> 8), *p++ = (uint8_t)s->nrecents;
 	for (i = 0; i < s->nrecents; i++) {
-		p = put_u64(p, s->recents[i].block);
+		p = bytes_put_u64(p, s->recents[i].block);
 		memcpy(p, s->recents[i].signer, 20), p += 20;
 	}
 	*p++ = (uint8_t)(s->nvotes >> 8), *p++ = (uint8_t)s->nvotes;
 	for (i = 0; i < s->nvotes; i++) {
 		memcpy(p, s->votes[i].signer, 20), p += 20;
 		memcpy(p, s->votes[i].candidate, 20), p += 20;
-		p = put_u64(p, s->votes[i].block);
+		p = bytes_put_u64(p, s->votes[i].block);
 		*p++ = (uint8_t)(s->votes[i].authorize != 0);
 	}
 	return (size_t)(p - out);
@@ -519,8 +499,8 @@ clique_snap_decode(struct clique_snap *s, const uint8_t *in, size_t len,
 	*why = "not a Clique snapshot of this build";
 	if (len < 48)
 		return 0;
-	p = get_u64(&s->epoch, p);
-	p = get_u64(&s->number, p);
+	p = bytes_get_u64(&s->epoch, p);
+	p = bytes_get_u64(&s->number, p);
 	memcpy(s->hash, p, 32), p += 32;
 	if (s->epoch == 0 ||
 	    !get_count(&s->nsigners, &p, end, 20, CLIQUE_MAX_SIGNERS))
@@ -533,7 +513,7 @@ clique_snap_decode(struct clique_snap *s, const uint8_t *in, size_t len,
 	    !get_count(&s->nrecents, &p, end, 28, CLIQUE_MAX_RECENTS))
 		goto fail;
 	for (i = 0; i < s->nrecents; i++) {
-		p = get_u64(&s->recents[i].block, p);
+		p = bytes_get_u64(&s->recents[i].block, p);
 		memcpy(s->recents[i].signer, p, 20), p += 20;
 	}
 	if (!get_count(&s->nvotes, &p, end, 49, CLIQUE_MAX_VOTES))
@@ -541,7 +521,7 @@ clique_snap_decode(struct clique_snap *s, const uint8_t *in, size_t len,
 	for (i = 0; i < s->nvotes; i++) {
 		memcpy(s->votes[i].signer, p, 20), p += 20;
 		memcpy(s->votes[i].candidate, p, 20), p += 20;
-		p = get_u64(&s->votes[i].block, p);
+		p = bytes_get_u64(&s->votes[i].block, p);
 		if (*p > 1)
 			goto fail;
 		s->votes[i].authorize = *p++;

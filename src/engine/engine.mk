@@ -1,7 +1,8 @@
 # Consensus engines behind one interface (src/engine/engine.h).
 src_liblicgate_a_SOURCES += src/engine/engine.c src/engine/engine.h \
 	src/engine/none.c src/engine/clique.c src/engine/clique.h \
-	src/engine/qbft.c src/engine/qbft.h src/engine/quorum.c
+	src/engine/qbft.c src/engine/qbft.h src/engine/quorum.c \
+	src/engine/bytes.h
 src_licgatectl_SOURCES += src/ctl_verify_seal.c
 
 check_PROGRAMS += tests/check_engine

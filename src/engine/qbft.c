@@ -13,6 +13,7 @@
 
 #include "chain/rlp.h"
 #include "chain/sig.h"
+#include "engine/bytes.h"
 #include "engine/engine.h"
 #include "engine/qbft.h"
 #include "xmalloc.h"
@@ -460,35 +461,14 @@ qbft_snap_apply(struct qbft_snap *s, const struct header *h,
 
 /* encoding ---------------------------------------------------------------- */
 
-static uint8_t *
-put_u64(uint8_t *p, uint64_t v)
-{
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		*p++ = (uint8_t)(v >> (8 * i));
-	return p;
-}
-
-static const uint8_t *
-get_u64(uint64_t *v, const uint8_t *p)
-{
-	int i;
-
-	*v = 0;
-	for (i = 0; i < 8; i++)
-		*v = *v << 8 | *p++;
-	return p;
-}
-
 size_t
 qbft_snap_encode(uint8_t *out, const struct qbft_snap *s)
 {
 	uint8_t *p = out;
 	size_t i;
 
-	p = put_u64(p, s->epoch);
-	p = put_u64(p, s->number);
+	p = bytes_put_u64(p, s->epoch);
+	p = bytes_put_u64(p, s->number);
 	memcpy(p, s->hash, 32), p += 32;
 	*p++ = (uint8_t)(s->nvalidators >> 8), *p++ = (uint8_t)s->nvalidators;
 	memcpy(p, s->validators, 20 * s->nvalidators), p += 20 * s->nvalidators;
@@ -512,8 +492,8 @@ qbft_snap_decode(struct qbft_snap *s, const uint8_t *in, size_t len,
 	*why = "not a QBFT snapshot of this build";
 	if (len < 50)
 		return 0;
-	p = get_u64(&s->epoch, p);
-	p = get_u64(&s->number, p);
+	p = bytes_get_u64(&s->epoch, p);
+	p = bytes_get_u64(&s->number, p);
 	memcpy(s->hash, p, 32), p += 32;
 	s->nvalidators = (size_t)p[0] << 8 | p[1], p += 2;
 	if (s->epoch == 0 || s->nvalidators == 0 ||
