@@ -24,6 +24,7 @@ export function compile({ cache = true } = {}) {
     sources: { 'LicenseRegistry.sol': { content: source } },
     settings: {
       optimizer: { enabled: true, runs: 200 },
+      evmVersion: 'byzantium',
       outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } },
     },
   };
