@@ -1,5 +1,6 @@
 # licgated: the follower, the key file, and the daemon around them.
-src_liblicgate_a_SOURCES += src/follow.c src/follow.h src/key.c src/key.h \
+src_liblicgate_a_SOURCES += src/follow.c src/follow.h src/fetch.c src/fetch.h \
+	src/key.c src/key.h \
 	src/sdnotify.c src/sdnotify.h
 sbin_PROGRAMS += src/licgated
 src_licgated_SOURCES = src/licgated.c src/daemon.c src/daemon.h \

@@ -19,12 +19,13 @@
 #include "chain/hex.h"
 #include "chain/proof.h"
 #include "chain/receipts.h"
+#include "fetch.h"
 #include "follow.h"
 #include "log.h"
 #include "xmalloc.h"
 
 #define FOLLOW_HEADERS_PER_CALL 100	/* headers per JSON-RPC batch */
-#define FOLLOW_RECEIPTS_PER_CALL 16	/* blocks of receipts per batch */
+#define FOLLOW_RECEIPTS_PER_CALL 64	/* at most, as their weight allows */
 
 struct follower {
 	struct follow_params p;
@@ -32,6 +33,9 @@ struct follower {
 	struct rpc_client *rpc_proof;	/* for the proof, asked in parallel */
 	struct rpc_client *fetch[FOLLOW_MAX_CONNECTIONS - 1];	/* clones of rpc */
 	size_t nfetch;
+	struct rpc_client *conns[FOLLOW_MAX_CONNECTIONS];	/* rpc, fetch[] */
+	size_t nconns;
+	struct fetch_stats fetched;	/* receipts */
 	void (*on_commit)(void *);
 	void *on_commit_arg;
 	struct engine *eng;
@@ -85,6 +89,10 @@ set_clients(struct follower *f, struct rpc_client *rpc,
 	for (i = 0; rpc != NULL && i + 1 < f->p.connections; i++)
 		if ((f->fetch[f->nfetch] = rpc_client_clone(rpc)) != NULL)
 			f->nfetch++;
+	f->conns[0] = rpc;
+	for (i = 0; i < f->nfetch; i++)
+		f->conns[i + 1] = f->fetch[i];
+	f->nconns = 1 + f->nfetch;
 }
 
 struct follower *
@@ -209,163 +217,38 @@ header_read(struct engine *eng, struct header *h, uint8_t hash[32],
 	return 1;
 }
 
-/* How fetch_each asks for method and reads the answers: read() turns the
- * text of answer i into an item of item_size bytes in the thread that
- * fetched it, so that the answers of several JSON-RPC batches are read at
- * once; take() gets the items in order on the caller's thread and owns
- * them; drop() frees an item take() will not see (after a failure). */
-struct fetch_ops {
-	const char *method;
-	const char *what;		/* for messages: "header", "receipts" */
-	size_t per_call;		/* calls per JSON-RPC batch */
-	size_t item_size;
-	int (*read)(void *arg, size_t i, const char *res, size_t len,
-	    void *item, char *msg, size_t msgsz);
-	int (*take)(void *arg, size_t i, void *item, char *msg, size_t msgsz);
-	void (*drop)(void *item);
-};
-
-#define FOLLOW_MAX_PER_CALL 100
-
-/* One JSON-RPC batch of a fetch: calls first..first+m-1 of nums, and the
- * items read from their answers (nread of them, in order). */
-struct fetch_job {
-	struct rpc_client *rpc;
-	const struct fetch_ops *ops;
-	void *arg;
-	const uint64_t *nums;
-	size_t first, m;
-	unsigned char *items;		/* per_call * item_size bytes */
-	size_t nread;
-	int ok;
-	char msg[1024];			/* why not ok */
-};
-
-static void *
-fetch_job_run(void *arg)
+/* Asks for the headers of nums[0..m), without their transactions. */
+static int
+ask_headers(struct rpc_client *c, char **body, struct rpc_span *spans,
+    const uint64_t *nums, size_t m, struct rpc_error *err)
 {
-	struct fetch_job *j = arg;
-	const struct fetch_ops *o = j->ops;
-	const char *methods[FOLLOW_MAX_PER_CALL];
-	json_t *params[FOLLOW_MAX_PER_CALL];
-	struct rpc_span res[FOLLOW_MAX_PER_CALL];
-	int headers = strcmp(o->method, "eth_getBlockByNumber") == 0;
-	struct rpc_error e;
-	char q[19], *body;
+	const char *methods[FETCH_MAX_PER_CALL];
+	json_t *params[FETCH_MAX_PER_CALL];
+	char q[19];
 	size_t k;
 
-	j->nread = 0;
-	for (k = 0; k < j->m; k++) {
-		methods[k] = o->method;
-		hex_format_u64(q, j->nums[j->first + k]);
-		params[k] = headers ? json_pack("[sb]", q, 0) : json_pack("[s]", q);
+	for (k = 0; k < m; k++) {
+		methods[k] = "eth_getBlockByNumber";
+		params[k] = json_pack("[sb]", hex_format_u64(q, nums[k]), 0);
 	}
-	j->ok = rpc_batch_text(j->rpc, &body, res, methods, params, j->m, &e);
-	if (!j->ok)
-		snprintf(j->msg, sizeof(j->msg), "%s of block %" PRIu64
-		    ": %.400s", o->what, j->nums[j->first], e.msg);
-	for (k = 0; j->ok && k < j->m; k++)
-		if ((j->ok = o->read(j->arg, j->first + k, res[k].p, res[k].len,
-		    j->items + k * o->item_size, j->msg, sizeof(j->msg))))
-			j->nread++;
-	free(body);
-	return NULL;
+	return rpc_batch_text(c, body, spans, methods, params, m, err);
 }
 
-/* Starts job (in a thread when one can be made, else right here). */
+/* Asks for the receipts of the blocks nums[0..m). */
 static int
-fetch_job_start(struct fetch_job *j, pthread_t *th)
+ask_receipts(struct rpc_client *c, char **body, struct rpc_span *spans,
+    const uint64_t *nums, size_t m, struct rpc_error *err)
 {
-	if (pthread_create(th, NULL, fetch_job_run, j) == 0)
-		return 1;
-	fetch_job_run(j);
-	return 0;
-}
-
-/* Gives take() the items job read, in order, then reports its failure if
- * it failed; items not taken are dropped. */
-static int
-fetch_job_take(struct fetch_job *j, char *msg, size_t msgsz)
-{
-	const struct fetch_ops *o = j->ops;
+	const char *methods[FETCH_MAX_PER_CALL];
+	json_t *params[FETCH_MAX_PER_CALL];
+	char q[19];
 	size_t k;
-	int ok = 1;
 
-	for (k = 0; k < j->nread; k++) {
-		void *item = j->items + k * o->item_size;
-
-		if (ok)
-			ok = o->take(j->arg, j->first + k, item, msg, msgsz);
-		else
-			o->drop(item);
+	for (k = 0; k < m; k++) {
+		methods[k] = "eth_getBlockReceipts";
+		params[k] = json_pack("[s]", hex_format_u64(q, nums[k]));
 	}
-	j->nread = 0;
-	if (ok && !j->ok) {
-		snprintf(msg, msgsz, "%s", j->msg);
-		ok = 0;
-	}
-	return ok;
-}
-
-/* Calls o->method for each block number in nums[0..n), o->per_call calls
- * to a JSON-RPC batch, and hands what o->read() made of answer i to
- * o->take() in order; stops at the first failure.  eth_getBlockByNumber
- * also gets its "no transactions" flag.
- *
- * Each of the follower's fetching connections always has a batch on its
- * way: batch i goes to connection i % K and lives in job i % 2K, so a
- * connection is handed its next batch as soon as it has answered, while
- * the caller still takes what came. */
-static int
-fetch_each(struct follower *f, const struct fetch_ops *o, void *arg,
-    const uint64_t *nums, size_t n, char *msg, size_t msgsz)
-{
-	struct fetch_job job[2 * FOLLOW_MAX_CONNECTIONS];
-	pthread_t th[2 * FOLLOW_MAX_CONNECTIONS];
-	int threaded[2 * FOLLOW_MAX_CONNECTIONS], ok = 1;
-	size_t conns = 1 + f->nfetch, nj = 2 * conns, next = 0, c, d, k;
-
-	memset(job, 0, sizeof(job));
-	memset(threaded, 0, sizeof(threaded));
-	for (c = 0; c < nj; c++) {
-		job[c].rpc = c % conns == 0 ? f->rpc : f->fetch[c % conns - 1];
-		job[c].ops = o;
-		job[c].arg = arg;
-		job[c].nums = nums;
-	}
-	for (c = 0; c < conns && next < n; c++) {
-		job[c].items = xreallocarray(NULL, o->per_call, o->item_size);
-		job[c].first = next;
-		job[c].m = n - next < o->per_call ? n - next : o->per_call;
-		next += job[c].m;
-		threaded[c] = fetch_job_start(&job[c], &th[c]);
-	}
-	for (c = 0; ok && job[c].m > 0; c = (c + 1) % nj) {
-		if (threaded[c])
-			pthread_join(th[c], NULL);
-		threaded[c] = 0;
-		d = (c + conns) % nj;		/* the same connection */
-		if (next < n) {
-			if (job[d].items == NULL)
-				job[d].items = xreallocarray(NULL, o->per_call,
-				    o->item_size);
-			job[d].first = next;
-			job[d].m = n - next < o->per_call ? n - next :
-			    o->per_call;
-			next += job[d].m;
-			threaded[d] = fetch_job_start(&job[d], &th[d]);
-		}
-		ok = fetch_job_take(&job[c], msg, msgsz);
-		job[c].m = 0;
-	}
-	for (c = 0; c < nj; c++) {
-		if (threaded[c])
-			pthread_join(th[c], NULL);
-		for (k = 0; k < job[c].nread; k++)
-			o->drop(job[c].items + k * o->item_size);
-		free(job[c].items);
-	}
-	return ok;
+	return rpc_batch_text(c, body, spans, methods, params, m, err);
 }
 
 /* How fetch_headers checks what it reads. */
@@ -487,8 +370,13 @@ take_header(void *arg, size_t i, void *item, char *msg, size_t msgsz)
 }
 
 static const struct fetch_ops header_ops = {
-	"eth_getBlockByNumber", "header", FOLLOW_HEADERS_PER_CALL,
-	sizeof(struct hitem), read_header, take_header, drop_nothing
+	.what = "header",
+	.max_per_call = FOLLOW_HEADERS_PER_CALL,
+	.item_size = sizeof(struct hitem),
+	.ask = ask_headers,
+	.read = read_header,
+	.take = take_header,
+	.drop = drop_nothing
 };
 
 /* Fetches headers first..first+n-1 into out[], each checked against its
@@ -510,7 +398,8 @@ fetch_headers_from(struct follower *f, struct fblock *out, uint64_t first,
 		nums[i] = first + i;
 		out[i].c.number = nums[i];
 	}
-	ok = fetch_each(f, &header_ops, &t, nums, n, msg, msgsz);
+	ok = fetch_each(f->conns, f->nconns, &header_ops, &t, nums, n, NULL,
+	    msg, msgsz);
 	free(t.prev);
 	free(nums);
 	if (diverged != NULL)
@@ -698,9 +587,26 @@ take_receipts(void *arg, size_t i, void *item, char *msg, size_t msgsz)
 	return ok;
 }
 
+/* A block's receipts as JSON weigh less than a byte per unit of gas it
+ * used: a log costs at least 375 gas and its text about 330 bytes, a byte
+ * of data 8 gas and 2 characters; a receipt without logs about 1 KiB. */
+static uint64_t
+receipts_weight(void *arg, size_t i)
+{
+	const struct take_rs *t = arg;
+
+	return t->b[t->idx[i]].c.gas_used + 1024;
+}
+
 static const struct fetch_ops receipts_ops = {
-	"eth_getBlockReceipts", "receipts", FOLLOW_RECEIPTS_PER_CALL,
-	sizeof(struct ritem), read_receipts, take_receipts, drop_ritem
+	.what = "receipts",
+	.max_per_call = FOLLOW_RECEIPTS_PER_CALL,
+	.item_size = sizeof(struct ritem),
+	.ask = ask_receipts,
+	.weight = receipts_weight,
+	.read = read_receipts,
+	.take = take_receipts,
+	.drop = drop_ritem
 };
 
 /* Fetches the receipts of the blocks listed in t->idx[0..n) and writes
@@ -714,7 +620,8 @@ fetch_receipts(struct take_rs *t, size_t n, char *msg, size_t msgsz)
 
 	for (i = 0; i < n; i++)
 		nums[i] = t->b[t->idx[i]].c.number;
-	ok = fetch_each(t->f, &receipts_ops, t, nums, n, msg, msgsz);
+	ok = fetch_each(t->f->conns, t->f->nconns, &receipts_ops, t, nums, n,
+	    &t->f->fetched, msg, msgsz);
 	free(nums);
 	return ok;
 }

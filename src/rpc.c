@@ -203,6 +203,7 @@ rpc_post(struct rpc_client *c, struct rpc_endpoint *ep, const char *req,
 	if (b->too_large) {
 		rpc_fail(err, "rpc: %s: %s: response larger than %zu bytes",
 		    ep->shown, method, c->opt.max_response);
+		err->code = RPC_TOO_LARGE;
 		return 0;
 	}
 	if (rc == CURLE_OPERATION_TIMEDOUT) {
@@ -546,6 +547,10 @@ rpc_exchange(struct rpc_client *c, const char *req, const char *method,
 		ep = &c->ep[(first + k) % c->n];
 		memset(err, 0, sizeof(*err));
 		if (!rpc_post(c, ep, req, &b, method, err)) {
+			/* Asking again gets as much again: the caller
+			 * asks for less instead. */
+			if (err->code == RPC_TOO_LARGE)
+				break;
 			ep->failures++;
 			continue;
 		}

@@ -22,6 +22,8 @@ struct rpc_options {
 	const char *bearer_token;	/* Authorization: Bearer, or NULL */
 };
 
+#define RPC_TOO_LARGE (-1)	/* rpc_error.code of an answer over the cap */
+
 /* Why a call failed.  answer is 1 when the node answered with a JSON-RPC
  * error object (code/message from the node): not retried.  msg names the
  * endpoint (credentials redacted) and the method. */
