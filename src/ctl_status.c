@@ -222,6 +222,23 @@ gateway_print(const json_t *g)
 		printf("gateway     %s not authorised by the registry\n", addr);
 }
 
+/* The digest proof's line: where, and what waits for the next one. */
+static void
+proved_print(const json_t *o, const struct store_cursor *c)
+{
+	json_int_t pending = json_integer_value(json_object_get(o,
+	    "pending_events"));
+
+	if (!c->has_proved)
+		printf("proved      not yet");
+	else
+		printf("proved      block %" PRIu64, c->proved_number);
+	if (pending > 0)
+		printf(", %" JSON_INTEGER_FORMAT " events pending (verified "
+		    "from receipts, not served until proved)", pending);
+	printf("\n");
+}
+
 static void
 status_print(const json_t *o, const struct store_cursor *c)
 {
@@ -239,6 +256,8 @@ status_print(const json_t *o, const struct store_cursor *c)
 	if (c->has_applied)
 		printf("effective   block %" PRIu64 ", %s\n", c->applied_number,
 		    ctl_iso(t, c->applied_time));
+	if (c->has_head)
+		proved_print(o, c);
 	if (json_is_integer(json_object_get(o, "node_head")))
 		printf("node head   %" JSON_INTEGER_FORMAT " (lag %"
 		    JSON_INTEGER_FORMAT "), checked %s\n",

@@ -197,6 +197,7 @@ on_metrics(void *arg)
 	metrics_gauge("licgate_verified_block", (double)c.head_number);
 	metrics_gauge("licgate_effective_block", (double)c.applied_number);
 	metrics_gauge("licgate_events", (double)c.event_count);
+	metrics_gauge("licgate_proved_block", (double)c.proved_number);
 	metrics_gauge("licgate_state_age_seconds", c.has_applied &&
 	    now_s() > c.applied_time ? (double)(now_s() - c.applied_time) : 0);
 	metrics_gauge("licgate_sync_errors",
@@ -212,6 +213,8 @@ on_metrics(void *arg)
 			metrics_gauge("licgate_lag_blocks", head >
 			    (json_int_t)c.head_number ? (double)(head -
 			    (json_int_t)c.head_number) : 0);
+		metrics_gauge("licgate_pending_events", (double)
+		    json_integer_value(json_object_get(o, "pending_events")));
 		json_decref(o);
 	}
 }

@@ -36,6 +36,7 @@ struct follower {
 	struct rpc_client *conns[FOLLOW_MAX_CONNECTIONS];	/* rpc, fetch[] */
 	size_t nconns;
 	struct fetch_stats fetched;	/* receipts */
+	int deferring;			/* the last proof was refused */
 	void (*on_commit)(void *);
 	void *on_commit_arg;
 	struct engine *eng;
@@ -512,13 +513,21 @@ keep_events(const struct follower *f, struct ritem *it, struct receipts *rs)
 		}
 }
 
+struct proof_job;
+
+/* A batch's receipts being taken.  Events are applied as they come up to
+ * final, which is known once the proof has answered: blocks that are
+ * confirmed, and proved by it or by an earlier one. */
 struct take_rs {
 	struct follower *f;
 	struct fblock *b;
 	const size_t *idx;
-	uint64_t final;		/* blocks up to it are final at the commit */
+	struct proof_job *job;
+	uint64_t final;		/* blocks up to it are applied at the commit */
 	int has_final;
 };
+
+static int proof_wait(struct take_rs *t, char *msg, size_t msgsz);
 
 /* Reads and verifies a block's receipts, in the thread that fetched them. */
 static int
@@ -556,8 +565,14 @@ take_receipts(void *arg, size_t i, void *item, char *msg, size_t msgsz)
 	struct store_block row;
 	struct store_event e;
 	size_t k;
-	int ok = 1, final = t->has_final && b->c.number <= t->final;
+	int ok, final;
 
+	if (!proof_wait(t, msg, msgsz)) {
+		drop_ritem(it);
+		return 0;
+	}
+	ok = 1;
+	final = t->has_final && b->c.number <= t->final;
 	b->nevents = it->n;
 	if (it->n > 0) {
 		block_row(&row, b);
@@ -632,8 +647,8 @@ fetch_receipts(struct take_rs *t, size_t n, char *msg, size_t msgsz)
  * verified against h's stateRoot; absent account or slots read as zero. */
 static int
 prove_digest(struct follower *f, struct rpc_client *rpc,
-    const struct fblock *b, uint64_t *count, uint8_t digest[32], char *msg,
-    size_t msgsz)
+    const struct fblock *b, uint64_t *count, uint8_t digest[32],
+    int *refused, char *msg, size_t msgsz)
 {
 	static const char slot0[] = "0x0000000000000000000000000000000000000000000000000000000000000000";
 	static const char slot1[] = "0x0000000000000000000000000000000000000000000000000000000000000001";
@@ -648,12 +663,17 @@ prove_digest(struct follower *f, struct rpc_client *rpc,
 	size_t i;
 
 	*count = 0;
+	*refused = 0;
 	memset(digest, 0, 32);
 	if (!rpc_call(rpc, &r, "eth_getProof", json_pack("[s[ss]s]",
 	    hex_encode(addr, f->p.registry, 20), slot0, slot1,
 	    hex_format_u64(q, b->c.number)), &e)) {
-		snprintf(msg, msgsz, "registry proof at block %" PRIu64 ": %.400s",
-		    b->c.number, e.msg);
+		*refused = e.answer;
+		if (*refused)	/* the node's own words, for the log */
+			snprintf(msg, msgsz, "%.400s", e.msg);
+		else
+			snprintf(msg, msgsz, "registry proof at block %"
+			    PRIu64 ": %.400s", b->c.number, e.msg);
 		return 0;
 	}
 	memset(&p, 0, sizeof(p));
@@ -741,6 +761,9 @@ struct proof_job {
 	uint8_t digest[32];
 	char msg[1024];
 	int ok;
+	int refused;		/* the node answered that it cannot */
+	pthread_t th;
+	int threaded, waited;
 };
 
 static void *
@@ -749,8 +772,60 @@ proof_thread(void *arg)
 	struct proof_job *j = arg;
 
 	j->ok = prove_digest(j->f, j->f->rpc_proof, j->b, &j->count, j->digest,
-	    j->msg, sizeof(j->msg));
+	    &j->refused, j->msg, sizeof(j->msg));
 	return NULL;
+}
+
+/* Asks for the proof at the batch's last block on the second connection,
+ * while the receipts come on the others. */
+static void
+proof_start(struct proof_job *j)
+{
+	j->threaded = j->f->rpc_proof != NULL &&
+	    pthread_create(&j->th, NULL, proof_thread, j) == 0;
+}
+
+/* The proof's answer, once.  A node that answers that it cannot prove the
+ * block (it keeps no state that old: most nodes keep 128 to 1,000 blocks'
+ * worth) leaves the batch's events pending, to be proved with a later
+ * batch's proof; any other failure fails the batch. */
+static int
+proof_join(struct proof_job *j, struct follower *f)
+{
+	if (j->waited)
+		return j->ok || j->refused;
+	j->waited = 1;
+	if (j->threaded)
+		pthread_join(j->th, NULL);
+	else
+		j->ok = prove_digest(f, f->rpc, j->b, &j->count, j->digest,
+		    &j->refused, j->msg, sizeof(j->msg));
+	return j->ok || j->refused;
+}
+
+/* Waits for the proof and sets what the batch applies: blocks that are
+ * both confirmed (t->final, set by ingest) and proved. */
+static int
+proof_wait(struct take_rs *t, char *msg, size_t msgsz)
+{
+	struct proof_job *j = t->job;
+	struct store_cursor c;
+
+	if (j->waited)
+		return j->ok || j->refused;
+	if (!proof_join(j, t->f)) {
+		snprintf(msg, msgsz, "%s", j->msg);
+		return 0;
+	}
+	if (j->ok || !t->has_final)
+		return 1;
+	if (!store_cursor(t->f->st, &c, msg, msgsz))
+		return 0;
+	if (!c.has_proved)
+		t->has_final = 0;
+	else if (c.proved_number < t->final)
+		t->final = c.proved_number;
+	return 1;
 }
 
 /* The rest of a batch once its events are written: the rows of the window's
@@ -777,13 +852,43 @@ finish_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
 			return 0;
 	}
 	block_row(&row, last);
-	if (!store_set_head(f->st, &row, msg, msgsz) ||
-	    !digest_agrees(f, last->c.number, job->count, job->digest, msg,
-	    msgsz))
+	if (!store_set_head(f->st, &row, msg, msgsz))
 		return 0;
-	return !t->has_final ||
-	    (store_apply_through(f->st, t->final, msg, msgsz) &&
-	    store_prune(f->st, t->final, msg, msgsz));
+	if (job->ok) {
+		if (!digest_agrees(f, last->c.number, job->count, job->digest,
+		    msg, msgsz))
+			return 0;
+		store_set_proved(f->st, last->c.number);
+	}
+	if (!t->has_final)
+		return 1;
+	return store_apply_through(f->st, t->final, msg, msgsz) &&
+	    store_prune(f->st, last->c.number >= conf ?
+	    last->c.number - conf : 0, msg, msgsz);
+}
+
+/* A proof the node could not give: said once, when it starts. */
+static void
+note_deferred(struct follower *f, const struct proof_job *j,
+    struct follow_stats *stats)
+{
+	stats->proofs_deferred++;
+	if (f->deferring)
+		return;
+	f->deferring = 1;
+	log_warnx("registry proof at block %" PRIu64 " deferred: %s; the "
+	    "events from here on stay pending (not served) until the node "
+	    "proves a later block", j->b->c.number, j->msg);
+}
+
+static void
+note_proved(struct follower *f, uint64_t number)
+{
+	if (!f->deferring)
+		return;
+	f->deferring = 0;
+	log_info("registry proved at block %" PRIu64 ": the pending events "
+	    "up to it are proved", number);
 }
 
 /* The engine state ----------------------------------------------------- */
@@ -864,15 +969,16 @@ static int
 ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
     struct follow_stats *stats, char *msg, size_t msgsz)
 {
-	struct proof_job job = { f, &b[n - 1], 0, { 0 }, "", 0 };
-	struct take_rs t = { f, b, NULL, 0, 0 };
+	struct proof_job job;
+	struct take_rs t = { f, b, NULL, &job, 0, 0 };
 	uint64_t conf = confirmations(f), last = b[n - 1].c.number;
 	size_t i, m = 0, *idx = xreallocarray(NULL, n, sizeof(*idx));
-	pthread_t th;
-	int ok, threaded;
+	int ok;
 
-	threaded = f->rpc_proof != NULL &&
-	    pthread_create(&th, NULL, proof_thread, &job) == 0;
+	memset(&job, 0, sizeof(job));
+	job.f = f;
+	job.b = &b[n - 1];
+	proof_start(&job);
 	for (i = from; i < n; i++) {
 		b[i].nevents = 0;
 		if (bloom_may_contain(b[i].c.bloom, f->p.registry, 20))
@@ -882,17 +988,11 @@ ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
 	t.has_final = last >= f->p.checkpoint_number + conf;
 	t.final = t.has_final ? last - conf : 0;
 	ok = store_begin(f->st, msg, msgsz) &&
-	    fetch_receipts(&t, m, msg, msgsz);
+	    fetch_receipts(&t, m, msg, msgsz) && proof_wait(&t, msg, msgsz);
 	free(idx);
-	if (threaded)
-		pthread_join(th, NULL);
-	else if (ok)
-		job.ok = prove_digest(f, f->rpc, job.b, &job.count, job.digest,
-		    job.msg, sizeof(job.msg));
-	if (ok && !job.ok) {
-		snprintf(msg, msgsz, "%s", job.msg);
-		ok = 0;
-	}
+	proof_join(&job, f);
+	if (ok && !job.ok)
+		note_deferred(f, &job, stats);
 	if (ok)
 		ok = finish_batch(f, b, from, n, &t, &job, msg, msgsz);
 	/* Caches built on the state are dropped just before the commit and
@@ -908,6 +1008,8 @@ ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
 		return 0;
 	}
 	set_head_state(f, &b[n - 1]);
+	if (job.ok)
+		note_proved(f, last);
 	for (i = from; i < n; i++)
 		stats->events += b[i].nevents;
 	stats->blocks = n - from;
@@ -1012,13 +1114,17 @@ static enum follow_status
 reorg(struct follower *f, const struct store_cursor *cur, uint64_t nh,
     struct follow_stats *stats, char *msg, size_t msgsz)
 {
-	uint64_t lo = cur->has_applied ? cur->applied_number :
-	    f->p.checkpoint_number;
+	uint64_t conf = confirmations(f), lo = cur->has_applied ?
+	    cur->applied_number : f->p.checkpoint_number;
 	uint64_t hi = nh < cur->head_number ? nh : cur->head_number, k;
 	struct fblock *b;
 	size_t n;
 	int rc;
 
+	/* Pending events are not applied: the window still ends at the
+	 * confirmations. */
+	if (cur->head_number >= lo + conf)
+		lo = cur->head_number - conf;
 	if (hi < lo) {
 		snprintf(msg, msgsz, "the node's head %" PRIu64 " is below our "
 		    "final block %" PRIu64 "; waiting for it", nh, lo);

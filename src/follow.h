@@ -38,6 +38,8 @@ struct follow_stats {
 	uint64_t blocks;	/* blocks verified and committed */
 	uint64_t events;	/* registry events among them */
 	uint64_t receipts;	/* blocks whose receipts were fetched */
+	uint64_t proofs_deferred; /* proofs the node had no state for */
+	uint64_t hint_lies;	/* eth_getLogs hints the proof caught */
 	uint64_t node_head;	/* the node's head as last seen */
 	uint64_t head;		/* our verified head after the step */
 };

@@ -18,6 +18,7 @@
 #include "follow.h"
 #include "key.h"
 #include "log.h"
+#include "metrics.h"
 #include "sdnotify.h"
 #include "store.h"
 #include "xmalloc.h"
@@ -182,6 +183,18 @@ on_signal(struct daemon *d, int sig)
 	return 0;
 }
 
+/* What a step asked of the node, for /metrics. */
+static void
+count_step(const struct follow_stats *st)
+{
+	metrics_count("licgate_sync_receipt_blocks_total", NULL, NULL, NULL,
+	    NULL, st->receipts);
+	metrics_count("licgate_sync_proofs_deferred_total", NULL, NULL, NULL,
+	    NULL, st->proofs_deferred);
+	metrics_count("licgate_sync_hint_lies_total", NULL, NULL, NULL, NULL,
+	    st->hint_lies);
+}
+
 static void
 run(struct daemon *d, const sigset_t *set)
 {
@@ -196,6 +209,7 @@ run(struct daemon *d, const sigset_t *set)
 	pg.since = mono_s();
 	for (;;) {
 		rc = follow_step(d->follower, &st, msg, sizeof(msg));
+		count_step(&st);
 		if (rc != FOLLOW_HALT)
 			backoff = 0;
 		switch (rc) {

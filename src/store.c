@@ -227,6 +227,20 @@ meta_set_hex(struct store *s, const char *key, const uint8_t *p, size_t n,
 	return run(s, st, err, errsz);
 }
 
+static int
+meta_set_text(struct store *s, const char *key, const char *v, char *err,
+    size_t errsz)
+{
+	sqlite3_stmt *st;
+
+	if (!prepare(s, &st, "INSERT OR REPLACE INTO meta VALUES (?1, ?2)",
+	    err, errsz))
+		return 0;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, v, -1, SQLITE_TRANSIENT);
+	return run(s, st, err, errsz);
+}
+
 /* Reads meta.key: *found, and the value as integer and/or text. */
 static int
 meta_get(struct store *s, const char *key, int *found, uint64_t *num,
@@ -532,6 +546,7 @@ store_db(struct store *s)
 static int
 read_cursor(struct store *s, struct store_cursor *c, char *err, size_t errsz)
 {
+	char proved[8];
 	int f, fh;
 
 	memset(c, 0, sizeof(*c));
@@ -547,11 +562,21 @@ read_cursor(struct store *s, struct store_cursor *c, char *err, size_t errsz)
 	    !meta_get(s, "event_count", &f, &c->event_count, NULL, 0, err,
 	    errsz) ||
 	    !meta_get_hex(s, "event_digest", &f, c->event_digest, 32, err,
-	    errsz))
+	    errsz) ||
+	    !meta_get(s, "proved_number", &c->has_proved, &c->proved_number,
+	    proved, sizeof(proved), err, errsz))
 		return 0;
 	if (c->has_head && !fh) {
 		snprintf(err, errsz, "database: meta has a head without hash");
 		return 0;
+	}
+	/* "none" before the first proof; no key at all in a file of a
+	 * licgated that proved every batch it committed. */
+	if (c->has_proved && strcmp(proved, "none") == 0)
+		c->has_proved = 0;
+	else if (!c->has_proved && c->has_head) {
+		c->has_proved = 1;
+		c->proved_number = c->head_number;
 	}
 	return 1;
 }
@@ -681,6 +706,10 @@ write_cursor(struct store *s, char *err, size_t errsz)
 	if (c->has_applied && (!meta_set_int(s, "applied_number",
 	    c->applied_number, err, errsz) ||
 	    !meta_set_int(s, "applied_time", c->applied_time, err, errsz)))
+		return 0;
+	if (c->has_head && !(c->has_proved ?
+	    meta_set_int(s, "proved_number", c->proved_number, err, errsz) :
+	    meta_set_text(s, "proved_number", "none", err, errsz)))
 		return 0;
 	return meta_set_int(s, "event_count", c->event_count, err, errsz) &&
 	    meta_set_hex(s, "event_digest", c->event_digest, 32, err, errsz);
@@ -1041,16 +1070,73 @@ store_apply_through(struct store *s, uint64_t number, char *err,
 	return 1;
 }
 
+void
+store_set_proved(struct store *s, uint64_t number)
+{
+	s->cur.has_proved = 1;
+	s->cur.proved_number = number;
+}
+
+int
+store_digest_at(struct store *s, uint64_t number, uint64_t *count,
+    uint8_t digest[32], char *err, size_t errsz)
+{
+	sqlite3_stmt *st;
+	const char *why;
+	int rc, ok = 1;
+
+	*count = 0;
+	memset(digest, 0, 32);
+	if (!prepare(s, &st, "SELECT seq, digest FROM events WHERE "
+	    "block_number <= ?1 ORDER BY seq DESC LIMIT 1", err, errsz))
+		return 0;
+	bind_u64(st, 1, number);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*count = (uint64_t)sqlite3_column_int64(st, 0);
+		if (!hex_decode_fixed(digest, 32,
+		    (const char *)sqlite3_column_text(st, 1), &why)) {
+			snprintf(err, errsz, "database: event digest: %s", why);
+			ok = 0;
+		}
+	} else if (rc != SQLITE_DONE)
+		ok = fail(err, errsz, "database", s->db);
+	done(s, st);
+	return ok;
+}
+
+int
+store_pending(struct store *s, uint64_t *n, char *err, size_t errsz)
+{
+	struct store_cursor c;
+	uint64_t proved_count;
+	uint8_t d[32];
+
+	*n = 0;
+	if (!store_cursor(s, &c, err, errsz))
+		return 0;
+	if (!c.has_proved) {
+		*n = c.event_count;
+		return 1;
+	}
+	if (!store_digest_at(s, c.proved_number, &proved_count, d, err,
+	    errsz))
+		return 0;
+	*n = c.event_count - proved_count;
+	return 1;
+}
+
 int
 store_prune(struct store *s, uint64_t number, char *err, size_t errsz)
 {
 	sqlite3_stmt *st;
 
 	if (!prepare(s, &st, "DELETE FROM blocks WHERE number < ?1 AND "
-	    "events = 0 AND number != ?2", err, errsz))
+	    "events = 0 AND number != ?2 AND number != ?3", err, errsz))
 		return 0;
 	bind_u64(st, 1, number);
 	bind_u64(st, 2, s->cur.applied_number);
+	bind_u64(st, 3, s->cur.proved_number);
 	if (!run(s, st, err, errsz))
 		return 0;
 	/* A reorg never goes below the applied block: older states go. */
@@ -1184,6 +1270,10 @@ store_rewind(struct store *s, uint64_t number, char *err, size_t errsz)
 	    !cursor_from_events(s, err, errsz) ||
 	    !store_set_head(s, &b, err, errsz))
 		goto fail;
+	/* The events left were proved with those above: their digest is a
+	 * prefix of the one proved. */
+	if (s->cur.has_proved && s->cur.proved_number > number)
+		s->cur.proved_number = number;
 	return store_commit(s, err, errsz);
 fail:
 	store_abort(s);
@@ -1453,20 +1543,6 @@ store_note_sync(struct store *s, uint64_t node_head, uint64_t now, char *err,
 		return 0;
 	}
 	return 1;
-}
-
-static int
-meta_set_text(struct store *s, const char *key, const char *v, char *err,
-    size_t errsz)
-{
-	sqlite3_stmt *st;
-
-	if (!prepare(s, &st, "INSERT OR REPLACE INTO meta VALUES (?1, ?2)",
-	    err, errsz))
-		return 0;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, v, -1, SQLITE_TRANSIENT);
-	return run(s, st, err, errsz);
 }
 
 int
@@ -1825,6 +1901,23 @@ store_row_json(struct store *s, const char *table, const char *key,
 	return obj;
 }
 
+/* Where the registry's digest was last proved, and what waits above it. */
+static int
+status_proved(struct store *s, json_t *out, char *err, size_t errsz)
+{
+	struct store_cursor c;
+	uint64_t pending;
+
+	if (!store_cursor(s, &c, err, errsz) ||
+	    !store_pending(s, &pending, err, errsz))
+		return 0;
+	json_object_set_new(out, "proved_block", c.has_proved ?
+	    json_integer((json_int_t)c.proved_number) : json_null());
+	json_object_set_new(out, "pending_events",
+	    json_integer((json_int_t)pending));
+	return 1;
+}
+
 json_t *
 store_status_json(struct store *s, char *err, size_t errsz)
 {
@@ -1856,7 +1949,8 @@ store_status_json(struct store *s, char *err, size_t errsz)
 		done(s, st);
 	}
 	if (!status_gateway(s, out, err, errsz) ||
-	    !status_engine(s, out, err, errsz))
+	    !status_engine(s, out, err, errsz) ||
+	    !status_proved(s, out, err, errsz))
 		goto fail;
 	return out;
 fail:

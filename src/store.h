@@ -36,6 +36,9 @@ struct store_cursor {
 	uint64_t applied_time;		/* that block's timestamp */
 	uint64_t event_count;		/* verified events, pending included */
 	uint8_t event_digest[32];	/* the registry's running digest */
+	int has_proved;
+	uint64_t proved_number;		/* digest proved at this block; the
+					 * events above it are pending */
 };
 
 /* A verified header, as kept for the reorg window. */
@@ -117,6 +120,16 @@ int store_set_head(struct store *s, const struct store_block *b,
  * applied, and records number as the applied block. */
 int store_apply_through(struct store *s, uint64_t number, char *err,
     size_t errsz) __attribute__((warn_unused_result));
+/* Records that the registry's digest was proved at block number (in the
+ * open batch): the events up to it are no longer pending. */
+void store_set_proved(struct store *s, uint64_t number);
+/* The count and digest of the events of blocks <= number. */
+int store_digest_at(struct store *s, uint64_t number, uint64_t *count,
+    uint8_t digest[32], char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+/* How many stored events are pending: above the proved block. */
+int store_pending(struct store *s, uint64_t *n, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
 /* Forgets kept headers below number that carried no events, and the
  * engine states below it. */
 int store_prune(struct store *s, uint64_t number, char *err, size_t errsz)
