@@ -17,6 +17,7 @@
 #include "chain/bloom.h"
 #include "chain/hash.h"
 #include "chain/hex.h"
+#include "chain/loghint.h"
 #include "chain/proof.h"
 #include "chain/receipts.h"
 #include "fetch.h"
@@ -26,6 +27,11 @@
 
 #define FOLLOW_HEADERS_PER_CALL 100	/* headers per JSON-RPC batch */
 #define FOLLOW_RECEIPTS_PER_CALL 64	/* at most, as their weight allows */
+#define FOLLOW_HINT_BYTES (2u << 20)	/* a larger eth_getLogs answer means
+					 * a registry busy enough for blooms */
+#define FOLLOW_HINT_MIN_BLOCKS 4	/* fewer bloom matches: not worth it */
+#define FOLLOW_HINT_SKIP 8		/* batches without a hint after it
+					 * failed, was refused or saved little */
 
 struct follower {
 	struct follow_params p;
@@ -37,6 +43,8 @@ struct follower {
 	size_t nconns;
 	struct fetch_stats fetched;	/* receipts */
 	int deferring;			/* the last proof was refused */
+	struct rpc_client *hint;	/* eth_getLogs, capped; NULL: none */
+	unsigned hint_skip;		/* batches to go without one */
 	void (*on_commit)(void *);
 	void *on_commit_arg;
 	struct engine *eng;
@@ -83,6 +91,10 @@ set_clients(struct follower *f, struct rpc_client *rpc,
 	for (i = 0; i < f->nfetch; i++)
 		rpc_client_free(f->fetch[i]);
 	f->nfetch = 0;
+	rpc_client_free(f->hint);
+	if ((f->hint = rpc_client_clone(rpc)) != NULL)
+		rpc_client_cap(f->hint, FOLLOW_HINT_BYTES);
+	f->hint_skip = 0;
 	f->rpc = rpc;
 	f->rpc_proof = rpc_proof;
 	if (f->p.connections > FOLLOW_MAX_CONNECTIONS)
@@ -525,6 +537,7 @@ struct take_rs {
 	struct proof_job *job;
 	uint64_t final;		/* blocks up to it are applied at the commit */
 	int has_final;
+	int decided;		/* final is known */
 };
 
 static int proof_wait(struct take_rs *t, char *msg, size_t msgsz);
@@ -811,20 +824,21 @@ proof_wait(struct take_rs *t, char *msg, size_t msgsz)
 	struct proof_job *j = t->job;
 	struct store_cursor c;
 
-	if (j->waited)
-		return j->ok || j->refused;
+	if (t->decided)
+		return 1;
 	if (!proof_join(j, t->f)) {
 		snprintf(msg, msgsz, "%s", j->msg);
 		return 0;
 	}
-	if (j->ok || !t->has_final)
-		return 1;
-	if (!store_cursor(t->f->st, &c, msg, msgsz))
-		return 0;
-	if (!c.has_proved)
-		t->has_final = 0;
-	else if (c.proved_number < t->final)
-		t->final = c.proved_number;
+	if (!j->ok && t->has_final) {
+		if (!store_cursor(t->f->st, &c, msg, msgsz))
+			return 0;
+		if (!c.has_proved)
+			t->has_final = 0;
+		else if (c.proved_number < t->final)
+			t->final = c.proved_number;
+	}
+	t->decided = 1;
 	return 1;
 }
 
@@ -833,8 +847,8 @@ proof_wait(struct take_rs *t, char *msg, size_t msgsz)
  * became final applied. */
 static int
 finish_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
-    const struct take_rs *t, const struct proof_job *job, char *msg,
-    size_t msgsz)
+    const struct take_rs *t, const struct proof_job *job, int *mismatch,
+    char *msg, size_t msgsz)
 {
 	const struct fblock *last = &b[n - 1];
 	uint64_t conf = confirmations(f);
@@ -856,8 +870,10 @@ finish_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
 		return 0;
 	if (job->ok) {
 		if (!digest_agrees(f, last->c.number, job->count, job->digest,
-		    msg, msgsz))
+		    msg, msgsz)) {
+			*mismatch = 1;
 			return 0;
+		}
 		store_set_proved(f->st, last->c.number);
 	}
 	if (!t->has_final)
@@ -956,24 +972,121 @@ load_state_at(struct follower *f, uint64_t number, char *msg, size_t msgsz)
 	return 1;
 }
 
+/* The hint ------------------------------------------------------------- */
+
+/* Whether a batch whose bloom matched m blocks should ask eth_getLogs
+ * which of them hold registry logs: not while the node refuses it or it
+ * saved little lately, and only with no event pending, so that the batch's
+ * own proof judges the hint and a lie costs this batch alone. */
+static int
+hint_wanted(struct follower *f, size_t m)
+{
+	struct store_cursor c;
+	char msg[256];
+
+	if (f->hint == NULL || m < FOLLOW_HINT_MIN_BLOCKS)
+		return 0;
+	if (f->hint_skip > 0) {
+		f->hint_skip--;
+		return 0;
+	}
+	if (!store_cursor(f->st, &c, msg, sizeof(msg)))
+		return 0;
+	return !c.has_head || (c.has_proved && c.proved_number == c.head_number);
+}
+
+/* Asks eth_getLogs of the registry over b[from..n); *out and *nout as
+ * loghint_read gives them.  0 when the node did not give a usable hint. */
+static int
+hint_ask(struct follower *f, const struct fblock *b, size_t from, size_t n,
+    struct loghint_block **out, size_t *nout)
+{
+	const char *method = "eth_getLogs", *why;
+	char q0[19], q1[19], addr[43], *body = NULL;
+	struct rpc_span span;
+	struct rpc_error e;
+	json_t *params;
+	int ok;
+
+	params = json_pack("[{ssssss}]", "fromBlock",
+	    hex_format_u64(q0, b[from].c.number), "toBlock",
+	    hex_format_u64(q1, b[n - 1].c.number), "address",
+	    hex_encode(addr, f->p.registry, 20));
+	if (!rpc_batch_text(f->hint, &body, &span, &method, &params, 1, &e)) {
+		/* Refused, limited, or more logs than a hint is worth. */
+		f->hint_skip = FOLLOW_HINT_SKIP;
+		free(body);
+		return 0;
+	}
+	ok = loghint_read(out, nout, span.p, span.len, f->p.registry,
+	    b[from].c.number, b[n - 1].c.number, &why);
+	if (!ok) {
+		log_warnx("eth_getLogs of blocks %" PRIu64 "..%" PRIu64
+		    ": %s; scanning their blooms", b[from].c.number,
+		    b[n - 1].c.number, why);
+		f->hint_skip = FOLLOW_HINT_SKIP;
+	}
+	free(body);
+	return ok;
+}
+
+/* Narrows idx[0..*m) (the blocks of b whose bloom matched) to those the
+ * node's eth_getLogs names; 1 when it did.  A hint that names one of our
+ * blocks by another hash is of another branch: not used. */
+static int
+hint_narrow(struct follower *f, const struct fblock *b, size_t from,
+    size_t n, size_t *idx, size_t *m)
+{
+	struct loghint_block *h;
+	size_t nh, i, k = 0, kept = 0;
+
+	if (!hint_ask(f, b, from, n, &h, &nh))
+		return 0;
+	for (i = 0; i < nh; i++)
+		if (memcmp(h[i].hash, b[h[i].number - b[0].c.number].c.hash,
+		    32) != 0) {
+			free(h);
+			return 0;
+		}
+	/* Both ascend: keep a bloom match the hint names.  A named block
+	 * whose bloom cannot hold the registry's logs has none. */
+	for (i = 0; i < *m; i++) {
+		while (k < nh && h[k].number < b[idx[i]].c.number)
+			k++;
+		if (k < nh && h[k].number == b[idx[i]].c.number)
+			idx[kept++] = idx[i];
+	}
+	free(h);
+	if (2 * kept >= *m)	/* the blooms were nearly exact anyway */
+		f->hint_skip = FOLLOW_HINT_SKIP;
+	*m = kept;
+	return 1;
+}
+
+/* Batches -------------------------------------------------------------- */
+
 /* Verifies b[from..n) (headers already verified) and commits it as one
  * transaction, b[n-1] becoming the head.  The receipts of the blocks whose
- * bloom may hold registry logs are checked against their receiptsRoot and
- * their registry events written (and applied once final) into the open
- * transaction as they come, while the registry's digest is proved at
- * b[n-1] on the second connection: the node, the checks and SQLite work at
- * once, and the batch's events are never all in memory.  The transaction
- * commits only when the proof agrees with what was written; on any failure
- * it is rolled back and nothing of the batch remains. */
+ * bloom may hold registry logs (or, when use_hint and the node can prove
+ * the batch, of those its eth_getLogs names among them) are checked
+ * against their receiptsRoot and their registry events written (and
+ * applied once final) into the open transaction as they come, while the
+ * registry's digest is proved at b[n-1] on the second connection: the
+ * node, the checks and SQLite work at once, and the batch's events are
+ * never all in memory.  The transaction commits only when the proof agrees
+ * with what was written, or, when the node cannot prove b[n-1], with the
+ * events left pending; on any failure it is rolled back and nothing of the
+ * batch remains.  A hint the proof disagrees with is dropped and the batch
+ * verified again from the blooms. */
 static int
-ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
-    struct follow_stats *stats, char *msg, size_t msgsz)
+ingest_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
+    int use_hint, struct follow_stats *stats, char *msg, size_t msgsz)
 {
 	struct proof_job job;
-	struct take_rs t = { f, b, NULL, &job, 0, 0 };
+	struct take_rs t = { f, b, NULL, &job, 0, 0, 0 };
 	uint64_t conf = confirmations(f), last = b[n - 1].c.number;
 	size_t i, m = 0, *idx = xreallocarray(NULL, n, sizeof(*idx));
-	int ok;
+	int ok = 1, hinted = 0, mismatch = 0;
 
 	memset(&job, 0, sizeof(job));
 	job.f = f;
@@ -984,17 +1097,25 @@ ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
 		if (bloom_may_contain(b[i].c.bloom, f->p.registry, 20))
 			idx[m++] = i;
 	}
+	if (use_hint && hint_wanted(f, m)) {
+		if (!proof_join(&job, f)) {
+			snprintf(msg, msgsz, "%s", job.msg);
+			ok = 0;
+		} else if (job.ok)
+			hinted = hint_narrow(f, b, from, n, idx, &m);
+	}
 	t.idx = idx;
 	t.has_final = last >= f->p.checkpoint_number + conf;
 	t.final = t.has_final ? last - conf : 0;
-	ok = store_begin(f->st, msg, msgsz) &&
+	ok = ok && store_begin(f->st, msg, msgsz) &&
 	    fetch_receipts(&t, m, msg, msgsz) && proof_wait(&t, msg, msgsz);
 	free(idx);
 	proof_join(&job, f);
 	if (ok && !job.ok)
 		note_deferred(f, &job, stats);
 	if (ok)
-		ok = finish_batch(f, b, from, n, &t, &job, msg, msgsz);
+		ok = finish_batch(f, b, from, n, &t, &job, &mismatch, msg,
+		    msgsz);
 	/* Caches built on the state are dropped just before the commit and
 	 * again just after, so none survives it. */
 	if (ok) {
@@ -1005,7 +1126,14 @@ ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
 	if (!ok) {
 		store_abort(f->st);
 		restore_head_state(f);
-		return 0;
+		if (!hinted || !mismatch)
+			return 0;
+		stats->hint_lies++;
+		f->hint_skip = FOLLOW_HINT_SKIP;
+		log_warnx("eth_getLogs hint hid registry events in blocks %"
+		    PRIu64 "..%" PRIu64 "; scanning their blooms",
+		    b[from].c.number, last);
+		return ingest_batch(f, b, from, n, 0, stats, msg, msgsz);
 	}
 	set_head_state(f, &b[n - 1]);
 	if (job.ok)
@@ -1013,9 +1141,16 @@ ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
 	for (i = from; i < n; i++)
 		stats->events += b[i].nevents;
 	stats->blocks = n - from;
-	stats->receipts = m;
+	stats->receipts += m;
 	stats->head = last;
 	return 1;
+}
+
+static int
+ingest(struct follower *f, struct fblock *b, size_t from, size_t n,
+    struct follow_stats *stats, char *msg, size_t msgsz)
+{
+	return ingest_batch(f, b, from, n, 1, stats, msg, msgsz);
 }
 
 void

@@ -134,6 +134,13 @@ rpc_client_clone(const struct rpc_client *c)
 }
 
 void
+rpc_client_cap(struct rpc_client *c, size_t max_response)
+{
+	if (max_response < c->opt.max_response)
+		c->opt.max_response = max_response;
+}
+
+void
 rpc_client_free(struct rpc_client *c)
 {
 	size_t i;

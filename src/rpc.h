@@ -47,6 +47,10 @@ void rpc_client_free(struct rpc_client *c);
  * starts afresh.  NULL when curl cannot make a handle. */
 struct rpc_client *rpc_client_clone(const struct rpc_client *c);
 
+/* Lowers the client's cap on an answer's size to max_response bytes (for
+ * an answer whose use is not worth a large download). */
+void rpc_client_cap(struct rpc_client *c, size_t max_response);
+
 /* Calls method with params (an array; stolen, may be NULL for []).  On
  * success *result is the answer's "result" (new reference). */
 int rpc_call(struct rpc_client *c, json_t **result, const char *method,

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "chain/header.h"
+#include "chain/hex.h"
+#include "chain/loghint.h"
 #include "chain/receipts.h"
 #include "testutil.h"
 
@@ -218,6 +220,145 @@ START_TEST(receipts_text_repeated_members)
 }
 END_TEST
 
+static const char WETH[] = "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2";
+
+/* An eth_getLogs answer for one address, built from a real block's logs:
+ * those of WETH (141 of them) with the block's number and hash, as nodes
+ * give them.  mutate(i, log) may change log i. */
+static char *
+weth_logs(json_t *j, void (*mutate)(size_t, json_t *))
+{
+	json_t *rs = json_object_get(j, "receipts"), *out = json_array(), *r,
+	    *l;
+	size_t i, k, n = 0;
+	char *text;
+
+	json_array_foreach(rs, i, r)
+		json_array_foreach(json_object_get(r, "logs"), k, l) {
+			json_t *c;
+
+			if (strcmp(json_string_value(json_object_get(l,
+			    "address")), WETH) != 0)
+				continue;
+			c = json_deep_copy(l);
+			json_object_set(c, "blockNumber",
+			    json_object_get(j, "blockNumber"));
+			json_object_set(c, "blockHash",
+			    json_object_get(j, "blockHash"));
+			json_object_set_new(c, "removed", json_false());
+			if (mutate != NULL)
+				mutate(n, c);
+			json_array_append_new(out, c);
+			n++;
+		}
+	text = json_dumps(out, JSON_COMPACT);
+	json_decref(out);
+	return text;
+}
+
+static int
+weth_read(const char *text, uint64_t from, uint64_t to,
+    struct loghint_block **b, size_t *n, const char **why)
+{
+	uint8_t addr[20];
+
+	ck_assert(hex_decode_fixed(addr, 20, WETH, why));
+	return loghint_read(b, n, text, strlen(text), addr, from, to, why);
+}
+
+/* The hint names the block of the logs once, with its hash. */
+START_TEST(loghint_real_logs)
+{
+	json_t *j = tu_json("receipts/mainnet_22869878_prague.json");
+	char *text = weth_logs(j, NULL);
+	struct loghint_block *b;
+	uint8_t hash[32];
+	const char *why;
+	size_t n;
+
+	ck_assert_msg(weth_read(text, 22869870, 22869880, &b, &n, &why), "%s",
+	    why);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(b[0].number, 22869878);
+	ck_assert(hex_decode_fixed(hash, 32, json_string_value(
+	    json_object_get(j, "blockHash")), &why));
+	ck_assert_mem_eq(b[0].hash, hash, 32);
+	free(b);
+	free(text);
+	ck_assert(weth_read("[]", 0, 10, &b, &n, &why));
+	ck_assert_uint_eq(n, 0);
+	json_decref(j);
+}
+END_TEST
+
+static void
+other_address(size_t i, json_t *l)
+{
+	if (i == 7)
+		json_object_set_new(l, "address", json_string(
+		    "0xdac17f958d2ee523a2206206994597c13d831ec7"));
+}
+
+static void
+removed(size_t i, json_t *l)
+{
+	if (i == 140)
+		json_object_set_new(l, "removed", json_true());
+}
+
+static void
+no_hash(size_t i, json_t *l)
+{
+	if (i == 0)
+		json_object_del(l, "blockHash");
+}
+
+static void
+second_hash(size_t i, json_t *l)
+{
+	if (i == 3)
+		json_object_set_new(l, "blockHash", json_string("0x"
+		    "1111111111111111111111111111111111111111111111111111111111111111"));
+}
+
+static void
+earlier_block(size_t i, json_t *l)
+{
+	if (i == 5)
+		json_object_set_new(l, "blockNumber", json_string("0x1"));
+}
+
+/* Whatever does not fit what was asked is refused, not half used. */
+START_TEST(loghint_refuses)
+{
+	static void (*const bad[])(size_t, json_t *) = { other_address,
+	    removed, no_hash, second_hash, earlier_block };
+	json_t *j = tu_json("receipts/mainnet_22869878_prague.json");
+	struct loghint_block *b;
+	const char *why;
+	size_t i, n;
+	char *text;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		text = weth_logs(j, bad[i]);
+		ck_assert_msg(!weth_read(text, 0, 30000000, &b, &n, &why),
+		    "mutation %zu accepted", i);
+		ck_assert_ptr_null(b);
+		free(text);
+	}
+	text = weth_logs(j, NULL);
+	ck_assert(!weth_read(text, 22869879, 30000000, &b, &n, &why));
+	ck_assert_str_eq(why, "a log outside the blocks asked");
+	ck_assert(!weth_read(text, 0, 22869877, &b, &n, &why));
+	free(text);
+	ck_assert(!weth_read("{}", 0, 10, &b, &n, &why));
+	ck_assert(!weth_read("[{}]", 0, 10, &b, &n, &why));
+	ck_assert(!weth_read("[] x", 0, 10, &b, &n, &why));
+	ck_assert(!weth_read("[", 0, 10, &b, &n, &why));
+	json_decref(j);
+}
+END_TEST
+
 static Suite *
 receipts_suite(void)
 {
@@ -231,6 +372,8 @@ receipts_suite(void)
 	tcase_add_test(tc, receipts_any_change_caught);
 	tcase_add_test(tc, receipts_json_errors);
 	tcase_add_test(tc, receipts_text_repeated_members);
+	tcase_add_test(tc, loghint_real_logs);
+	tcase_add_test(tc, loghint_refuses);
 	suite_add_tcase(s, tc);
 	return s;
 }

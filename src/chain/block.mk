@@ -2,7 +2,8 @@
 src_liblicgate_a_SOURCES += src/chain/trie.c src/chain/trie.h \
 	src/chain/bloom.c src/chain/bloom.h \
 	src/chain/receipts.c src/chain/receipts.h \
-	src/chain/blockcheck.c src/chain/blockcheck.h
+	src/chain/blockcheck.c src/chain/blockcheck.h \
+	src/chain/loghint.c src/chain/loghint.h
 src_licgatectl_SOURCES += src/ctl_util.c src/ctl_util.h src/ctl_verify_block.c
 
 check_PROGRAMS += tests/check_trie tests/check_receipts
@@ -30,3 +31,9 @@ bench_primitives_LDADD = $(LG_LIBS)
 
 bench: $(BENCH_TARGETS)
 	LICGATE_TESTDATA='$(abs_top_srcdir)/tests/data' ./bench/primitives
+
+FUZZ_TARGETS += fuzz/fuzz_loghint
+fuzz_fuzz_loghint_SOURCES = fuzz/fuzz_loghint.c src/chain/loghint.c \
+	src/chain/jscan.c src/chain/hex.c src/xmalloc.c src/log.c
+fuzz_fuzz_loghint_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS)
+fuzz_fuzz_loghint_LDFLAGS = $(FUZZ_LD_OPTS)
