@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: ISC
 pragma solidity 0.8.37;
 
 /// @title LicenseRegistry: firmware licenses for devices, read by licgate gateways.
