@@ -9,6 +9,8 @@
 
 #include <jansson.h>
 
+#include "http_reply.h"
+
 #define HTTP_NONCE_MIN 8
 #define HTTP_NONCE_MAX 32
 
@@ -23,13 +25,6 @@ struct http_config {
 	unsigned threads;		/* serving threads; 0 or 1: one */
 };
 
-/* An answer: body is malloc'd and handed to http, which frees it. */
-struct http_reply {
-	int status;
-	const char *content_type;
-	char *body;
-	size_t len;
-};
 
 /* One attestation request.  For GET the parameters are parsed and checked;
  * for POST, signed/signed_len hold the device's COSE request and the backend
@@ -44,7 +39,7 @@ struct http_attest {
 	size_t signed_len;
 };
 
-/* What the daemon provides.  Each handler fills rep (http_reply_* below);
+/* What the daemon provides.  Each handler fills rep (http_reply.h);
  * ready returns 1, or 0 with *why.  metrics refreshes gauges before a
  * /metrics render (may be NULL).  Handlers run on the server's threads,
  * several at once when http_config.threads > 1. */
@@ -74,17 +69,5 @@ uint16_t http_port(const struct http_server *s);
 /* Stops accepting, closes every connection and frees s. */
 void http_stop(struct http_server *s);
 
-/* Reply helpers for backends.  http_reply_json steals j. */
-void http_reply_json(struct http_reply *rep, int status, json_t *j);
-void http_reply_bytes(struct http_reply *rep, int status, const char *ctype,
-    const uint8_t *p, size_t n);
-/* {"error": code, "message": ...}: code is a stable token such as
- * "bad-device" or "not-found" that scripts may match; message is for people. */
-void http_reply_error(struct http_reply *rep, int status, const char *code,
-    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-/* The one 403 every refusal that must not say why shares, byte for byte
- * (an unknown device, a bad signature, a device lookup with
- * require_device_auth). */
-void http_reply_refused(struct http_reply *rep);
 
 #endif
