@@ -25,6 +25,7 @@
 #include "engine/clique.h"
 #include "engine/engine.h"
 #include "engine/qbft.h"
+#include "registry.h"
 #include "rpc.h"
 
 #define INIT_MAX_SETTINGS 16
@@ -47,6 +48,7 @@ struct init_found {
 	uint64_t chain_id;
 	uint64_t head;
 	uint64_t deployed;		/* first block with code, or --checkpoint */
+	int by_logs;			/* deployed found by eth_getLogs */
 	uint64_t checkpoint;		/* deployed, or its epoch block */
 	uint8_t hash[32];		/* the checkpoint's */
 	const char *engine;		/* none, clique, qbft */
@@ -191,16 +193,71 @@ code_at(struct rpc_client *c, const struct init_opts *o, uint64_t n,
 	return 1;
 }
 
+/* The block of the registry's constructor event (AdminTransferred from
+ * the zero address) in 0..to, by eth_getLogs: receipts, which a pruned
+ * node still keeps.  1 with *found, or 0 with msg. */
 static int
-no_state(uint64_t n, const char *msg)
+constructor_block(struct rpc_client *c, const struct init_opts *o,
+    uint64_t to, uint64_t *block, int *found, char *msg, size_t msgsz)
 {
+	static const char zero[] = "0x0000000000000000000000000000000000000000"
+	    "000000000000000000000000";
+	struct rpc_error err;
+	const char *why = "";
+	uint64_t n;
+	json_t *r, *l;
+	char q[19];
+	size_t i;
+
+	*found = 0;
+	if (!rpc_call(c, &r, "eth_getLogs", json_pack("[{s:s, s:s, s:s, "
+	    "s:[s, s]}]", "address", o->addr, "fromBlock", "0x0", "toBlock",
+	    hex_format_u64(q, to), "topics",
+	    registry_defs[REG_ADMIN_TRANSFERRED].topic0, zero), &err)) {
+		snprintf(msg, msgsz, "%s", err.msg);
+		return 0;
+	}
+	json_array_foreach(r, i, l) {
+		if (!json_is_string(json_object_get(l, "blockNumber")) ||
+		    !hex_quantity_u64(&n, json_string_value(json_object_get(l,
+		    "blockNumber")), &why)) {
+			snprintf(msg, msgsz, "eth_getLogs: a log without a block "
+			    "number %s", why);
+			json_decref(r);
+			return 0;
+		}
+		if (!*found || n < *block)
+			*block = n;
+		*found = 1;
+	}
+	json_decref(r);
+	return 1;
+}
+
+/* The node keeps no state for block n: the deployment block comes from
+ * the constructor's event instead, or from the admin. */
+static int
+no_state(struct rpc_client *c, const struct init_opts *o,
+    struct init_found *f, uint64_t n, const char *nostate)
+{
+	char msg[600] = "eth_getLogs finds no constructor event";
+	int found = 0;
+
 	fprintf(stderr, "licgatectl: init: the node keeps no state for block "
-	    "%" PRIu64 " (a pruned node: %s), so it cannot tell where the "
-	    "registry was deployed.  Give its deployment block, or any block "
-	    "before it, with --checkpoint N: the block number of its "
-	    "deployment transaction's receipt, from a block explorer or an "
-	    "archive node\n", n, msg);
-	return CTL_MISMATCH;
+	    "%" PRIu64 " (a pruned node: %s); looking for the registry's "
+	    "constructor event with eth_getLogs instead\n", n, nostate);
+	if (constructor_block(c, o, f->head, &f->deployed, &found, msg,
+	    sizeof(msg)) && found) {
+		f->by_logs = 1;
+		fprintf(stderr, "licgatectl: init:   block %" PRIu64 ": "
+		    "AdminTransferred from the zero address\n", f->deployed);
+		return CTL_OK;
+	}
+	return fail_init("%s, so the node cannot tell where the registry was "
+	    "deployed.  Give its deployment block, or any block before it, "
+	    "with --checkpoint N: the block number of its deployment "
+	    "transaction's receipt, from a block explorer or an archive node",
+	    msg);
 }
 
 /* The first block with the registry's code, which the head has: about
@@ -218,7 +275,7 @@ find_deployment(struct rpc_client *c, const struct init_opts *o,
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (!code_at(c, o, mid, &has, &nostate, msg, sizeof(msg)))
-			return nostate ? no_state(mid, msg) :
+			return nostate ? no_state(c, o, f, mid, msg) :
 			    fail_init("%s", msg);
 		fprintf(stderr, "licgatectl: init:   block %" PRIu64 ": %s\n",
 		    mid, has ? "code" : "no code");
@@ -228,6 +285,30 @@ find_deployment(struct rpc_client *c, const struct init_opts *o,
 			lo = mid + 1;
 	}
 	f->deployed = lo;
+	return CTL_OK;
+}
+
+/* check_given on a pruned node: no constructor event before the
+ * checkpoint, where the node's logs can tell. */
+static int
+given_by_logs(struct rpc_client *c, const struct init_opts *o)
+{
+	uint64_t n, before = o->checkpoint - 1;
+	char msg[600];
+	int found;
+
+	if (!constructor_block(c, o, before, &n, &found, msg, sizeof(msg))) {
+		fprintf(stderr, "licgatectl: init: the node keeps no state for "
+		    "block %" PRIu64 " and eth_getLogs failed (%s): whether the "
+		    "registry was deployed before the checkpoint is not checked; "
+		    "make sure it was not (licgated would stop at its first "
+		    "digest proof)\n", before, msg);
+		return CTL_OK;
+	}
+	if (found)
+		return fail_init("the registry was deployed at block %" PRIu64
+		    " (its constructor's event): a checkpoint after it misses "
+		    "its first events (give that block or an earlier one)", n);
 	return CTL_OK;
 }
 
@@ -259,11 +340,7 @@ check_given(struct rpc_client *c, const struct init_opts *o,
 	}
 	if (!nostate)
 		return fail_init("%s", msg);
-	fprintf(stderr, "licgatectl: init: the node keeps no state for block "
-	    "%s, so whether the registry was deployed before the checkpoint "
-	    "is not checked: make sure it was not (licgated would stop at its "
-	    "first digest proof)\n", num);
-	return CTL_OK;
+	return given_by_logs(c, o);
 }
 
 /* Block n's header, as the node gives it. */
@@ -406,7 +483,8 @@ init_probe(struct rpc_client *c, const struct init_opts *o,
 /* The text of the settings (conf_setting points into it). */
 struct init_text {
 	char id[24], number[24], hash[67], epoch[24];
-	char engine_why[512], cp_why[768], reg_why[128], list[QBFT_MAX_VALIDATORS * 44];
+	char engine_why[512], cp_why[768], reg_why[128];
+	char list[QBFT_MAX_VALIDATORS * 44];
 	struct conf_setting set[INIT_MAX_SETTINGS];
 	size_t n;
 };
@@ -461,6 +539,10 @@ checkpoint_why(struct init_text *t, const struct init_opts *o,
 
 	if (o->has_checkpoint)
 		snprintf(base, sizeof(base), "given with --checkpoint");
+	else if (f->by_logs)
+		snprintf(base, sizeof(base), "block %" PRIu64 " deployed the "
+		    "registry (its constructor's AdminTransferred event, by "
+		    "eth_getLogs: the node keeps no state that old)", f->deployed);
 	else
 		snprintf(base, sizeof(base), "block %" PRIu64 " deployed the "
 		    "registry (the first block with its code, found by a binary "
@@ -601,7 +683,8 @@ init_report(FILE *fp, const struct init_opts *o, const struct init_found *f)
 		fprintf(fp, "wrote %s (mode 0644)\n", o->out);
 	fprintf(fp, "chain id    %" PRIu64 "\n", f->chain_id);
 	fprintf(fp, "registry    %s, %s block %" PRIu64 "\n", o->addr,
-	    o->has_checkpoint ? "at or after" : "deployed at", f->deployed);
+	    o->has_checkpoint ? "deployed at or after" : "deployed at",
+	    f->deployed);
 	fprintf(fp, "engine      %s\n", f->engine);
 	fprintf(fp, "checkpoint  block %" PRIu64 " %s\n", f->checkpoint,
 	    hex_encode(hex, f->hash, 32));
