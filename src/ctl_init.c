@@ -655,9 +655,9 @@ write_conf(const struct init_opts *o, const struct init_found *f)
 	fclose(fp);
 	fp = NULL;
 	if (o->force ? rename(tmp, o->out) != 0 : link(tmp, o->out) != 0) {
-		rc = errno == EEXIST ? fail_init("%s exists (use --force to "
-		    "replace it)", o->out) : fail_init("%s: %s", o->out,
-		    strerror(errno));
+		rc = errno == EEXIST ? (fail_init("%s exists (use --force to "
+		    "replace it)", o->out), CTL_BADINPUT) : fail_init("%s: %s",
+		    o->out, strerror(errno));
 		goto fail;
 	}
 	if (!o->force)
