@@ -24,6 +24,8 @@ TESTS += tests/gateway_key.sh
 EXTRA_DIST += tests/gateway_key.sh
 TESTS += tests/init.sh
 EXTRA_DIST += tests/init.sh
+TESTS += tests/pruned.sh
+EXTRA_DIST += tests/pruned.sh
 
 BENCH_TARGETS += bench/getlogs
 bench_getlogs_SOURCES = bench/getlogs.c
