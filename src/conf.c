@@ -546,8 +546,9 @@ print_settings(FILE *out, const struct opt *o,
 		if (strcmp(set[i].name, o->name) != 0)
 			continue;
 		print_comment(out, set[i].why);
-		fprintf(out, "%s%s = %s\n", set[i].commented ? "#" : "",
-		    o->name, set[i].value != NULL ? set[i].value : "");
+		fprintf(out, "%s%s =%s%s\n", set[i].commented ? "#" : "",
+		    o->name, set[i].value != NULL ? " " : "",
+		    set[i].value != NULL ? set[i].value : "");
 		any = 1;
 	}
 	if (!any)
