@@ -483,7 +483,7 @@ init_probe(struct rpc_client *c, const struct init_opts *o,
 /* The text of the settings (conf_setting points into it). */
 struct init_text {
 	char id[24], number[24], hash[67], epoch[24];
-	char engine_why[512], cp_why[768], reg_why[128];
+	char engine_why[512], cp_why[4096], reg_why[128];
 	char list[QBFT_MAX_VALIDATORS * 44];
 	struct conf_setting set[INIT_MAX_SETTINGS];
 	size_t n;
@@ -549,14 +549,18 @@ checkpoint_why(struct init_text *t, const struct init_opts *o,
 		    "search on eth_getCode)", f->deployed);
 	if (f->checkpoint != f->deployed)
 		snprintf(t->cp_why, sizeof(t->cp_why), "the %s epoch block at "
-		    "or before block %" PRIu64 " (%s): it lists the %s (%s)",
-		    f->engine, f->deployed, base, strcmp(f->engine, "clique") ==
-		    0 ? "signers" : "validators", signer_list(t, f));
+		    "or before block %" PRIu64 " (%s)", f->engine, f->deployed,
+		    base);
 	else
 		snprintf(t->cp_why, sizeof(t->cp_why), "%s.\nlicgated reads the "
 		    "checkpoint block's own receipts: the events of the "
 		    "deployment (the constructor's AdminTransferred) are kept",
 		    base);
+	if (f->nsigners > 0)
+		snprintf(t->cp_why + strlen(t->cp_why), sizeof(t->cp_why) -
+		    strlen(t->cp_why), "\nIt lists the %s licgated starts from: "
+		    "%s", strcmp(f->engine, "clique") == 0 ? "signers" :
+		    "validators", signer_list(t, f));
 }
 
 static void
