@@ -12,26 +12,32 @@ chain_start --prune-history 64 || { echo "not ok - anvil did not start"; exit 1;
 # chain_start set its own trap; a stopped anvil is woken to be stopped.
 trap 'kill -CONT "$ANVIL_PID" 2>/dev/null; gw_cleanup' EXIT
 R="node $chain/registry.mjs --rpc $ANVIL_URL"
-REG=$($R deploy | jget address | tr 'A-F' 'a-f')
-export LICGATE_REGISTRY=$REG
 "$ctl" keygen -o "$GW_TMP/gw.key" >/dev/null
-V="$R --from 1"
-$R vendor add "$($R account 1 | jget address)" "Acme" >/dev/null 2>&1
-X=$($R devkey 1 | jget address) Y=$($R devkey 2 | jget address)
-$V device register "$($R devkey 1 | jget publicKey)" 1 >/dev/null 2>&1
-$V device register "$($R devkey 2 | jget publicKey)" 1 >/dev/null 2>&1
 F=$(node -e 'console.log("0x"+require("crypto").createHash("sha256").update("image-1").digest("hex"))')
-$V firmware register "$F" 5 1 2000000000 https://fw.example/1 >/dev/null 2>&1
-$V license issue "$X" 1 10 0 2000000000 7 >/dev/null 2>&1
-xb=$(chain_head)	# X is licensed from this block on
-# 21 busy blocks of 10 licenses each, 100 empty blocks after each.
-node --input-type=module -e "
-import { connect, bulkLicenses } from '$chain/registry.mjs';
+# In one process (each start of node costs a second or more): the registry,
+# a vendor, devices X and Y, an image and X's license (the block of which
+# is xb); then 21 busy blocks of 10 licenses for Y, 100 empty blocks after
+# each.  Run from tests/chain, where ethers is installed.
+setup=$(cd "$chain" && node --input-type=module -e "
+import { ethers } from 'ethers';
+import { connect, deploy, registry, send, wallet, deviceKey, bulkLicenses } from '$chain/registry.mjs';
 const p = connect('$ANVIL_URL');
+const { address } = await deploy(p);
+await send(registry(p, address, 0), 'addVendor', [wallet(p, 1).address, 'Acme']);
+const v = registry(p, address, 1), x = deviceKey(1), y = deviceKey(2);
+await send(v, 'registerDevice', [x.publicKey, 1]);
+await send(v, 'registerDevice', [y.publicKey, 1]);
+await send(v, 'registerFirmware', ['$F', 5, 1, 2000000000, 'https://fw.example/1']);
+const X = ethers.computeAddress(x.publicKey), Y = ethers.computeAddress(y.publicKey);
+const r = await send(v, 'issueLicense', [X, 1, 10, 0, 2000000000, 7]);
 for (let i = 0; i < 21; i++) {
-  await bulkLicenses(p, '$REG', 1, ['$Y', 1, 10, 10]);
+  await bulkLicenses(p, address, 1, [Y, 1, 10, 10]);
   await p.send('anvil_mine', ['0x64']);
-}" || { echo "not ok - the licenses were not issued"; exit 1; }
+}
+console.log(JSON.stringify({ registry: address.toLowerCase(), x: X.toLowerCase(), xb: r.blockNumber }));
+process.exit(0);") || { echo "not ok - the registry's events were not sent"; exit 1; }
+REG=$(jget registry <<<"$setup") X=$(jget x <<<"$setup") xb=$(jget xb <<<"$setup")
+export LICGATE_REGISTRY=$REG
 head=$(chain_head)
 echo "# the chain is ready after $SECONDS s"
 check "registry events over $((head - xb)) blocks after X's license (>= 2000)" '[ $((head - xb)) -ge 2000 ]'
@@ -39,7 +45,7 @@ old=$(printf '0x%x' $((xb + 1)))
 check "the node refuses eth_getProof at old block $((xb + 1))" \
 	'! rpc eth_getProof "[\"$REG\",[\"0x0\"],\"$old\"]" 2>&1 | grep -q stateRoot'
 
-gw_conf "sync.batch_size = 100" "chain.confirmations = 2"
+gw_conf "sync.batch_size = 100" "sync.connections = 1" "chain.confirmations = 2"
 gw_start
 # The status as numbers: "null" or nothing for what is not there.
 st() { "$ctl" status --db "$GW_TMP/gw.db" --json 2>/dev/null |
@@ -55,7 +61,12 @@ until_ok() {
 	done
 	return 1
 }
-pending_now() { p=$(st pending_events) v=$(st verified_block); num_ge "$p" 1 && num_ge "$v" "$xb"; }
+pending_now() {	# one look at both numbers
+	local j; j=$("$ctl" status --db "$GW_TMP/gw.db" --json 2>/dev/null)
+	p=$(sed -n 's/^ *"pending_events": *\([0-9]*\),*$/\1/p' <<<"$j")
+	v=$(sed -n 's/^ *"verified_block": *\([0-9]*\),*$/\1/p' <<<"$j")
+	num_ge "$p" 1 && num_ge "$v" "$xb"
+}
 at_head() { num_ge "$(st verified_block)" "$1"; }
 effective_at() { num_ge "$(st effective_block)" "$1"; }
 # The window is a few batches long: looked for without pause.
