@@ -86,8 +86,10 @@ START_TEST(engine_none_on_real_blocks)
 END_TEST
 
 /* licgatectl init's guess from one header, on real headers of each kind:
- * Goerli, Rinkeby and EthereumJS Clique blocks (an epoch block among them),
- * a Besu QBFT block, and mainnet's proof-of-work and proof-of-stake ones. */
+ * Goerli, Rinkeby and EthereumJS Clique blocks, a Besu QBFT block, and
+ * mainnet's proof-of-work and proof-of-stake ones.  (None of the Clique
+ * files is an epoch block; ejs_live.sh has init read a genesis that lists
+ * its signer.) */
 START_TEST(engine_recognise_real_headers)
 {
 	static const char *const clique[] = { "clique/goerli_1.json",
