@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -475,6 +476,24 @@ conf_free(struct conf *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/* An option's help line, as gateway.conf.example has it. */
+static void
+print_help(FILE *out, const struct opt *o)
+{
+	fprintf(out, "\n# %s%s%s\n", o->help,
+	    o->flags & REQUIRED ? " (required)" : "",
+	    o->flags & REPEATABLE ? " (repeatable)" : "");
+}
+
+static void
+print_default(FILE *out, const struct opt *o)
+{
+	if (o->def != NULL)
+		fprintf(out, "#%s = %s\n", o->name, o->def);
+	else
+		fprintf(out, "#%s =\n", o->name);
+}
+
 void
 conf_print_example(FILE *out)
 {
@@ -484,12 +503,72 @@ conf_print_example(FILE *out)
 	    "# Every option is listed with its default; required ones have none.\n"
 	    "# Generated from the option table in src/conf.c; do not edit by hand.\n");
 	for (i = 0; i < NOPTS; i++) {
-		fprintf(out, "\n# %s%s%s\n", opts[i].help,
-		    opts[i].flags & REQUIRED ? " (required)" : "",
-		    opts[i].flags & REPEATABLE ? " (repeatable)" : "");
-		if (opts[i].def != NULL)
-			fprintf(out, "#%s = %s\n", opts[i].name, opts[i].def);
-		else
-			fprintf(out, "#%s =\n", opts[i].name);
+		print_help(out, &opts[i]);
+		print_default(out, &opts[i]);
 	}
+}
+
+#define CONF_COMMENT_WIDTH 76
+
+/* Text as comment lines: one or more per line of it, broken at spaces to
+ * stay within CONF_COMMENT_WIDTH columns where a word allows. */
+static void
+print_comment(FILE *out, const char *text)
+{
+	size_t len, cut;
+
+	while (text != NULL && *text != '\0') {
+		len = strcspn(text, "\n");
+		cut = len;
+		if (len > CONF_COMMENT_WIDTH) {
+			for (cut = CONF_COMMENT_WIDTH; cut > 0 && text[cut] != ' ';
+			    cut--)
+				;
+			if (cut == 0)
+				cut = len;
+		}
+		fprintf(out, "# %.*s\n", (int)cut, text);
+		text += cut;
+		if (*text == ' ' || *text == '\n')
+			text++;
+	}
+}
+
+/* The settings for option o, or its default when there are none. */
+static void
+print_settings(FILE *out, const struct opt *o,
+    const struct conf_setting *set, size_t n)
+{
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(set[i].name, o->name) != 0)
+			continue;
+		print_comment(out, set[i].why);
+		fprintf(out, "%s%s =%s%s\n", set[i].commented ? "#" : "",
+		    o->name, set[i].value != NULL ? " " : "",
+		    set[i].value != NULL ? set[i].value : "");
+		any = 1;
+	}
+	if (!any)
+		print_default(out, o);
+}
+
+int
+conf_print(FILE *out, const char *header, const struct conf_setting *set,
+    size_t n, char *err, size_t errsz)
+{
+	const char *suggest;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (find_opt(set[i].name, &suggest) == NULL)
+			return fail(err, errsz, "no option %s", set[i].name);
+	print_comment(out, header);
+	for (i = 0; i < NOPTS; i++) {
+		print_help(out, &opts[i]);
+		print_settings(out, &opts[i], set, n);
+	}
+	return 1;
 }

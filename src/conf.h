@@ -64,4 +64,20 @@ void conf_free(struct conf *cfg);
 /* Writes gateway.conf.example: every option, its default and its help. */
 void conf_print_example(FILE *out);
 
+/* One option set in a configuration conf_print writes. */
+struct conf_setting {
+	const char *name;	/* an option of the table */
+	const char *value;	/* written as it is; NULL for nothing */
+	const char *why;	/* where it came from (comment lines), or NULL */
+	int commented;		/* written commented out: advice, not a value */
+};
+
+/* Writes a configuration in gateway.conf.example's layout: header as
+ * comment lines, then every option in table order under its help line,
+ * either with the settings of set[0..n) that name it (each after its why)
+ * or commented out at its default.  Returns 1, or 0 with err when a
+ * setting names no option (nothing written then). */
+int conf_print(FILE *out, const char *header, const struct conf_setting *set,
+    size_t n, char *err, size_t errsz) __attribute__((warn_unused_result));
+
 #endif

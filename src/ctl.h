@@ -32,5 +32,6 @@ int ctl_verify_token(int argc, char **argv);
 int ctl_status(int argc, char **argv);
 int ctl_events(int argc, char **argv);
 int ctl_dump(int argc, char **argv);
+int ctl_init(int argc, char **argv);
 
 #endif

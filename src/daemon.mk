@@ -8,7 +8,7 @@ src_licgated_SOURCES = src/licgated.c src/daemon.c src/daemon.h \
 src_licgated_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
 src_licgated_LDADD = $(LG_LIBS) -lpthread
 
-src_licgatectl_SOURCES += src/ctl_status.c
+src_licgatectl_SOURCES += src/ctl_status.c src/ctl_init.c
 src_licgatectl_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
 
 TESTS += tests/sync.sh
@@ -23,6 +23,10 @@ TESTS += tests/lying.sh
 EXTRA_DIST += tests/lying.sh
 TESTS += tests/gateway_key.sh
 EXTRA_DIST += tests/gateway_key.sh
+TESTS += tests/init.sh
+EXTRA_DIST += tests/init.sh
+TESTS += tests/pruned.sh
+EXTRA_DIST += tests/pruned.sh
 
 BENCH_TARGETS += bench/getlogs
 bench_getlogs_SOURCES = bench/getlogs.c

@@ -33,6 +33,9 @@ static const struct ctl_verb ctl_verbs[] = {
 	    "the verified audit trail of registry events" },
 	{ "dump", ctl_dump, "[-c FILE | --db PATH]",
 	    "the effective registry state as JSON" },
+	{ "init", ctl_init, "--rpc URL --registry ADDR [-o FILE] [--force] "
+	    "[--db PATH] [--key PATH] [--checkpoint N] [--epoch N]",
+	    "write a new gateway's gateway.conf from what a node says" },
 	{ NULL, NULL, NULL, NULL }
 };
 

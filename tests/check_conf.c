@@ -2,6 +2,7 @@
  * its FILE:LINE: message; defaults apply; secret files are checked. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -187,6 +188,53 @@ START_TEST(conf_secret_files)
 }
 END_TEST
 
+/* conf_print (licgatectl init's writer): the settings under their help
+ * lines, each after its why, advice commented out, the rest at their
+ * defaults; what it writes loads; a setting that names no option is
+ * refused before anything is written. */
+START_TEST(conf_print_settings)
+{
+	static const struct conf_setting set[] = {
+		{ "rpc.url", "http://127.0.0.1:8545", "given with --rpc", 0 },
+		{ "chain.id", "31337", NULL, 0 },
+		{ "chain.checkpoint_number", "7", "a long reason that goes on "
+		    "and on, past the width of one comment line, so that it is "
+		    "broken at a space", 0 },
+		{ "chain.checkpoint_hash", "0x1111111111111111111111111111111111"
+		    "111111111111111111111111111111", NULL, 0 },
+		{ "chain.signers", NULL, "FILL IN", 1 },
+		{ "registry.address", "0x5fbdb2315678afecb367f032d93f642f64180aa3",
+		    NULL, 0 },
+	};
+	static const struct conf_setting bad[] = { { "chain.idd", "1", NULL, 0 } };
+	char *text = NULL, err[256];
+	size_t len = 0;
+	struct conf c;
+	FILE *f = open_memstream(&text, &len);
+
+	ck_assert(conf_print(f, "head line", set, 6, err, sizeof(err)));
+	fclose(f);
+	ck_assert(strncmp(text, "# head line\n", 12) == 0);
+	ck_assert(strstr(text, "(repeatable)\n# given with --rpc\n"
+	    "rpc.url = http://127.0.0.1:8545\n") != NULL);
+	ck_assert(strstr(text, "# a long reason that goes on and on, past the "
+	    "width of one comment line, so\n# that it is broken at a space\n"
+	    "chain.checkpoint_number = 7\n") != NULL);
+	ck_assert(strstr(text, "# FILL IN\n#chain.signers =\n") != NULL);
+	ck_assert(strstr(text, "\n#sync.batch_size = 5000\n") != NULL);
+	ck_assert_str_eq(load(&c, text), "");
+	ck_assert_uint_eq(c.checkpoint_number, 7);
+	conf_free(&c);
+	free(text);
+	f = open_memstream(&text, &len);
+	ck_assert(!conf_print(f, "", bad, 1, err, sizeof(err)));
+	fclose(f);
+	ck_assert_str_eq(err, "no option chain.idd");
+	ck_assert_uint_eq(len, 0);
+	free(text);
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -197,6 +245,7 @@ conf_suite(void)
 	tcase_add_test(tc, conf_errors);
 	tcase_add_test(tc, conf_missing_file);
 	tcase_add_test(tc, conf_secret_files);
+	tcase_add_test(tc, conf_print_settings);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -16,6 +16,18 @@ load(struct header *h, const char *rel)
 	json_decref(j);
 }
 
+/* A fixture holding the header itself or under "header". */
+static void
+load_any(struct header *h, const char *rel)
+{
+	json_t *j = tu_json(rel), *obj = json_object_get(j, "header");
+	struct jerr e;
+
+	ck_assert_msg(header_from_json(h, obj != NULL ? obj : j, "$", &e),
+	    "%s: %s: %s", rel, e.path, e.why);
+	json_decref(j);
+}
+
 START_TEST(engine_selection)
 {
 	struct engine *e = NULL;
@@ -73,6 +85,45 @@ START_TEST(engine_none_on_real_blocks)
 }
 END_TEST
 
+/* licgatectl init's guess from one header, on real headers of each kind:
+ * Goerli, Rinkeby and EthereumJS Clique blocks, a Besu QBFT block, and
+ * mainnet's proof-of-work and proof-of-stake ones.  (None of the Clique
+ * files is an epoch block; ejs_live.sh has init read a genesis that lists
+ * its signer.) */
+START_TEST(engine_recognise_real_headers)
+{
+	static const char *const clique[] = { "clique/goerli_1.json",
+	    "clique/goerli_1539938.json", "clique/rinkeby_1.json",
+	    "clique/rinkeby_269.json", "clique/ejs_1.json" };
+	static const char *const none[] = { "headers/mainnet_0_genesis.json",
+	    "headers/mainnet_1_frontier.json",
+	    "headers/mainnet_15537394_paris.json",
+	    "headers/mainnet_22431084_prague.json" };
+	struct header h;
+	size_t i;
+
+	for (i = 0; i < sizeof(clique) / sizeof(clique[0]); i++) {
+		load_any(&h, clique[i]);
+		ck_assert_msg(strcmp(engine_recognise(&h), "clique") == 0,
+		    "%s: %s", clique[i], engine_recognise(&h));
+	}
+	for (i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		load_any(&h, none[i]);
+		ck_assert_msg(strcmp(engine_recognise(&h), "none") == 0,
+		    "%s: %s", none[i], engine_recognise(&h));
+	}
+	load_any(&h, "qbft/besu_qbft_7528.json");
+	ck_assert_str_eq(engine_recognise(&h), "qbft");
+	/* Each guess rests on its engine's own rules: a BFT extraData cut
+	 * short, or a Clique block of difficulty 3, is neither. */
+	h.extra_len -= 1;
+	ck_assert_str_eq(engine_recognise(&h), "none");
+	load_any(&h, "clique/goerli_1.json");
+	h.difficulty[0] = 3;
+	ck_assert_str_eq(engine_recognise(&h), "none");
+}
+END_TEST
+
 static Suite *
 engine_suite(void)
 {
@@ -81,6 +132,7 @@ engine_suite(void)
 
 	tcase_add_test(tc, engine_selection);
 	tcase_add_test(tc, engine_none_on_real_blocks);
+	tcase_add_test(tc, engine_recognise_real_headers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -68,6 +68,14 @@ check "status names the engine and the one signer" \
 check "no block was refused and no error logged" '! grep -qE "engine refuses|refused the node|sync stopped|[Ee]rror" "$gw/log" || { sed "s/^/# /" "$gw/log"; false; }'
 kill $gwpid 2>/dev/null; wait $gwpid 2>/dev/null
 
+# licgatectl init on this chain: the registry's code is in the genesis,
+# whose header lists the signer, so it is the checkpoint, under clique.
+out=$("$ctl" init --rpc "$EJS_URL" --registry "$EJS_REGISTRY" --db "$gw/init.db" \
+	--key "$gw/gw.key" 2>&1 >"$gw/init.conf"); rc=$?
+check "licgatectl init: engine clique, checkpoint the genesis $EJS_GENESIS" \
+	'[ $rc -eq 0 ] && grep -qx "chain.engine = clique" "$gw/init.conf" && grep -qx "chain.checkpoint_number = 0" "$gw/init.conf" && grep -qx "chain.checkpoint_hash = $EJS_GENESIS" "$gw/init.conf" && grep -q "$EJS_SIGNER" "$gw/init.conf" || { echo "# rc $rc: $out"; false; }'
+check "licgated loads that file" '"$gwd" -n -c "$gw/init.conf" >/dev/null 2>&1'
+
 ejs_stop
 echo "# $((SECONDS - start)) s in all"
 exit $fail

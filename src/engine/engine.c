@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/clique.h"
 #include "engine/engine.h"
+#include "engine/qbft.h"
 #include "xmalloc.h"
 
 static const struct engine_ops *const engine_table[] = {
@@ -124,4 +126,41 @@ engine_destroy(struct engine *e)
 		e->ops->destroy(e);
 	free((void *)e->conf.signers);
 	free(e);
+}
+
+static int
+looks_qbft(const struct header *h)
+{
+	static _Thread_local struct qbft_extra x;
+	uint8_t hash[32];
+	const char *why;
+
+	return qbft_extra_decode(&x, h->extra, h->extra_len, &why) &&
+	    qbft_block_hash(hash, h, &why) && (!h->has_claimed_hash ||
+	    memcmp(hash, h->claimed_hash, 32) == 0);
+}
+
+/* Clique's field rules with the epoch chosen so that a header listing
+ * signers is an epoch block and one without is not. */
+static int
+looks_clique(const struct header *h)
+{
+	uint64_t epoch = 0;
+	uint8_t signer[20];
+	const char *why;
+
+	if (h->extra_len > CLIQUE_VANITY + CLIQUE_SEAL)
+		epoch = h->number > 0 ? h->number : 1;
+	return clique_check_fields(h, epoch, &why) &&
+	    (h->number == 0 || clique_signer(signer, h, &why));
+}
+
+const char *
+engine_recognise(const struct header *h)
+{
+	if (looks_qbft(h))
+		return "qbft";
+	if (looks_clique(h))
+		return "clique";
+	return "none";
 }

@@ -95,6 +95,15 @@ int engine_limit_head(struct engine *e, uint64_t *head, const char **why)
     __attribute__((warn_unused_result));
 void engine_destroy(struct engine *e);
 
+/* The engine a header's own fields suggest: "qbft" when its extraData
+ * decodes as BFT extra data and its claimed hash (if any) is the BFT hash;
+ * "clique" when it has Clique's fields (vanity and seal, a signer list only
+ * on a block that may be an epoch block, difficulty 1 or 2, mixHash zero)
+ * and its seal recovers (a genesis block has none); else "none".  A guess
+ * for licgatectl init, never a check: a header can be made to look like
+ * any of them.  Returns a static string. */
+const char *engine_recognise(const struct header *h);
+
 /* The engines' ops. */
 extern const struct engine_ops engine_none_ops;
 extern const struct engine_ops engine_clique_ops;
