@@ -15,9 +15,11 @@
 // itself (its accounts are unlocked): signing 20,000 transactions here
 // would take longer than mining them.  Progress on stderr; the last stdout
 // line is JSON {"registry", "noise", "firstBlock", "lastBlock",
-// "eventCount", "registryBlocks", "receiptBytesMin", "receiptBytesMax"}:
-// registryBlocks the number of blocks holding registry events, the receipt
-// sizes those of eth_getBlockReceipts answers of the noisy blocks sampled.
+// "eventCount", "registryBlocks", "bloomBlocks", "receiptBytesMin",
+// "receiptBytesMax"}: registryBlocks the number of blocks holding registry
+// events, bloomBlocks of those whose logsBloom matches the registry's
+// address, the receipt sizes those of eth_getBlockReceipts answers of the
+// noisy blocks sampled.
 import { ethers } from 'ethers';
 import { compileCached } from './compile.mjs';
 import { connect, deploy, deviceKey, registry, send, wallet } from './registry.mjs';
@@ -152,6 +154,23 @@ async function sample(n) {
   return text.length;
 }
 
+// The blocks up to last whose logsBloom has the three bits of the
+// registry's address set (the yellow paper's M3:2048).
+async function bloomBlocks(address, last) {
+  const h = ethers.getBytes(ethers.keccak256(address));
+  const bits = [0, 2, 4].map((i) => ((h[i] << 8) | h[i + 1]) & 2047);
+  let n = 0;
+  for (let b = 0; b <= last; b += 200) {
+    const list = [];
+    for (let k = b; k <= Math.min(last, b + 199); k++) list.push(['eth_getBlockByNumber', [ethers.toQuantity(k), false]]);
+    for (const blk of await rawBatch(list)) {
+      const bloom = ethers.getBytes(blk.logsBloom);
+      if (bits.every((x) => bloom[255 - (x >> 3)] & (1 << (x & 7)))) n++;
+    }
+  }
+  return n;
+}
+
 async function main() {
   const provider = connect(rpc);
   const s = await setup(provider);
@@ -200,7 +219,7 @@ async function main() {
   if (regLogs.length !== eventCount) throw new Error(`eventCount ${eventCount} differs from the ${regLogs.length} registry logs`);
   const registryBlocks = new Set(regLogs.map((l) => l.blockNumber)).size;
   console.log(JSON.stringify({ registry: s.address.toLowerCase(), noise: s.noise.toLowerCase(), firstBlock: s.firstBlock,
-    lastBlock, eventCount, registryBlocks, receiptBytesMin: Math.min(...sizes), receiptBytesMax: Math.max(...sizes) }));
+    lastBlock, eventCount, registryBlocks, bloomBlocks: await bloomBlocks(s.address, lastBlock), receiptBytesMin: Math.min(...sizes), receiptBytesMax: Math.max(...sizes) }));
 }
 
 main().then(() => process.exit(0), (e) => { console.error(`busy.mjs: ${e.shortMessage ?? e.message}`); process.exit(1); });
