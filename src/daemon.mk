@@ -22,6 +22,8 @@ TESTS += tests/lying.sh
 EXTRA_DIST += tests/lying.sh
 TESTS += tests/gateway_key.sh
 EXTRA_DIST += tests/gateway_key.sh
+TESTS += tests/hint_lie.sh
+EXTRA_DIST += tests/hint_lie.sh tests/chain/hintliar.mjs
 
 BENCH_TARGETS += bench/getlogs
 bench_getlogs_SOURCES = bench/getlogs.c
