@@ -74,11 +74,12 @@ start_proxy() {
 }
 
 # sync URL: licgated with default options from checkpoint 0 until it logs
-# "caught up", or until it has gone on failing for $grace s after saying
-# why.  Sets t_sync, reached (1 or empty), why, rss (KiB), stored, and
-# leaves /metrics in $tmp/metrics.
+# "caught up", or gives up: after $limit s, or after $grace s without a
+# progress line once it has said something else (an error it may get
+# past, or not).  Sets t_sync, reached (1 or empty), why (the last thing it
+# said), rss (KiB), stored, and leaves /metrics in $tmp/metrics.
 sync() {
-	local h0 line t0 end port
+	local h0 line t0 stop quiet left port
 	h0=$(curl -sf -H 'Content-Type: application/json' --data \
 		'{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["0x0",false]}' "$ANVIL_URL" |
 		node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).result.hash))')
@@ -101,10 +102,10 @@ sync() {
 	"$build/src/licgated" -d -c "$tmp/gw.conf" 2>"$tmp/logpipe" &
 	pid=$!
 	exec 3<"$tmp/logpipe"
-	reached= why= port=
-	end=$(awk -v t="$t0" -v l="$limit" 'BEGIN { printf "%d", t + l }')
+	reached= why= port= quiet=
+	stop=$(awk -v t="$t0" -v l="$limit" 'BEGIN { printf "%d", t + l }')
 	while :; do
-		left=$(( end - $(date +%s) ))
+		left=$(( ${quiet:-$stop} - $(date +%s) ))
 		[ "$left" -gt 0 ] || { why=${why:-"not at the head after $limit s"}; break; }
 		IFS= read -r -t "$left" line <&3 || { [ $? -gt 128 ] && continue; why=${why:-"licgated exited"}; break; }
 		printf '%s\n' "$line" >> "$tmp/log"
@@ -112,11 +113,11 @@ sync() {
 		*"caught up"*) reached=1; break;;
 		*"listening on http://127.0.0.1:"*)
 			port=${line##*127.0.0.1:}; port=${port%%/*};;
-		*"sync: verifying again after"*) end=$(awk -v t="$t0" -v l="$limit" 'BEGIN { printf "%d", t + l }');;
-		*"started: "*|*"gateway address"*|*"authoris"*|*"chain.engine = none"*|*"sync: block "*) ;;
-		*)	# anything else is a complaint: it may pass, or not
-			why=${line#licgated: }
-			g=$(( $(date +%s) + grace )); [ "$g" -lt "$end" ] && end=$g;;
+		*"sync: block "*|*"sync: verifying again after"*) quiet=;;
+		*"started: "*|*"gateway address"*|*"authoris"*|*"chain.engine = none"*) ;;
+		*)	why=${line#licgated: }
+			[ -n "$quiet" ] || quiet=$(( $(date +%s) + grace ))
+			[ "$quiet" -lt "$stop" ] || quiet=;;
 		esac
 	done
 	t_sync=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
