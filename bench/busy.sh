@@ -14,9 +14,10 @@
 #                tests/chain/delay.mjs, which holds every answer back MS ms;
 #                both downloads go through it.
 # Without options: --normal, then --heavy.  Prints times, bytes received
-# (licgated's from /metrics), the blocks whose receipts licgated fetched
-# next to those holding registry events, peak RSS, and one verdict line per
-# goal.  Run from a build directory: make bench-busy, make bench-distance.
+# (licgated's from /metrics, or as the delay proxy counted them), the blocks
+# whose receipts licgated fetched next to those holding registry events,
+# peak RSS, and one verdict line per goal.  Run from a build directory:
+# make bench-busy, make bench-distance.
 set -u
 src=${LICGATE_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 build=${LICGATE_BUILDDIR:-$PWD}
@@ -73,12 +74,12 @@ start_proxy() {
 	case $PROXY_URL in http://*) ;; *) return 1;; esac
 }
 
-# sync URL: licgated with default options from checkpoint 0 until it logs
-# "caught up", or gives up: after $limit s, or after $grace s without a
+# sync_licgated URL: licgated with default options from checkpoint 0 until
+# it logs "caught up", or gives up: after $limit s, or after $grace s without a
 # progress line once it has said something else (an error it may get
 # past, or not).  Sets t_sync, reached (1 or empty), why (the last thing it
 # said), rss (KiB), stored, and leaves /metrics in $tmp/metrics.
-sync() {
+sync_licgated() {
 	local h0 line t0 stop quiet left port
 	h0=$(curl -sf -H 'Content-Type: application/json' --data \
 		'{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["0x0",false]}' "$ANVIL_URL" |
@@ -130,19 +131,24 @@ sync() {
 	stored=$(sqlite3 "$tmp/gw.db" "SELECT count(*) FROM events" 2>/dev/null || echo 0)
 }
 
-# report URL TITLE: the figures and verdicts of one run; getlogs through URL.
+# report URL TITLE KIND: the figures and verdicts of one run; getlogs
+# through URL.
 report() {
-	local base logs_t logs_b recv blocks_f ratio
+	local base logs_t logs_b recv blocks_f ratio src_recv=
+	recv=$(metric licgate_rpc_received_bytes_total)
+	# Behind the delay proxy its count is the figure, and is there before
+	# the rpc metrics are.
+	[ -n "$proxy" ] && recv=$(curl -sf "$1/__delay" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).bytes))') &&
+		src_recv=" (counted by the proxy)"
 	base=$("$build/bench/getlogs" "$1" "$(get registry)" 0 "$(get lastBlock)" 500) || return 1
 	logs_t=$(echo "$base" | awk '{print $4}'); logs_b=$(echo "$base" | awk '{print $6}')
-	recv=$(metric licgate_rpc_received_bytes_total)
 	blocks_f=$(metric licgate_sync_receipt_blocks_total)
 	echo "== $2"
 	printf '%-26s %s\n' "events" "$(get eventCount) on chain, $stored verified and stored"
 	if [ -n "$reached" ]; then
-		printf '%-26s %s\n' "licgated empty->head" "$t_sync s, received $(mib "$recv")"
+		printf '%-26s %s\n' "licgated empty->head" "$t_sync s, received $(mib "$recv")$src_recv"
 	else
-		printf '%-26s %s\n' "licgated empty->head" "did NOT reach the head: gave up after $t_sync s, received $(mib "$recv")"
+		printf '%-26s %s\n' "licgated empty->head" "did NOT reach the head: gave up after $t_sync s, received $(mib "$recv")$src_recv"
 	fi
 	printf '%-26s %s\n' "eth_getLogs download" "$logs_t s, received $(kib "$logs_b") ($(echo "$base" | awk '{print $2}') logs)"
 	ratio=$(awk -v a="$t_sync" -v b="$logs_t" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
@@ -183,7 +189,7 @@ run() {
 		url=$ANVIL_URL
 		title="$kind busy chain: $(get lastBlock) blocks, receipts $(kib "$(get receiptBytesMin)")..$(kib "$(get receiptBytesMax)") a noisy block, $(get eventCount) registry events in $(get registryBlocks) blocks";;
 	esac
-	sync "$url"
+	sync_licgated "$url"
 	report "$url" "$title" "$kind" || return 1
 	[ -n "$proxy" ] && { kill "$proxy"; wait "$proxy" 2>/dev/null; proxy=; exec 4<&-; }
 	chain_stop
