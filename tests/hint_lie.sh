@@ -33,7 +33,11 @@ for i in $(seq 1 200); do grep -q '^hintliar listening' "$GW_TMP/liar.out" && br
 LIAR=$(sed -n 's/^hintliar listening on //p' "$GW_TMP/liar.out")
 [ -n "$LIAR" ] || { echo "not ok - the hint liar did not start"; exit 1; }
 
-metric() { curl -sf "http://127.0.0.1:$GW_PORT/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
+# metric NAME: the sum of its samples (labelled or not), empty without one.
+metric() {
+	curl -sf "http://127.0.0.1:$GW_PORT/metrics" |
+		awk -v m="$1" '$1 == m || index($1, m "{") == 1 { s += $2; f = 1 } END { if (f) print s }'
+}
 # hid_target: the log names a range of blocks the hint hid events in, and
 # the hidden log's block is in it.
 hid_target() {
