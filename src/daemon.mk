@@ -27,6 +27,8 @@ TESTS += tests/init.sh
 EXTRA_DIST += tests/init.sh
 TESTS += tests/pruned.sh
 EXTRA_DIST += tests/pruned.sh
+TESTS += tests/hint_lie.sh
+EXTRA_DIST += tests/hint_lie.sh tests/chain/hintliar.mjs
 
 BENCH_TARGETS += bench/getlogs
 bench_getlogs_SOURCES = bench/getlogs.c
@@ -36,6 +38,14 @@ EXTRA_DIST += bench/sync.sh tests/chain/bulk.mjs tests/chain/liar.mjs
 bench-sync: src/licgated src/licgatectl bench/getlogs
 	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/sync.sh
 .PHONY: bench-sync
+EXTRA_DIST += bench/busy.sh tests/chain/busy.mjs tests/chain/delay.mjs
+# The busy and the heavy chain (bench-busy) and bench-sync's chain 50 ms
+# away (bench-distance); need anvil, minutes each.
+bench-busy: src/licgated src/licgatectl bench/getlogs
+	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/busy.sh --normal --heavy
+bench-distance: src/licgated src/licgatectl bench/getlogs
+	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/busy.sh --delay 50
+.PHONY: bench-busy bench-distance
 
 # The systemd unit, with the configured paths.
 systemdunitdir = $(prefix)/lib/systemd/system

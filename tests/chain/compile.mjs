@@ -11,17 +11,23 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'contracts-abi');
 
-// compile({cache}): solc's abi and deploy bytecode of the registry.  Under
-// the test suite (LICGATE_BUILDDIR set) the output is kept in the build
-// directory, named by a SHA-256 of the solc version and the whole input
-// (source and settings), so each test script's dozen calls of the registry
-// CLI compile once: solc takes seconds of CPU a time.  cache: false always
-// compiles.
+// compile({cache}): solc's abi and deploy bytecode of the registry, through
+// compileCached.  cache: false always compiles.
 export function compile({ cache = true } = {}) {
   const source = readFileSync(join(dir, 'LicenseRegistry.sol'), 'utf8');
+  return compileCached('LicenseRegistry', source, { cache });
+}
+
+// compileCached(name, source, {cache}): {abi, bin, version} of contract name
+// in source (the Byzantium EVM, optimised).  Under the test suite
+// (LICGATE_BUILDDIR set) the output is kept in the build directory, named by
+// a SHA-256 of the solc version and the whole input (source and settings),
+// so each test script's dozen calls of the registry CLI compile once: solc
+// takes seconds of CPU a time.  cache: false always compiles.
+export function compileCached(name, source, { cache = true } = {}) {
   const input = {
     language: 'Solidity',
-    sources: { 'LicenseRegistry.sol': { content: source } },
+    sources: { [`${name}.sol`]: { content: source } },
     settings: {
       optimizer: { enabled: true, runs: 200 },
       evmVersion: 'byzantium',
@@ -43,7 +49,7 @@ export function compile({ cache = true } = {}) {
   const out = JSON.parse(solc.compile(JSON.stringify(input)));
   const errors = (out.errors ?? []).filter((e) => e.severity === 'error');
   if (errors.length) throw new Error(errors.map((e) => e.formattedMessage).join('\n'));
-  const c = out.contracts['LicenseRegistry.sol'].LicenseRegistry;
+  const c = out.contracts[`${name}.sol`][name];
   const result = { abi: c.abi, bin: '0x' + c.evm.bytecode.object, version: solc.version() };
   if (file) {
     // Written whole under another name, then renamed: scripts running at
