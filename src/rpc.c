@@ -29,12 +29,15 @@ struct rpc_endpoint {
 
 /* What a client and its clones (on other threads) learn together about
  * each endpoint: the batch sizes it was seen to accept and refuse (refused
- * << 32 | accepted; 0: it never refused one) and whether it is throttling
- * (so that an episode is logged once, not by each thread). */
+ * << 32 | accepted; 0: it never refused one) and when it last throttled
+ * (monotonic seconds; 0: not in an episode), so that an episode is logged
+ * once, not per answer or thread.  An episode ends after
+ * RPC_THROTTLE_EPISODE_S without throttling. */
+#define RPC_THROTTLE_EPISODE_S 60
 struct rpc_shared {
 	atomic_uint refs;
 	_Atomic uint64_t sizes[RPC_MAX_ENDPOINTS];
-	atomic_int throttling[RPC_MAX_ENDPOINTS];
+	_Atomic int64_t throttled_at[RPC_MAX_ENDPOINTS];
 };
 
 struct rpc_client {
@@ -614,6 +617,28 @@ rpc_final(const struct rpc_error *err)
 	    err->code == RPC_REFUSED;
 }
 
+/* Seconds on a clock that never goes back, from 1. */
+static int64_t
+rpc_now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec + 1;
+}
+
+/* Notes that endpoint i answered without throttling: the end of its
+ * throttling episode once it has not throttled for a while. */
+static void
+rpc_throttle_end(struct rpc_client *c, size_t i)
+{
+	int64_t at = atomic_load(&c->sh->throttled_at[i]);
+
+	if (at != 0 && rpc_now_s() - at > RPC_THROTTLE_EPISODE_S &&
+	    atomic_compare_exchange_strong(&c->sh->throttled_at[i], &at, 0))
+		log_info("rpc: %s: no longer throttling", c->ep[i].shown);
+}
+
 /* The waiting of one call for throttling endpoints. */
 struct rpc_wait {
 	unsigned n;			/* throttled answers */
@@ -631,6 +656,7 @@ rpc_throttle(struct rpc_client *c, size_t i, struct rpc_wait *w,
 	uint64_t ms = c->retry_after > 0 ? (uint64_t)c->retry_after * 1000 :
 	    rpc_backoff_ms(&c->opt, ++w->n);
 	size_t len = strlen(err->msg);
+	int64_t prev;
 
 	atomic_fetch_add(&stat_throttled, 1);
 	if (w->ms + ms > (uint64_t)RPC_THROTTLE_MAX_S * 1000) {
@@ -639,10 +665,12 @@ rpc_throttle(struct rpc_client *c, size_t i, struct rpc_wait *w,
 		    RPC_THROTTLE_MAX_S);
 		return 0;
 	}
-	if (atomic_exchange(&c->sh->throttling[i], 1) == 0)
-		log_warnx("%s: waiting %.1f s as %s (logged once until it "
-		    "answers again)", err->msg, (double)ms / 1000,
-		    c->retry_after > 0 ? "Retry-After says" : "backoff says");
+	prev = atomic_exchange(&c->sh->throttled_at[i], rpc_now_s());
+	if (prev == 0 || rpc_now_s() - prev > RPC_THROTTLE_EPISODE_S)
+		log_warnx("%s: waiting %.1f s as %s (not logged again until it "
+		    "stops throttling for %d s)", err->msg, (double)ms / 1000,
+		    c->retry_after > 0 ? "Retry-After says" : "the backoff says",
+		    RPC_THROTTLE_EPISODE_S);
 	rpc_sleep_ms(ms);
 	w->ms += ms;
 	atomic_fetch_add(&stat_wait_ms, ms);
@@ -669,9 +697,8 @@ rpc_exchange(struct rpc_client *c, const char *req, const char *method,
 		c->last = (first + k) % c->n;
 		ep = &c->ep[c->last];
 		ok = rpc_attempt(c, ep, req, &b, method, parse, arg, err);
-		if (err->code != RPC_THROTTLED &&
-		    atomic_exchange(&c->sh->throttling[c->last], 0) != 0)
-			log_info("rpc: %s: no longer throttling", ep->shown);
+		if (err->code != RPC_THROTTLED)
+			rpc_throttle_end(c, c->last);
 		if (ok || rpc_final(err))
 			break;
 		if (err->code == RPC_THROTTLED && rpc_throttle(c, c->last, &w, err))

@@ -601,7 +601,7 @@ throttled_once(int status, const char *value, double want_s, double max_s)
 	    status, value, t0);
 	ck_assert_uint_eq(st.requests - st0.requests, 2);
 	ck_assert_uint_eq(st.throttled - st0.throttled, 1);
-	ck_assert_msg(st.throttle_wait_s - st0.throttle_wait_s >= want_s &&
+	ck_assert_msg(st.throttle_wait_s - st0.throttle_wait_s > want_s - 0.001 &&
 	    st.throttle_wait_s - st0.throttle_wait_s < max_s, "%.2f",
 	    st.throttle_wait_s - st0.throttle_wait_s);
 	rpc_client_free(c);
@@ -648,6 +648,62 @@ START_TEST(rpc_throttle_cap)
 	ck_assert(!rpc_call(c, &r, "eth_chainId", NULL, &err));
 	ck_assert_int_eq(adv_hits, 2);
 	ck_assert_msg(strstr(err.msg, "HTTP 503") != NULL, "%s", err.msg);
+	rpc_client_free(c);
+}
+END_TEST
+
+/* stderr into a file, and back: how many lines holding needle were
+ * logged meanwhile. */
+static int log_fd = -1, log_saved = -1;
+
+static void
+log_capture(void)
+{
+	char path[] = "/tmp/check_rpc.XXXXXX";
+
+	fflush(stderr);
+	ck_assert_int_ge(log_fd = mkstemp(path), 0);
+	unlink(path);
+	log_saved = dup(2);
+	dup2(log_fd, 2);
+}
+
+static int
+log_count(const char *needle)
+{
+	char buf[8192], *p;
+	ssize_t len;
+	int n = 0;
+
+	fflush(stderr);
+	dup2(log_saved, 2);
+	close(log_saved);
+	len = pread(log_fd, buf, sizeof(buf) - 1, 0);
+	close(log_fd);
+	buf[len > 0 ? len : 0] = '\0';
+	for (p = buf; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* A throttling episode is logged once, however many answers and calls it
+ * spans. */
+START_TEST(rpc_throttle_episode)
+{
+	struct rpc_client *c = client(adv_url, NULL, 0), *d = rpc_client_clone(c);
+	struct rpc_error err;
+	json_t *r;
+
+	adv_throttle = 3;
+	log_capture();
+	ck_assert(rpc_call(c, &r, "eth_chainId", NULL, &err));
+	json_decref(r);
+	adv_throttle = 2;
+	ck_assert(rpc_call(d, &r, "eth_chainId", NULL, &err));
+	json_decref(r);
+	ck_assert_int_eq(log_count("HTTP 429: waiting"), 1);
+	ck_assert_int_eq(adv_hits, 7);
+	rpc_client_free(d);
 	rpc_client_free(c);
 }
 END_TEST
@@ -776,6 +832,7 @@ rpc_suite(void)
 	tcase_add_test(tc, rpc_credentials);
 	tcase_add_test(tc, rpc_throttle_wait);
 	tcase_add_test(tc, rpc_throttle_cap);
+	tcase_add_test(tc, rpc_throttle_episode);
 	tcase_add_test(tc, rpc_batch_refused);
 	tcase_add_test(tc, rpc_batch_bytes);
 	suite_add_tcase(s, tc);
