@@ -412,6 +412,67 @@ rpc_judge(const struct rpc_item *it, uint64_t id, struct rpc_error *err)
 	return 1;
 }
 
+/* What a node's error message says, lowercased, when it is about a size:
+ * RPC_TOO_LARGE for an answer cut at a byte limit (geth: -32003 "response
+ * too large"), RPC_REFUSED for too many calls (geth "batch too large",
+ * Besu "Number of requests exceeds max batch size", hosted providers'
+ * "batch size ... limit/exceeded"); else 0. */
+static int
+rpc_size_words(const struct rpc_item *it)
+{
+	char m[201];
+	size_t i, n = it->msg.len < 200 ? it->msg.len : 200;
+
+	for (i = 0; i < n; i++)
+		m[i] = (char)tolower((unsigned char)it->msg.p[i]);
+	m[n] = '\0';
+	if (strstr(m, "response") != NULL && (strstr(m, "too large") != NULL ||
+	    strstr(m, "too big") != NULL || strstr(m, "exceed") != NULL))
+		return RPC_TOO_LARGE;
+	if (strstr(m, "batch") != NULL && (strstr(m, "too large") != NULL ||
+	    strstr(m, "exceed") != NULL || strstr(m, "limit") != NULL ||
+	    strstr(m, "too many") != NULL || strstr(m, "max") != NULL))
+		return RPC_REFUSED;
+	return 0;
+}
+
+/* Whether a batch answer that failed is the node refusing the batch for
+ * its size rather than answering it, and how: geth answers one error in
+ * an array, Besu one error object, others an error per call with words
+ * about the size.  Sets err->code (answer 0) when it is one; a real error
+ * answer is left as it is. */
+static void
+rpc_refusal(const char *body, size_t len, size_t n, struct rpc_error *err)
+{
+	struct jscan s;
+	struct rpc_item it;
+	size_t items = 0, errors = 0;
+	int code = 0, k;
+
+	js_init(&s, body, len);
+	if (js_peek(&s) == JS_OBJECT) {
+		if (!rpc_scan_item(&s, &it) || !js_done(&s) || !it.has_error)
+			return;
+		code = rpc_size_words(&it);
+		items = errors = 1;
+	} else if (js_peek(&s) == JS_ARRAY && js_array(&s)) {
+		while (js_element(&s) && rpc_scan_item(&s, &it)) {
+			items++;
+			errors += it.has_error;
+			if (it.has_error && (k = rpc_size_words(&it)) > code)
+				code = k;
+		}
+		if (s.why != NULL || !js_done(&s))
+			return;
+	}
+	if (code == 0 && errors > 0 && errors == items && items < n)
+		code = RPC_REFUSED;	/* fewer answers than calls, all errors */
+	if (code != 0) {
+		err->answer = 0;
+		err->code = code;
+	}
+}
+
 int
 rpc_parse_batch_text(struct rpc_span *spans, const char *body, size_t len,
     uint64_t first_id, size_t n, struct rpc_error *err)
@@ -431,6 +492,7 @@ rpc_parse_batch_text(struct rpc_span *spans, const char *body, size_t len,
 		else
 			rpc_fail(err, "not JSON: '%s'", rpc_snippet(snip,
 			    sizeof(snip), body, len));
+		rpc_refusal(body, len, n, err);
 		return 0;
 	}
 	if (!js_array(&s))
@@ -466,8 +528,10 @@ rpc_parse_batch_text(struct rpc_span *spans, const char *body, size_t len,
 		rpc_fail(err, "batch answer is not an array of %zu answers", n);
 		ok = 0;
 	}
-	if (!ok)
+	if (!ok) {
 		memset(spans, 0, n * sizeof(*spans));
+		rpc_refusal(body, len, n, err);
+	}
 	return ok;
 bad:
 	memset(err, 0, sizeof(*err));
@@ -758,81 +822,15 @@ struct batch_arg {
 	size_t n;
 };
 
-/* What a node's error message says, lowercased, when it is about a size:
- * RPC_TOO_LARGE for an answer cut at a byte limit (geth: -32003 "response
- * too large"), RPC_REFUSED for too many calls (geth "batch too large",
- * Besu "Number of requests exceeds max batch size", hosted providers'
- * "batch size ... limit/exceeded"); else 0. */
-static int
-rpc_size_words(const struct rpc_item *it)
-{
-	char m[201];
-	size_t i, n = it->msg.len < 200 ? it->msg.len : 200;
-
-	for (i = 0; i < n; i++)
-		m[i] = (char)tolower((unsigned char)it->msg.p[i]);
-	m[n] = '\0';
-	if (strstr(m, "response") != NULL && (strstr(m, "too large") != NULL ||
-	    strstr(m, "too big") != NULL || strstr(m, "exceed") != NULL))
-		return RPC_TOO_LARGE;
-	if (strstr(m, "batch") != NULL && (strstr(m, "too large") != NULL ||
-	    strstr(m, "exceed") != NULL || strstr(m, "limit") != NULL ||
-	    strstr(m, "too many") != NULL || strstr(m, "max") != NULL))
-		return RPC_REFUSED;
-	return 0;
-}
-
-/* Whether a batch answer that failed is the node refusing the batch for
- * its size rather than answering it, and how: geth answers one error in
- * an array, Besu one error object, others an error per call with words
- * about the size.  Sets err->code (answer 0) when it is one; a real error
- * answer is left as it is. */
-static void
-rpc_refusal(const char *body, size_t len, size_t n, struct rpc_error *err)
-{
-	struct jscan s;
-	struct rpc_item it;
-	size_t items = 0, errors = 0;
-	int code = 0, k;
-
-	js_init(&s, body, len);
-	if (js_peek(&s) == JS_OBJECT) {
-		if (!rpc_scan_item(&s, &it) || !js_done(&s) || !it.has_error)
-			return;
-		code = rpc_size_words(&it);
-		items = errors = 1;
-	} else if (js_peek(&s) == JS_ARRAY && js_array(&s)) {
-		while (js_element(&s) && rpc_scan_item(&s, &it)) {
-			items++;
-			errors += it.has_error;
-			if (it.has_error && (k = rpc_size_words(&it)) > code)
-				code = k;
-		}
-		if (s.why != NULL || !js_done(&s))
-			return;
-	}
-	if (code == 0 && errors > 0 && errors == items && items < n)
-		code = RPC_REFUSED;	/* fewer answers than calls, all errors */
-	if (code != 0) {
-		err->answer = 0;
-		err->code = code;
-	}
-}
-
 static int
 parse_batch(void *arg, const char *body, size_t len, struct rpc_error *err)
 {
 	struct batch_arg *a = arg;
-	int ok;
 
 	if (a->spans != NULL)
-		ok = rpc_parse_batch_text(a->spans, body, len, a->first, a->n,
+		return rpc_parse_batch_text(a->spans, body, len, a->first, a->n,
 		    err);
-	else
-		ok = rpc_parse_batch(a->results, body, len, a->first, a->n, err);
-	if (!ok)
-		rpc_refusal(body, len, a->n, err);
-	return ok;
+	return rpc_parse_batch(a->results, body, len, a->first, a->n, err);
 }
 
 /* The most calls to send endpoint i in one batch: all n until it refused a
@@ -953,13 +951,15 @@ rpc_send_part(struct rpc_client *c, const struct batch_arg *a,
 /* Sends a's n calls in as few batches as the endpoints accept: a batch
  * refused for its count is sent again in parts of the size learned; one
  * whose answer was over a byte limit, in halves (that size depends on the
- * answers, so it is not learned).  Takes params. */
+ * answers, so it is not learned).  Each refusal makes the next part
+ * smaller, whichever endpoint refused, so refusals in a row cannot go on.
+ * Takes params. */
 static int
 rpc_send_batch(struct rpc_client *c, struct batch_arg *a,
     const char *const *methods, json_t **params, struct rpc_text *t,
     struct rpc_error *err)
 {
-	size_t i, n = a->n, done = 0, m, halves = n;
+	size_t i, n = a->n, done = 0, m, most = n, halves = n;
 	int ok = n > 0 && n <= RPC_MAX_BATCH;
 
 	memset(err, 0, sizeof(*err));
@@ -967,14 +967,16 @@ rpc_send_batch(struct rpc_client *c, struct batch_arg *a,
 		rpc_fail(err, "rpc: a batch holds 1 to %d calls", RPC_MAX_BATCH);
 	while (ok && done < n) {
 		m = rpc_batch_cap(c, rpc_first(c), n - done);
-		if (m > halves)
-			m = halves;
+		m = m < most ? m : most;
+		m = m < halves ? m : halves;
 		if (rpc_send_part(c, a, methods, params, done, m, t, err)) {
 			rpc_batch_learn(c, c->last, m, 0);
 			done += m;
-		} else if (m > 1 && err->code == RPC_REFUSED)
+			most = n;
+		} else if (m > 1 && err->code == RPC_REFUSED) {
 			rpc_batch_learn(c, c->last, m, 1);
-		else if (m > 1 && err->code == RPC_TOO_LARGE)
+			most = rpc_batch_cap(c, c->last, m - 1);
+		} else if (m > 1 && err->code == RPC_TOO_LARGE)
 			halves = m / 2;
 		else
 			ok = 0;

@@ -32,7 +32,7 @@ struct rpc_options {
  * code is 0 or one of the RPC_ codes below.  msg names the endpoint
  * (credentials redacted) and the method. */
 #define RPC_TOO_LARGE 1		/* one call's answer is over max_response */
-#define RPC_REFUSED 2		/* a batch refused for its size (internal) */
+#define RPC_REFUSED 2		/* a batch refused for its count */
 #define RPC_THROTTLED 3		/* HTTP 429 or 503 with Retry-After (internal) */
 struct rpc_error {
 	char msg[512];
@@ -93,7 +93,9 @@ char *rpc_redact(char *out, size_t outsz, const char *url);
 /* Parsers of answer bodies, exposed for tests and fuzzing.  ids are the
  * request ids expected (first_id .. first_id + n - 1 for a batch).  On
  * failure err->msg says what was wrong (without the endpoint), and
- * err->answer/code describe a JSON-RPC error object when that was it. */
+ * err->answer/code describe a JSON-RPC error object when that was it; or,
+ * for a batch, answer 0 and code RPC_REFUSED or RPC_TOO_LARGE when the
+ * node refused it for its count or its answer's bytes. */
 int rpc_parse_single(json_t **result, const char *body, size_t len,
     uint64_t id, struct rpc_error *err) __attribute__((warn_unused_result));
 int rpc_parse_batch(json_t **results, const char *body, size_t len,

@@ -345,12 +345,40 @@ START_TEST(rpc_parse_answers)
 		ck_assert_msg(strstr(err.msg, bad[i].want) == err.msg,
 		    "%zu: %s", i, err.msg);
 		ck_assert_int_eq(err.answer, bad[i].answer);
+		if (!bad[i].answer)
+			ck_assert_int_eq(err.code, 0);	/* no refusal */
 		ck_assert_ptr_null(sp[0].p);
 		ck_assert(!rpc_parse_batch(res, bad[i].body, strlen(bad[i].body),
 		    7, 3, &err));
 		ck_assert_msg(strstr(err.msg, bad[i].want) == err.msg,
 		    "%zu: %s", i, err.msg);
 		ck_assert_ptr_null(res[0]);
+	}
+	/* A batch refused for its size, as geth (one error in an array, for
+	 * --rpc.batch-request-limit; "response too large" per call past
+	 * --rpc.batch-response-max-size) and Besu (one error object) answer,
+	 * and as any node that answers fewer calls than asked, all errors. */
+	static const struct { const char *body; long code; } size[] = {
+		{ "[{\"jsonrpc\":\"2.0\",\"id\":7,\"error\":{\"code\":-32600,"
+		  "\"message\":\"batch too large\"}}]", RPC_REFUSED },
+		{ "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32005,"
+		  "\"message\":\"Number of requests exceeds max batch size\"}}",
+		  RPC_REFUSED },
+		{ "[{\"id\":7,\"result\":1},{\"id\":8,\"error\":{\"code\":-32003,"
+		  "\"message\":\"response too large\"}},{\"id\":9,\"error\":"
+		  "{\"code\":-32003,\"message\":\"response too large\"}}]",
+		  RPC_TOO_LARGE },
+		{ "[{\"id\":7,\"error\":{\"code\":-32600,\"message\":"
+		  "\"invalid request\"}}]", RPC_REFUSED },
+	};
+	for (i = 0; i < sizeof(size) / sizeof(size[0]); i++) {
+		ck_assert(!rpc_parse_batch_text(sp, size[i].body,
+		    strlen(size[i].body), 7, 3, &err));
+		ck_assert_msg(!err.answer && err.code == size[i].code, "%zu: %ld %s",
+		    i, err.code, err.msg);
+		ck_assert(!rpc_parse_batch(res, size[i].body, strlen(size[i].body),
+		    7, 3, &err));
+		ck_assert_int_eq(err.code, size[i].code);
 	}
 	/* Inside a result the text reader only finds its end; what reads the
 	 * result checks it, as the tree reader does here. */
