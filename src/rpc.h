@@ -31,9 +31,11 @@ struct rpc_options {
  * error object (code/message from the node): not retried.  With answer 0,
  * code is 0 or one of the RPC_ codes below.  msg names the endpoint
  * (credentials redacted) and the method. */
-#define RPC_TOO_LARGE 1		/* one call's answer is over max_response */
+#define RPC_TOO_LARGE 1		/* an answer over max_response (a batch is
+				 * first split down to single calls) */
 #define RPC_REFUSED 2		/* a batch refused for its count */
-#define RPC_THROTTLED 3		/* HTTP 429 or 503 with Retry-After (internal) */
+#define RPC_THROTTLED 3		/* HTTP 429, or 503 with Retry-After, asking
+				 * for more than RPC_THROTTLE_MAX_S */
 struct rpc_error {
 	char msg[512];
 	int answer;
