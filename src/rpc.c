@@ -211,7 +211,6 @@ rpc_judge_status(struct rpc_client *c, long status, struct rpc_error *err)
 {
 	curl_off_t after = 0;
 
-	c->retry_after = 0;
 	if (status == 413)
 		err->code = RPC_REFUSED;
 	if (status != 429 && status != 503)
@@ -236,6 +235,7 @@ rpc_post(struct rpc_client *c, struct rpc_endpoint *ep, const char *req,
 	b->len = 0;
 	b->too_large = 0;
 	b->max = c->opt.max_response;
+	c->retry_after = 0;
 	h = curl_slist_append(h, "Content-Type: application/json");
 	if (c->auth_header != NULL)
 		h = curl_slist_append(h, c->auth_header);
@@ -412,13 +412,15 @@ rpc_judge(const struct rpc_item *it, uint64_t id, struct rpc_error *err)
 	return 1;
 }
 
-/* What a node's error message says, lowercased, when it is about a size:
- * RPC_TOO_LARGE for an answer cut at a byte limit (geth: -32003 "response
- * too large"), RPC_REFUSED for too many calls (geth "batch too large",
- * Besu "Number of requests exceeds max batch size", hosted providers'
- * "batch size ... limit/exceeded"); else 0. */
+/* What a node's error says, when it is about a rate or a size rather than
+ * the call: RPC_THROTTLED for a rate limit (code 429, as hosted endpoints
+ * answer each call of a batch, or words saying so), RPC_TOO_LARGE for an
+ * answer cut at a byte limit (geth: -32003 "response too large"),
+ * RPC_REFUSED for too many calls (geth "batch too large", Besu "Number of
+ * requests exceeds max batch size", "batch size ... limit/exceeded");
+ * else 0. */
 static int
-rpc_size_words(const struct rpc_item *it)
+rpc_limit_words(const struct rpc_item *it)
 {
 	char m[201];
 	size_t i, n = it->msg.len < 200 ? it->msg.len : 200;
@@ -426,6 +428,9 @@ rpc_size_words(const struct rpc_item *it)
 	for (i = 0; i < n; i++)
 		m[i] = (char)tolower((unsigned char)it->msg.p[i]);
 	m[n] = '\0';
+	if ((it->has_code && it->code == 429) || strstr(m, "rate limit") != NULL ||
+	    strstr(m, "too many requests") != NULL)
+		return RPC_THROTTLED;
 	if (strstr(m, "response") != NULL && (strstr(m, "too large") != NULL ||
 	    strstr(m, "too big") != NULL || strstr(m, "exceed") != NULL))
 		return RPC_TOO_LARGE;
@@ -437,10 +442,10 @@ rpc_size_words(const struct rpc_item *it)
 }
 
 /* Whether a batch answer that failed is the node refusing the batch for
- * its size rather than answering it, and how: geth answers one error in
- * an array, Besu one error object, others an error per call with words
- * about the size.  Sets err->code (answer 0) when it is one; a real error
- * answer is left as it is. */
+ * its size or rate rather than answering it, and how: geth answers one
+ * error in an array, Besu one error object, others an error per call with
+ * words about the size or a code 429.  Sets err->code (answer 0) when it
+ * is one; a real error answer is left as it is. */
 static void
 rpc_refusal(const char *body, size_t len, size_t n, struct rpc_error *err)
 {
@@ -453,13 +458,13 @@ rpc_refusal(const char *body, size_t len, size_t n, struct rpc_error *err)
 	if (js_peek(&s) == JS_OBJECT) {
 		if (!rpc_scan_item(&s, &it) || !js_done(&s) || !it.has_error)
 			return;
-		code = rpc_size_words(&it);
+		code = rpc_limit_words(&it);
 		items = errors = 1;
 	} else if (js_peek(&s) == JS_ARRAY && js_array(&s)) {
 		while (js_element(&s) && rpc_scan_item(&s, &it)) {
 			items++;
 			errors += it.has_error;
-			if (it.has_error && (k = rpc_size_words(&it)) > code)
+			if (it.has_error && (k = rpc_limit_words(&it)) > code)
 				code = k;
 		}
 		if (s.why != NULL || !js_done(&s))
@@ -577,8 +582,13 @@ rpc_parse_single(json_t **result, const char *body, size_t len, uint64_t id,
 		    body, len));
 		return 0;
 	}
-	if (!rpc_judge(&it, id, err))
+	if (!rpc_judge(&it, id, err)) {
+		if (it.has_error && rpc_limit_words(&it) == RPC_THROTTLED) {
+			err->answer = 0;
+			err->code = RPC_THROTTLED;
+		}
 		return 0;
+	}
 	return (*result = rpc_load_result(&it.result, err)) != NULL;
 }
 

@@ -34,8 +34,9 @@ struct rpc_options {
 #define RPC_TOO_LARGE 1		/* an answer over max_response (a batch is
 				 * first split down to single calls) */
 #define RPC_REFUSED 2		/* a batch refused for its count */
-#define RPC_THROTTLED 3		/* HTTP 429, or 503 with Retry-After, asking
-				 * for more than RPC_THROTTLE_MAX_S */
+#define RPC_THROTTLED 3		/* HTTP 429 (or error 429), or 503 with
+				 * Retry-After, asking for more than
+				 * RPC_THROTTLE_MAX_S */
 struct rpc_error {
 	char msg[512];
 	int answer;
@@ -95,8 +96,9 @@ char *rpc_redact(char *out, size_t outsz, const char *url);
 /* Parsers of answer bodies, exposed for tests and fuzzing.  ids are the
  * request ids expected (first_id .. first_id + n - 1 for a batch).  On
  * failure err->msg says what was wrong (without the endpoint), and
- * err->answer/code describe a JSON-RPC error object when that was it; or,
- * for a batch, answer 0 and code RPC_REFUSED or RPC_TOO_LARGE when the
+ * err->answer/code describe a JSON-RPC error object when that was it; or
+ * answer 0 and code RPC_THROTTLED when the error says the node limits the
+ * rate (code 429), and for a batch RPC_REFUSED or RPC_TOO_LARGE when the
  * node refused it for its count or its answer's bytes. */
 int rpc_parse_single(json_t **result, const char *body, size_t len,
     uint64_t id, struct rpc_error *err) __attribute__((warn_unused_result));

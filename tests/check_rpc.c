@@ -29,7 +29,7 @@ static enum adv_mode adv_mode;
 static int adv_hits;
 static char adv_auth[128];
 static int adv_throttle;		/* answers still to throttle */
-static int adv_throttle_status;		/* 429 or 503 */
+static int adv_throttle_status;		/* 429 or 503; 200: error 429 per call */
 static char adv_retry_after[64];	/* "" for none; "DATE+N" for a date */
 static enum adv_refuse adv_refuse;
 static size_t adv_limit;
@@ -85,6 +85,28 @@ adv_refusal(json_t *j, int *status)
 	return s;
 }
 
+/* A hosted endpoint's rate limit inside an answer: error 429 for each
+ * call. */
+static char *
+adv_rate_errors(json_t *j)
+{
+	json_t *out = json_array(), *calls, *x;
+	size_t i;
+	char *s;
+
+	calls = json_is_array(j) ? json_incref(j) : json_pack("[O]", j);
+	json_array_foreach(calls, i, x)
+		json_array_append_new(out, json_pack("{s:s,s:O,s:{s:i,s:s}}",
+		    "jsonrpc", "2.0", "id", json_object_get(x, "id"), "error",
+		    "code", 429, "message", "Your app has exceeded its compute "
+		    "units per second capacity"));
+	s = json_dumps(json_is_array(j) ? out : json_array_get(out, 0),
+	    JSON_COMPACT);
+	json_decref(calls);
+	json_decref(out);
+	return s;
+}
+
 /* Answers per adv_mode; ECHO gives a correct "0x1" result for each id (the
  * method's name when batches are limited, to show their order). */
 static char *
@@ -100,8 +122,9 @@ adv_answer(const char *req, size_t len, int *status)
 	if (adv_throttle > 0) {
 		adv_throttle--;
 		*status = adv_throttle_status;
+		s = *status == 200 ? adv_rate_errors(j) : xstrdup("slow down");
 		json_decref(j);
-		return xstrdup("slow down");
+		return s;
 	}
 	if (json_is_array(j) && adv_refuse != REF_NONE &&
 	    json_array_size(j) > adv_limit) {
@@ -370,6 +393,10 @@ START_TEST(rpc_parse_answers)
 		  RPC_TOO_LARGE },
 		{ "[{\"id\":7,\"error\":{\"code\":-32600,\"message\":"
 		  "\"invalid request\"}}]", RPC_REFUSED },
+		/* A hosted endpoint's rate limit, per call. */
+		{ "[{\"id\":7,\"result\":1},{\"id\":8,\"error\":{\"code\":429,"
+		  "\"message\":\"exceeded its capacity\"}},{\"id\":9,\"result\":3}]",
+		  RPC_THROTTLED },
 	};
 	for (i = 0; i < sizeof(size) / sizeof(size[0]); i++) {
 		ck_assert(!rpc_parse_batch_text(sp, size[i].body,
@@ -400,6 +427,9 @@ START_TEST(rpc_parse_answers)
 	ck_assert_str_eq(err.msg, "answer has the wrong id");
 	ck_assert(!rpc_parse_single(&r, "{\"id\":1,\"error\":5}", 18, 1, &err));
 	ck_assert_str_eq(err.msg, "node error 0: (no message)");
+	ck_assert(!rpc_parse_single(&r, "{\"id\":1,\"error\":{\"code\":-32005,"
+	    "\"message\":\"Rate limit reached\"}}", 63, 1, &err));
+	ck_assert(!err.answer && err.code == RPC_THROTTLED);
 	ck_assert(rpc_parse_single(&r, " {\"id\":1,\"result\":\"0x7a69\"}\n", 28,
 	    1, &err));
 	ck_assert_str_eq(json_string_value(r), "0x7a69");
@@ -637,7 +667,8 @@ throttled_once(int status, const char *value, double want_s, double max_s)
 
 /* A throttling node is waited for as it asks and asked again, without
  * using up the retries meant for failures: Retry-After in seconds, as an
- * HTTP-date, absent (the backoff), and on a 503. */
+ * HTTP-date, absent (the backoff), on a 503, and an error 429 in the
+ * answer. */
 START_TEST(rpc_throttle_wait)
 {
 	throttled_once(429, "1", 1.0, 1.5);
@@ -645,6 +676,7 @@ START_TEST(rpc_throttle_wait)
 	throttled_once(429, "DATE+2", 1.0, 2.5);
 	throttled_once(429, "", 0.0, 0.5);	/* the backoff: 5 to 10 ms */
 	throttled_once(503, "1", 1.0, 1.5);
+	throttled_once(200, "", 0.0, 0.5);	/* error 429, and the backoff */
 }
 END_TEST
 
