@@ -193,9 +193,14 @@ daemon_start(struct daemon **out, const char *conf_file, int foreground,
 		goto fail;
 	if (!daemon_engine(&d->eng, &d->conf, conf_file, err, errsz))
 		goto fail;
-	if (!rpc_from_conf(&d->rpc, &d->conf, err, errsz) ||
-	    !rpc_from_conf(&d->rpc_proof, &d->conf, err, errsz))
+	/* The proof's client is a clone: what one learns of the node (its
+	 * batch limit, that it throttles) the other knows. */
+	if (!rpc_from_conf(&d->rpc, &d->conf, err, errsz))
 		goto fail;
+	if ((d->rpc_proof = rpc_client_clone(d->rpc)) == NULL) {
+		snprintf(err, errsz, "rpc: cannot make a second connection");
+		goto fail;
+	}
 	/* The node first: an unreachable or foreign node leaves no
 	 * database behind. */
 	if (!follow_check_chain(d->rpc, d->conf.chain_id, err, errsz))
@@ -279,8 +284,9 @@ daemon_reload(struct daemon *d)
 		conf_free(&n);
 		return;
 	}
-	if (!rpc_from_conf(&rpc_proof, &n, err, sizeof(err))) {
-		log_warnx("reload refused: %s", err);
+	if ((rpc_proof = rpc_client_clone(rpc)) == NULL) {
+		log_warnx("reload refused: rpc: cannot make a second "
+		    "connection");
 		rpc_client_free(rpc);
 		conf_free(&n);
 		return;

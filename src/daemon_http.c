@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "log.h"
 #include "metrics.h"
+#include "rpc.h"
 #include "verdict.h"
 #include "xmalloc.h"
 
@@ -182,6 +183,34 @@ on_license(void *arg, uint64_t id, struct http_reply *rep)
 	row_reply(arg, rep, "licenses", key, "license");
 }
 
+/* The JSON-RPC clients' counters (licgated(8) METRICS): how much the
+ * gateway asks of its nodes, and how much they held it back. */
+static const struct { const char *name, *type, *help; } rpc_families[] = {
+	{ "licgate_rpc_requests_total", "counter",
+	  "HTTP requests sent to the JSON-RPC endpoints" },
+	{ "licgate_rpc_received_bytes_total", "counter",
+	  "Bytes of JSON-RPC answer bodies received" },
+	{ "licgate_rpc_throttled_total", "counter",
+	  "Answers HTTP 429, or 503 with Retry-After" },
+	{ "licgate_rpc_throttle_wait_seconds_total", "counter",
+	  "Time waited because endpoints asked for it" },
+	{ "licgate_rpc_batch_limit", "gauge",
+	  "One less than the smallest batch an endpoint refused (0: none)" },
+};
+
+static void
+rpc_metrics(void)
+{
+	struct rpc_stats st;
+
+	rpc_stats_get(&st);
+	metrics_gauge(rpc_families[0].name, (double)st.requests);
+	metrics_gauge(rpc_families[1].name, (double)st.received_bytes);
+	metrics_gauge(rpc_families[2].name, (double)st.throttled);
+	metrics_gauge(rpc_families[3].name, st.throttle_wait_s);
+	metrics_gauge(rpc_families[4].name, (double)st.batch_limit);
+}
+
 static void
 on_metrics(void *arg)
 {
@@ -202,6 +231,7 @@ on_metrics(void *arg)
 	    now_s() > c.applied_time ? (double)(now_s() - c.applied_time) : 0);
 	metrics_gauge("licgate_sync_errors",
 	    (double)atomic_load(&d->web->sync_errors));
+	rpc_metrics();
 	metrics_gauge("licgate_gateway_authorised",
 	    atomic_load(&d->web->gw_state) == STORE_GW_AUTHORISED);
 	metrics_gauge("licgate_gateway_withdrawn", daemon_http_withdrawn(d));
@@ -233,6 +263,9 @@ daemon_http_start(struct daemon *d, char *err, size_t errsz)
 
 	d->web = xcalloc(1, sizeof(*d->web));
 	daemon_attest_start();
+	for (size_t i = 0; i < sizeof(rpc_families) / sizeof(rpc_families[0]); i++)
+		metrics_help(rpc_families[i].name, rpc_families[i].type,
+		    rpc_families[i].help);
 	d->web->id = atomic_fetch_add(&server_ids, 1) + 1;
 	atomic_store(&d->web->gw_state, -1);	/* unknown until read */
 	pthread_mutex_init(&d->web->lock, NULL);

@@ -1,6 +1,8 @@
 /* rpc.h: JSON-RPC 2.0 over HTTP(S) with libcurl: batches, timeouts, a cap on
- * response size, retries with backoff and jitter, and failover between
- * endpoints.  It moves JSON; checking what the JSON claims is chain/'s job. */
+ * response size, retries with backoff and jitter, failover between
+ * endpoints, waits where a node asks for them (HTTP 429, Retry-After) and
+ * batches cut to the size a node accepts.  It moves JSON; checking what the
+ * JSON claims is chain/'s job. */
 #ifndef LICGATE_RPC_H
 #define LICGATE_RPC_H
 
@@ -11,6 +13,9 @@
 
 #define RPC_MAX_ENDPOINTS 16
 #define RPC_MAX_BATCH 1000
+/* The longest a call waits for throttling endpoints, in all (seconds):
+ * a Retry-After beyond it counts as a failure of that endpoint. */
+#define RPC_THROTTLE_MAX_S 60
 
 struct rpc_options {
 	long connect_timeout_ms;	/* per attempt */
@@ -22,11 +27,16 @@ struct rpc_options {
 	const char *bearer_token;	/* Authorization: Bearer, or NULL */
 };
 
-#define RPC_TOO_LARGE (-1)	/* rpc_error.code of an answer over the cap */
-
 /* Why a call failed.  answer is 1 when the node answered with a JSON-RPC
- * error object (code/message from the node): not retried.  msg names the
- * endpoint (credentials redacted) and the method. */
+ * error object (code/message from the node): not retried.  With answer 0,
+ * code is 0 or one of the RPC_ codes below.  msg names the endpoint
+ * (credentials redacted) and the method. */
+#define RPC_TOO_LARGE 1		/* an answer over max_response (a batch is
+				 * first split down to single calls) */
+#define RPC_REFUSED 2		/* a batch refused for its count */
+#define RPC_THROTTLED 3		/* HTTP 429 (or error 429), or 503 with
+				 * Retry-After, asking for more than
+				 * RPC_THROTTLE_MAX_S */
 struct rpc_error {
 	char msg[512];
 	int answer;
@@ -58,7 +68,10 @@ int rpc_call(struct rpc_client *c, json_t **result, const char *method,
 
 /* n calls in one request; results[i] answers methods[i] (params stolen).
  * Fails as a whole when any answer is missing, duplicated, unknown or an
- * error object (err says which).  On success the caller owns results[]. */
+ * error object (err says which).  On success the caller owns results[].
+ * A batch the node refuses for its size (geth, Besu, HTTP 413, a response
+ * over a byte limit) is sent again in smaller parts, in order; the count
+ * an endpoint accepts is learned, for this client and its clones. */
 int rpc_batch(struct rpc_client *c, json_t **results,
     const char *const *methods, json_t **params, size_t n,
     struct rpc_error *err) __attribute__((warn_unused_result));
@@ -87,7 +100,10 @@ char *rpc_redact(char *out, size_t outsz, const char *url);
 /* Parsers of answer bodies, exposed for tests and fuzzing.  ids are the
  * request ids expected (first_id .. first_id + n - 1 for a batch).  On
  * failure err->msg says what was wrong (without the endpoint), and
- * err->answer/code describe a JSON-RPC error object when that was it. */
+ * err->answer/code describe a JSON-RPC error object when that was it; or
+ * answer 0 and code RPC_THROTTLED when the error says the node limits the
+ * rate (code 429), and for a batch RPC_REFUSED or RPC_TOO_LARGE when the
+ * node refused it for its count or its answer's bytes. */
 int rpc_parse_single(json_t **result, const char *body, size_t len,
     uint64_t id, struct rpc_error *err) __attribute__((warn_unused_result));
 int rpc_parse_batch(json_t **results, const char *body, size_t len,
@@ -96,5 +112,18 @@ int rpc_parse_batch(json_t **results, const char *body, size_t len,
 int rpc_parse_batch_text(struct rpc_span *spans, const char *body,
     size_t len, uint64_t first_id, size_t n, struct rpc_error *err)
     __attribute__((warn_unused_result));
+
+/* What every client has done since the start, for /metrics. */
+struct rpc_stats {
+	uint64_t requests;		/* HTTP requests sent */
+	uint64_t received_bytes;	/* answer bodies */
+	uint64_t throttled;		/* answers 429, or 503 with Retry-After */
+	double throttle_wait_s;		/* time spent waiting as they asked */
+	uint64_t batch_limit;		/* one less than the smallest batch an
+					 * endpoint refused; 0: none refused */
+};
+
+/* Fills *out (thread-safe). */
+void rpc_stats_get(struct rpc_stats *out);
 
 #endif
