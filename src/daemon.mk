@@ -23,6 +23,13 @@ TESTS += tests/lying.sh
 EXTRA_DIST += tests/lying.sh
 TESTS += tests/gateway_key.sh
 EXTRA_DIST += tests/gateway_key.sh
+# The follower against a node replaying recorded answers (tests/data/follow).
+check_PROGRAMS += tests/check_follow
+TESTS += tests/check_follow
+tests_check_follow_SOURCES = tests/check_follow.c tests/rpcreplay.c \
+	tests/rpcreplay.h
+tests_check_follow_CFLAGS = $(TEST_CC_OPTS)
+tests_check_follow_LDADD = $(TEST_LIBS) -lpthread
 
 BENCH_TARGETS += bench/getlogs
 bench_getlogs_SOURCES = bench/getlogs.c
