@@ -24,6 +24,9 @@
 #define RECORDING "follow/chain.json"
 #define MAX_STEPS 64		/* far more than any case needs */
 
+/* Loaded once, before the cases are forked. */
+static json_t *recording;
+
 /* One follower and what it borrows. */
 struct fx {
 	struct rpcreplay *rr;
@@ -90,6 +93,17 @@ fx_open_follower(struct fx *x)
 	x->f = follow_new(&x->p, x->rpc, x->rpc_proof, x->eng, x->st);
 }
 
+/* Where the databases go: memory when the system has it, since every
+ * commit syncs the disk (synchronous FULL) and the cases commit hundreds of
+ * batches; what is tested is the follower, not the disk. */
+static const char *
+tmp_dir(void)
+{
+	if (access("/dev/shm", W_OK) == 0)
+		return "/dev/shm";
+	return getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp";
+}
+
 /* A follower from the checkpoint (block 0) with a new database. */
 static void
 fx_init(struct fx *x, uint64_t confirmations, uint64_t batch_size,
@@ -98,7 +112,7 @@ fx_init(struct fx *x, uint64_t confirmations, uint64_t batch_size,
 	const char *why, *reg;
 
 	memset(x, 0, sizeof(*x));
-	x->rr = rpcreplay_start(RECORDING);
+	x->rr = rpcreplay_start(recording);
 	reg = json_string_value(json_object_get(rpcreplay_recording(x->rr),
 	    "registry"));
 	x->id.chain_id = strtoull(json_string_value(json_object_get(
@@ -113,8 +127,7 @@ fx_init(struct fx *x, uint64_t confirmations, uint64_t batch_size,
 	x->p.confirmations = confirmations;
 	x->p.batch_size = batch_size;
 	x->p.connections = connections;
-	snprintf(x->dir, sizeof(x->dir), "%s/check_follow.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(x->dir, sizeof(x->dir), "%s/check_follow.XXXXXX", tmp_dir());
 	ck_assert_ptr_nonnull(mkdtemp(x->dir));
 	snprintf(x->db, sizeof(x->db), "%s/gw.db", x->dir);
 	fx_open_store(x);
@@ -349,7 +362,8 @@ static const struct {
 	const char *want;	/* in the message, after the block's number */
 } lies[] = {
 	{ RPCREPLAY_LOG_DATA, 0, "receiptsRoot mismatch" },
-	{ RPCREPLAY_DROP_LOG, 0, "receipt " },
+	{ RPCREPLAY_DROP_LOG, 0, "receipt 0: logsBloom does not match its "
+	    "logs" },
 	{ RPCREPLAY_HEADER_ROOT, 0, "header does not hash to its hash" },
 	{ RPCREPLAY_PROOF_NODE, 1, "account proof against stateRoot" },
 	{ RPCREPLAY_STALE_PROOF, 1, "account proof against stateRoot" },
@@ -450,83 +464,6 @@ START_TEST(restart_resumes)
 }
 END_TEST
 
-static pid_t crash_pid;
-
-static void
-crash_kill(void *arg)
-{
-	(void)arg;
-	kill(crash_pid, SIGKILL);
-}
-
-/* The follower's process, after the parent's word on fd: it syncs until
- * it is killed (exit 0 if it is not). */
-static void
-crash_child(struct fx *x, int fd)
-{
-	char c;
-
-	if (read(fd, &c, 1) != 1)
-		_exit(2);
-	fx_open_store(x);
-	fx_open_follower(x);
-	for (;;)
-		if (follow_step(x->f, &x->stats, x->msg, sizeof(x->msg)) ==
-		    FOLLOW_CAUGHT_UP)
-			_exit(0);
-}
-
-/* As crash.sh's kill -9: while the follower waits for receipts, with a
- * batch's transaction open, its process is killed.  The database it
- * leaves is whole, its cursor agrees with its events, and a new follower
- * goes on from there to the chain's head. */
-START_TEST(crash_mid_batch)
-{
-	struct fx x;
-	sqlite3_stmt *q;
-	int fds[2], status;
-	pid_t pid;
-
-	fx_init(&x, 2, 8, 2);
-	fx_close(&x);
-	/* About the third batch's receipts: blocks 17.. (most have events). */
-	rpcreplay_set_trap(x.rr, "eth_getBlockReceipts", 20, crash_kill, NULL);
-	ck_assert_int_eq(pipe(fds), 0);
-	if ((pid = fork()) == 0) {
-		close(fds[1]);
-		crash_child(&x, fds[0]);
-	}
-	ck_assert_int_gt(pid, 0);
-	crash_pid = pid;
-	close(fds[0]);
-	ck_assert_int_eq(write(fds[1], "g", 1), 1);
-	close(fds[1]);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
-	    "the follower was not killed (status %d)", status);
-	fx_open_store(&x);
-	ck_assert_int_eq(sqlite3_prepare_v2(store_db(x.st),
-	    "PRAGMA integrity_check", -1,
-	    &q, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
-	ck_assert_str_eq((const char *)sqlite3_column_text(q, 0), "ok");
-	sqlite3_finalize(q);
-	ck_assert_int_eq(sqlite3_prepare_v2(store_db(x.st),
-	    "SELECT count(*) FROM events", -1, &q, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
-	ck_assert_uint_eq((uint64_t)sqlite3_column_int64(q, 0),
-	    fx_cursor(&x).event_count);
-	sqlite3_finalize(q);
-	ck_assert_uint_gt(fx_cursor(&x).head_number, 0);
-	ck_assert_uint_lt(fx_cursor(&x).head_number, rec_head(&x, 'a'));
-	rpcreplay_set_trap(x.rr, "eth_getBlockReceipts", 0, NULL, NULL);
-	fx_open_follower(&x);
-	fx_sync(&x);
-	assert_equals_chain(&x, 'a');
-	fx_free(&x);
-}
-END_TEST
-
 /* Recorded registry logs of the branch in blocks lo..hi. */
 static uint64_t
 rec_events_in(const struct fx *x, char branch, uint64_t lo, uint64_t hi)
@@ -543,6 +480,109 @@ rec_events_in(const struct fx *x, char branch, uint64_t lo, uint64_t hi)
 	}
 	return k;
 }
+
+/* The digest of the last stored event, as text ("" when there is none). */
+static void
+last_digest(struct fx *x, char out[67])
+{
+	sqlite3_stmt *q;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(store_db(x->st), "SELECT digest "
+	    "FROM events ORDER BY seq DESC LIMIT 1", -1, &q, NULL), SQLITE_OK);
+	out[0] = '\0';
+	if (sqlite3_step(q) == SQLITE_ROW)
+		snprintf(out, 67, "%s", (const char *)sqlite3_column_text(q, 0));
+	sqlite3_finalize(q);
+}
+
+static uint64_t
+count_rows(struct fx *x, const char *sql)
+{
+	sqlite3_stmt *q;
+	uint64_t n;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(store_db(x->st), sql, -1, &q,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+	n = (uint64_t)sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return n;
+}
+
+/* The commit hook runs just before and just after each commit: the
+ * crash_at'th call kills the process, as kill -9 would. */
+static unsigned crash_at, crash_hooks;
+
+static void
+crash_hook(void *arg)
+{
+	(void)arg;
+	if (++crash_hooks == crash_at)
+		raise(SIGKILL);
+}
+
+/* The follower's own process: syncs until it is killed (exit 0 if not). */
+static void
+crash_child(struct fx *x)
+{
+	fx_open_store(x);
+	fx_open_follower(x);
+	follow_set_commit_hook(x->f, crash_hook, NULL);
+	for (;;)
+		if (follow_step(x->f, &x->stats, x->msg, sizeof(x->msg)) ==
+		    FOLLOW_CAUGHT_UP)
+			_exit(0);
+}
+
+/* As crash.sh's kill -9, at the worst moments: with batches of 8 blocks,
+ * the process is killed when the third batch (blocks 17..24) has every
+ * event, block and the head written in its open transaction, just before
+ * the commit; or just after it.  The database left is whole, its cursor
+ * agrees with its events, it holds the committed batches and nothing of
+ * the other; a new follower goes on from there to the chain's head. */
+static const struct {
+	unsigned hook;		/* the crash_hook call that kills */
+	uint64_t head;		/* the head the database then has */
+} crashes[] = { { 5, 16 }, { 6, 24 } };
+
+START_TEST(crash_mid_sync)
+{
+	struct fx x;
+	struct store_cursor c;
+	sqlite3_stmt *q;
+	char hex[67], last[67];
+	int status;
+	pid_t pid;
+
+	fx_init(&x, 2, 8, 2);
+	fx_close(&x);
+	crash_at = crashes[_i].hook;
+	if ((pid = fork()) == 0)
+		crash_child(&x);
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+	    "the follower was not killed (status %d)", status);
+	fx_open_store(&x);
+	ck_assert_int_eq(sqlite3_prepare_v2(store_db(x.st),
+	    "PRAGMA integrity_check", -1, &q, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+	ck_assert_str_eq((const char *)sqlite3_column_text(q, 0), "ok");
+	sqlite3_finalize(q);
+	c = fx_cursor(&x);
+	ck_assert_uint_eq(c.head_number, crashes[_i].head);
+	ck_assert_uint_eq(count_rows(&x, "SELECT count(*) FROM events"),
+	    c.event_count);
+	ck_assert_uint_eq(c.event_count, rec_events_in(&x, 'a', 0,
+	    crashes[_i].head));
+	last_digest(&x, last);
+	ck_assert_str_eq(last, hex_encode(hex, c.event_digest, 32));
+	fx_open_follower(&x);
+	fx_sync(&x);
+	assert_equals_chain(&x, 'a');
+	fx_free(&x);
+}
+END_TEST
 
 /* A node that keeps no state below block 40 refuses the proofs of blocks
  * 11..30: their events are verified and kept pending, not served, the
@@ -596,7 +636,8 @@ follow_suite(void)
 	tcase_add_test(tc, hint_lie_caught);
 	tcase_add_test(tc, no_getlogs);
 	tcase_add_test(tc, restart_resumes);
-	tcase_add_test(tc, crash_mid_batch);
+	tcase_add_loop_test(tc, crash_mid_sync, 0,
+	    (int)(sizeof(crashes) / sizeof(crashes[0])));
 	tcase_add_test(tc, pruned_proof_pending);
 	suite_add_tcase(s, tc);
 	return s;
@@ -605,5 +646,25 @@ follow_suite(void)
 int
 main(void)
 {
-	return tu_run(follow_suite());
+	const char *dir = getenv("LICGATE_TESTDATA");
+	json_error_t e;
+	char *path;
+	int rc;
+
+	/* Outside a case, where Check's assertions cannot report. */
+	if (dir == NULL) {
+		fprintf(stderr, "LICGATE_TESTDATA is not set (run via make "
+		    "check)\n");
+		return EXIT_FAILURE;
+	}
+	path = xasprintf("%s/%s", dir, RECORDING);
+	if ((recording = json_load_file(path, 0, &e)) == NULL) {
+		fprintf(stderr, "%s: %s\n", path, e.text);
+		free(path);
+		return EXIT_FAILURE;
+	}
+	free(path);
+	rc = tu_run(follow_suite());
+	json_decref(recording);
+	return rc;
 }

@@ -41,10 +41,6 @@ struct rpcreplay {
 	char refused[64];
 	unsigned calls[RR_NMETHODS];
 	unsigned lies;
-	char trap_method[64];
-	unsigned trap_n;
-	void (*trap_fn)(void *);
-	void *trap_arg;
 };
 
 /* A request body being received. */
@@ -272,7 +268,7 @@ static json_t *(*const rr_fns[RR_NMETHODS])(struct rpcreplay *,
     const json_t *, json_t **) = { rr_chain_id, rr_block_number, rr_header,
 	rr_receipts, rr_proof, rr_logs };
 
-/* The answer object to one call, counted (and trapped). */
+/* The answer object to one call, counted. */
 static json_t *
 rr_answer(struct rpcreplay *r, const json_t *call)
 {
@@ -283,9 +279,6 @@ rr_answer(struct rpcreplay *r, const json_t *call)
 
 	if (i >= 0)
 		r->calls[i]++;
-	if (i >= 0 && r->trap_n > 0 && strcmp(method, r->trap_method) == 0 &&
-	    r->calls[i] == r->trap_n)
-		r->trap_fn(r->trap_arg);
 	if (i < 0 || strcmp(method, r->refused) == 0)
 		err = rr_error(-32601, "the method does not exist/is not "
 		    "available");
@@ -373,13 +366,13 @@ rr_done(void *cls, struct MHD_Connection *c, void **req_cls,
 }
 
 struct rpcreplay *
-rpcreplay_start(const char *path)
+rpcreplay_start(json_t *rec)
 {
 	struct rpcreplay *r = xcalloc(1, sizeof(*r));
 	struct sockaddr_in a = { 0 };
 	const union MHD_DaemonInfo *info;
 
-	r->rec = tu_json(path);
+	r->rec = json_incref(rec);
 	r->branch[0] = json_object_get(json_object_get(r->rec, "branches"),
 	    "a");
 	r->branch[1] = json_object_get(json_object_get(r->rec, "branches"),
@@ -506,16 +499,4 @@ rpcreplay_next_event_block(const struct rpcreplay *r, char branch,
 			return number;
 	}
 	return 0;
-}
-
-void
-rpcreplay_set_trap(struct rpcreplay *r, const char *method, unsigned n,
-    void (*fn)(void *), void *arg)
-{
-	pthread_mutex_lock(&r->mu);
-	snprintf(r->trap_method, sizeof(r->trap_method), "%s", method);
-	r->trap_n = n;
-	r->trap_fn = fn;
-	r->trap_arg = arg;
-	pthread_mutex_unlock(&r->mu);
 }

@@ -25,10 +25,10 @@ enum rpcreplay_lie {
 
 struct rpcreplay;
 
-/* Loads the recording at path (under tests/data) and starts serving it on
- * a free port, at the head of branch "a".  Fails the test if it cannot.
- * Freed by rpcreplay_stop. */
-struct rpcreplay *rpcreplay_start(const char *path);
+/* Starts serving rec (tests/data/follow/chain.json, parsed; a reference is
+ * taken, and it is never changed) on a free port, at the head of branch
+ * "a".  Fails the test if it cannot.  Freed by rpcreplay_stop. */
+struct rpcreplay *rpcreplay_start(json_t *rec);
 void rpcreplay_stop(struct rpcreplay *r);
 
 /* "http://127.0.0.1:PORT/", owned by r. */
@@ -68,10 +68,5 @@ const json_t *rpcreplay_block(const struct rpcreplay *r, char branch,
  * logs; 0 when there is none up to its recorded head. */
 uint64_t rpcreplay_next_event_block(const struct rpcreplay *r, char branch,
     uint64_t number);
-
-/* When calls to method reach n, fn(arg) runs on the server's thread before
- * the answer (a test's crash); n 0 disarms it. */
-void rpcreplay_set_trap(struct rpcreplay *r, const char *method, unsigned n,
-    void (*fn)(void *), void *arg);
 
 #endif
