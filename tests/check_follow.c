@@ -319,6 +319,39 @@ START_TEST(reorg_inside_window)
 }
 END_TEST
 
+/* The node switches to b but still answers with a's block just above the
+ * fork: its branch does not link there, so it is refused before anything
+ * of ours is rolled back; honest again, the node's branch b is followed. */
+START_TEST(reorg_lying_branch_refused)
+{
+	struct fx x;
+	struct store_cursor c0, c1;
+	uint64_t fork;
+
+	fx_init(&x, 3, 16, 2);
+	fork = json_integer_value(json_object_get(rpcreplay_recording(x.rr),
+	    "fork"));
+	rpcreplay_set_chain(x.rr, 'a', fork + 3);
+	fx_sync(&x);
+	c0 = fx_cursor(&x);
+	rpcreplay_set_chain(x.rr, 'b', rec_head(&x, 'b'));
+	rpcreplay_set_lie(x.rr, RPCREPLAY_OTHER_BRANCH, fork + 1);
+	ck_assert_int_eq(fx_step(&x), FOLLOW_RETRY);
+	ck_assert_msg(strstr(x.msg, "parentHash does not link") != NULL &&
+	    strstr(x.msg, "nothing rolled back") != NULL, "%s", x.msg);
+	ck_assert_uint_gt(rpcreplay_lies(x.rr), 0);
+	c1 = fx_cursor(&x);
+	ck_assert_uint_eq(c1.head_number, c0.head_number);
+	ck_assert_mem_eq(c1.head_hash, c0.head_hash, 32);
+	ck_assert_uint_eq(c1.event_count, c0.event_count);
+	ck_assert_mem_eq(c1.event_digest, c0.event_digest, 32);
+	rpcreplay_set_lie(x.rr, RPCREPLAY_HONEST, 0);
+	fx_sync(&x);
+	assert_equals_chain(&x, 'b');
+	fx_free(&x);
+}
+END_TEST
+
 /* The node switches to b while we are at a's head, twelve blocks past the
  * fork: deeper than the window, so the follower stops, says why, and
  * rolls nothing back, at every later step too. */
@@ -630,6 +663,7 @@ follow_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_loop_test(tc, sync_to_head, 0, 2);
 	tcase_add_test(tc, reorg_inside_window);
+	tcase_add_test(tc, reorg_lying_branch_refused);
 	tcase_add_test(tc, reorg_below_window_halts);
 	tcase_add_loop_test(tc, lie_refused, 0,
 	    (int)(sizeof(lies) / sizeof(lies[0])));

@@ -88,9 +88,15 @@ rr_block(const struct rpcreplay *r, int b, uint64_t n)
 
 /* Block n as the node serves it now: NULL above its head. */
 static const json_t *
-rr_served(const struct rpcreplay *r, uint64_t n)
+rr_served(struct rpcreplay *r, uint64_t n)
 {
-	return n > r->head ? NULL : rr_block(r, r->cur, n);
+	if (n > r->head)
+		return NULL;
+	if (r->lie == RPCREPLAY_OTHER_BRANCH && n == r->lie_number) {
+		r->lies++;
+		return rr_block(r, !r->cur, n);
+	}
+	return rr_block(r, r->cur, n);
 }
 
 static json_t *
@@ -99,24 +105,33 @@ rr_error(long code, const char *msg)
 	return json_pack("{s:I,s:s}", "code", (json_int_t)code, "message", msg);
 }
 
-/* Flips the last hex digit of a string member of o (a lie's one byte). */
+/* A lie's one byte: hex text s with its last digit changed (a byte added
+ * to empty data).  New reference. */
+static json_t *
+rr_flipped(const json_t *s)
+{
+	const char *v = json_string_value(s);
+	size_t n = v != NULL ? strlen(v) : 0;
+	char *t;
+	json_t *out;
+
+	if (n <= 2)
+		return json_string("0x00");
+	t = xstrdup(v);
+	t[n - 1] = t[n - 1] == '0' ? '1' : '0';
+	out = json_string(t);
+	free(t);
+	return out;
+}
+
 static void
 rr_flip(json_t *o, const char *key)
 {
-	const char *s = json_string_value(json_object_get(o, key));
-	char *t;
-	size_t n;
-
-	if (s == NULL || (n = strlen(s)) < 3)
-		return;
-	t = xstrdup(s);
-	t[n - 1] = t[n - 1] == '0' ? '1' : '0';
-	json_object_set_new(o, key, json_string(t));
-	free(t);
+	json_object_set_new(o, key, rr_flipped(json_object_get(o, key)));
 }
 
-/* The first registry log of receipts: *rc is its receipt's log array, *k
- * its index there.  0 when there is none. */
+/* The first registry log of receipts: *logs is its receipt's log array,
+ * *k its index there.  0 when there is none. */
 static int
 rr_registry_log(const struct rpcreplay *r, json_t *receipts, json_t **logs,
     size_t *k)
@@ -202,14 +217,10 @@ static void
 rr_alter_proof(json_t *p)
 {
 	json_t *nodes = json_object_get(p, "accountProof");
-	json_t *tmp = json_object();
+	size_t last = json_array_size(nodes) - 1;
 
-	json_object_set(tmp, "n", json_array_get(nodes,
-	    json_array_size(nodes) - 1));
-	rr_flip(tmp, "n");
-	json_array_set(nodes, json_array_size(nodes) - 1,
-	    json_object_get(tmp, "n"));
-	json_decref(tmp);
+	json_array_set_new(nodes, last, rr_flipped(json_array_get(nodes,
+	    last)));
 }
 
 static json_t *

@@ -20,7 +20,8 @@ enum rpcreplay_lie {
 	RPCREPLAY_HEADER_ROOT,	/* the header's stateRoot, one byte flipped */
 	RPCREPLAY_PROOF_NODE,	/* a node of the account proof altered */
 	RPCREPLAY_STALE_PROOF,	/* the proof of the block before it */
-	RPCREPLAY_HINT_HIDE	/* eth_getLogs leaves its logs out */
+	RPCREPLAY_HINT_HIDE,	/* eth_getLogs leaves its logs out */
+	RPCREPLAY_OTHER_BRANCH	/* the other branch's block at its height */
 };
 
 struct rpcreplay;
