@@ -21,10 +21,7 @@
 #define RPCREPLAY_MAX_BODY (1u << 20)	/* the follower's largest batch
 					 * asks far less */
 
-static const char *const rr_methods[] = { "eth_chainId", "eth_blockNumber",
-	"eth_getBlockByNumber", "eth_getBlockReceipts", "eth_getProof",
-	"eth_getLogs" };
-#define RR_NMETHODS (sizeof(rr_methods) / sizeof(rr_methods[0]))
+#define RR_NMETHODS 6		/* the methods the follower calls */
 
 struct rpcreplay {
 	struct MHD_Daemon *mhd;
@@ -56,17 +53,6 @@ rr_u64(const json_t *j)
 	const char *s = json_string_value(j);
 
 	return s != NULL ? strtoull(s, NULL, 16) : 0;
-}
-
-static int
-rr_index(const char *method)
-{
-	size_t i;
-
-	for (i = 0; i < RR_NMETHODS; i++)
-		if (strcmp(rr_methods[i], method) == 0)
-			return (int)i;
-	return -1;
 }
 
 /* The recorded answers of block n on branch b (0 or 1), or NULL. */
@@ -275,9 +261,29 @@ rr_logs(struct rpcreplay *r, const json_t *params, json_t **err)
 	return out;
 }
 
-static json_t *(*const rr_fns[RR_NMETHODS])(struct rpcreplay *,
-    const json_t *, json_t **) = { rr_chain_id, rr_block_number, rr_header,
-	rr_receipts, rr_proof, rr_logs };
+/* What the node answers, method by method. */
+static const struct rr_method {
+	const char *name;
+	json_t *(*fn)(struct rpcreplay *, const json_t *params, json_t **err);
+} rr_table[RR_NMETHODS] = {
+	{ "eth_chainId", rr_chain_id },
+	{ "eth_blockNumber", rr_block_number },
+	{ "eth_getBlockByNumber", rr_header },
+	{ "eth_getBlockReceipts", rr_receipts },
+	{ "eth_getProof", rr_proof },
+	{ "eth_getLogs", rr_logs }
+};
+
+static int
+rr_index(const char *method)
+{
+	size_t i;
+
+	for (i = 0; i < RR_NMETHODS; i++)
+		if (strcmp(rr_table[i].name, method) == 0)
+			return (int)i;
+	return -1;
+}
 
 /* The answer object to one call, counted. */
 static json_t *
@@ -294,8 +300,8 @@ rr_answer(struct rpcreplay *r, const json_t *call)
 		err = rr_error(-32601, "the method does not exist/is not "
 		    "available");
 	else
-		res = rr_fns[i](r, json_object_get(call, "params"), &err);
-	out = json_pack("{s:s,s:O}", "jsonrpc", "2.0", "id",
+		res = rr_table[i].fn(r, json_object_get(call, "params"), &err);
+	out = json_pack("{s:s,s:O?}", "jsonrpc", "2.0", "id",
 	    json_object_get(call, "id"));
 	json_object_set_new(out, err != NULL ? "error" : "result",
 	    err != NULL ? err : res);
