@@ -29,6 +29,13 @@ TESTS += tests/pruned.sh
 EXTRA_DIST += tests/pruned.sh
 TESTS += tests/hint_lie.sh
 EXTRA_DIST += tests/hint_lie.sh tests/chain/hintliar.mjs
+# The follower against a node replaying recorded answers (tests/data/follow).
+check_PROGRAMS += tests/check_follow
+TESTS += tests/check_follow
+tests_check_follow_SOURCES = tests/check_follow.c tests/rpcreplay.c \
+	tests/rpcreplay.h
+tests_check_follow_CFLAGS = $(TEST_CC_OPTS)
+tests_check_follow_LDADD = $(TEST_LIBS) -lpthread
 
 BENCH_TARGETS += bench/getlogs
 bench_getlogs_SOURCES = bench/getlogs.c
