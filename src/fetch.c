@@ -135,7 +135,7 @@ fetch_plan_job(struct fetch_job *j, const struct fetch_plan *p, size_t *next,
     size_t n)
 {
 	const struct fetch_ops *o = j->ops;
-	uint64_t w;
+	uint64_t expect = 0, w;
 
 	if (j->items == NULL)
 		j->items = xreallocarray(NULL, o->max_per_call, o->item_size);
@@ -145,8 +145,9 @@ fetch_plan_job(struct fetch_job *j, const struct fetch_plan *p, size_t *next,
 	j->bytes = 0;
 	while (*next < n && j->m < o->max_per_call) {
 		w = o->weight != NULL ? planned_weight(o, j->arg, p, *next) : 0;
-		if (j->m > 0 && j->planned + w > FETCH_CALL_BYTES)
+		if (j->m > 0 && expect + w > FETCH_CALL_BYTES)
 			break;
+		expect += w;
 		j->planned += o->weight != NULL ? o->weight(j->arg, *next) : 0;
 		j->m++;
 		(*next)++;

@@ -29,7 +29,8 @@
 #define FOLLOW_RECEIPTS_PER_CALL 64	/* at most, as their weight allows */
 #define FOLLOW_HINT_BYTES (2u << 20)	/* a larger eth_getLogs answer means
 					 * a registry busy enough for blooms */
-#define FOLLOW_HINT_MIN_BLOCKS 4	/* fewer bloom matches: not worth it */
+#define FOLLOW_HINT_MIN_BLOCKS 4	/* fewer false matches expected: not
+					 * worth a round trip */
 #define FOLLOW_HINT_SKIP 8		/* batches without a hint after it
 					 * failed, was refused or saved little */
 
@@ -974,17 +975,35 @@ load_state_at(struct follower *f, uint64_t number, char *msg, size_t msgsz)
 
 /* The hint ------------------------------------------------------------- */
 
-/* Whether a batch whose bloom matched m blocks should ask eth_getLogs
- * which of them hold registry logs: not while the node refuses it or it
- * saved little lately, and only with no event pending, so that the batch's
- * own proof judges the hint and a lie costs this batch alone. */
+/* How likely a block's bloom is to match an address that logged nothing
+ * in it: each of the address's 3 bits is set with the bloom's density. */
+static double
+bloom_false_match(const uint8_t bloom[BLOOM_BYTES])
+{
+	unsigned bits = 0;
+	size_t i;
+	double d;
+
+	for (i = 0; i < BLOOM_BYTES; i++)
+		bits += (unsigned)__builtin_popcount(bloom[i]);
+	d = (double)bits / (8.0 * BLOOM_BYTES);
+	return d * d * d;
+}
+
+/* Whether a batch whose blooms match blocks that may well hold no registry
+ * log (expected: false, summed over the matches) should ask eth_getLogs
+ * which of them do: not when the blooms are sparse (a registry-heavy chain,
+ * where they are nearly exact and the logs a hint would carry weigh as
+ * much as the receipts), not while the node refuses it or it saved little
+ * lately, and only with no event pending, so that the batch's own proof
+ * judges the hint and a lie costs this batch alone. */
 static int
-hint_wanted(struct follower *f, size_t m)
+hint_wanted(struct follower *f, double false_matches)
 {
 	struct store_cursor c;
 	char msg[256];
 
-	if (f->hint == NULL || m < FOLLOW_HINT_MIN_BLOCKS)
+	if (f->hint == NULL || false_matches < FOLLOW_HINT_MIN_BLOCKS)
 		return 0;
 	if (f->hint_skip > 0) {
 		f->hint_skip--;
@@ -1087,6 +1106,7 @@ ingest_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
 	uint64_t conf = confirmations(f), last = b[n - 1].c.number;
 	size_t i, m = 0, *idx = xreallocarray(NULL, n, sizeof(*idx));
 	int ok = 1, hinted = 0, mismatch = 0;
+	double false_matches = 0;
 
 	memset(&job, 0, sizeof(job));
 	job.f = f;
@@ -1094,10 +1114,12 @@ ingest_batch(struct follower *f, struct fblock *b, size_t from, size_t n,
 	proof_start(&job);
 	for (i = from; i < n; i++) {
 		b[i].nevents = 0;
-		if (bloom_may_contain(b[i].c.bloom, f->p.registry, 20))
+		if (bloom_may_contain(b[i].c.bloom, f->p.registry, 20)) {
 			idx[m++] = i;
+			false_matches += bloom_false_match(b[i].c.bloom);
+		}
 	}
-	if (use_hint && hint_wanted(f, m)) {
+	if (use_hint && hint_wanted(f, false_matches)) {
 		if (!proof_join(&job, f)) {
 			snprintf(msg, msgsz, "%s", job.msg);
 			ok = 0;
