@@ -21,6 +21,7 @@
 #include "chain/receipts.h"
 #include "follow.h"
 #include "log.h"
+#include "receipts_fetch.h"
 #include "xmalloc.h"
 
 #define FOLLOW_HEADERS_PER_CALL 100	/* headers per JSON-RPC batch */
@@ -250,17 +251,21 @@ fetch_job_run(void *arg)
 	json_t *params[FOLLOW_MAX_PER_CALL];
 	struct rpc_span res[FOLLOW_MAX_PER_CALL];
 	int headers = strcmp(o->method, "eth_getBlockByNumber") == 0;
+	int receipts = strcmp(o->method, "eth_getBlockReceipts") == 0;
 	struct rpc_error e;
 	char q[19], *body;
 	size_t k;
 
 	j->nread = 0;
-	for (k = 0; k < j->m; k++) {
+	for (k = 0; !receipts && k < j->m; k++) {
 		methods[k] = o->method;
 		hex_format_u64(q, j->nums[j->first + k]);
 		params[k] = headers ? json_pack("[sb]", q, 0) : json_pack("[s]", q);
 	}
-	j->ok = rpc_batch_text(j->rpc, &body, res, methods, params, j->m, &e);
+	/* Receipts come the same from nodes without eth_getBlockReceipts. */
+	j->ok = receipts ? receipts_fetch_text(j->rpc, &body, res, j->nums +
+	    j->first, j->m, &e) :
+	    rpc_batch_text(j->rpc, &body, res, methods, params, j->m, &e);
 	if (!j->ok)
 		snprintf(j->msg, sizeof(j->msg), "%s of block %" PRIu64
 		    ": %.400s", o->what, j->nums[j->first], e.msg);

@@ -20,6 +20,7 @@ struct rpc_endpoint {
 	char *url;
 	char *shown;		/* redacted, for messages */
 	unsigned failures;	/* consecutive; the healthiest goes first */
+	unsigned lacks;		/* RPC_LACKS_* it was found not to serve */
 };
 
 struct rpc_client {
@@ -29,6 +30,7 @@ struct rpc_client {
 	char *auth_header;
 	CURL *curl;
 	uint64_t next_id;
+	size_t last;		/* the endpoint that answered last */
 };
 
 /* The answer body being received, with the cap applied as it arrives. */
@@ -124,6 +126,7 @@ rpc_client_clone(const struct rpc_client *c)
 	for (i = 0; i < c->n; i++) {
 		d->ep[i].url = xstrdup(c->ep[i].url);
 		d->ep[i].shown = xstrdup(c->ep[i].shown);
+		d->ep[i].lacks = c->ep[i].lacks;
 	}
 	d->n = c->n;
 	d->opt = c->opt;
@@ -549,6 +552,7 @@ rpc_exchange(struct rpc_client *c, const char *req, const char *method,
 			ep->failures++;
 			continue;
 		}
+		c->last = (size_t)(ep - c->ep);
 		ok = parse(arg, b.p, b.len, err);
 		if (!ok) {
 			snprintf(msg, sizeof(msg), "rpc: %.120s: %.64s: %.300s", ep->shown,
@@ -566,6 +570,23 @@ rpc_exchange(struct rpc_client *c, const char *req, const char *method,
 	}
 	free(b.p);
 	return ok;
+}
+
+int
+rpc_client_set_lacks(struct rpc_client *c, unsigned what, const char **shown)
+{
+	struct rpc_endpoint *ep = &c->ep[c->last];
+	int news = (ep->lacks & what) != what;
+
+	ep->lacks |= what;
+	*shown = ep->shown;
+	return news;
+}
+
+unsigned
+rpc_client_lacks(const struct rpc_client *c)
+{
+	return c->ep[rpc_first(c)].lacks;
 }
 
 struct single_arg {

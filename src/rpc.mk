@@ -15,3 +15,6 @@ fuzz_fuzz_rpc_response_SOURCES = fuzz/fuzz_rpc_response.c src/rpc.c \
 fuzz_fuzz_rpc_response_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(JANSSON_CFLAGS) $(CURL_CFLAGS)
 fuzz_fuzz_rpc_response_LDFLAGS = $(FUZZ_LD_OPTS)
 fuzz_fuzz_rpc_response_LDADD = $(JANSSON_LIBS) $(CURL_LIBS)
+
+# Receipts from nodes with or without eth_getBlockReceipts.
+src_liblicgate_a_SOURCES += src/receipts_fetch.c src/receipts_fetch.h
