@@ -23,6 +23,7 @@
 #include "fetch.h"
 #include "follow.h"
 #include "log.h"
+#include "receipts_fetch.h"
 #include "xmalloc.h"
 
 #define FOLLOW_HEADERS_PER_CALL 100	/* headers per JSON-RPC batch */
@@ -244,23 +245,6 @@ ask_headers(struct rpc_client *c, char **body, struct rpc_span *spans,
 	for (k = 0; k < m; k++) {
 		methods[k] = "eth_getBlockByNumber";
 		params[k] = json_pack("[sb]", hex_format_u64(q, nums[k]), 0);
-	}
-	return rpc_batch_text(c, body, spans, methods, params, m, err);
-}
-
-/* Asks for the receipts of the blocks nums[0..m). */
-static int
-ask_receipts(struct rpc_client *c, char **body, struct rpc_span *spans,
-    const uint64_t *nums, size_t m, struct rpc_error *err)
-{
-	const char *methods[FETCH_MAX_PER_CALL];
-	json_t *params[FETCH_MAX_PER_CALL];
-	char q[19];
-	size_t k;
-
-	for (k = 0; k < m; k++) {
-		methods[k] = "eth_getBlockReceipts";
-		params[k] = json_pack("[s]", hex_format_u64(q, nums[k]));
 	}
 	return rpc_batch_text(c, body, spans, methods, params, m, err);
 }
@@ -631,7 +615,8 @@ static const struct fetch_ops receipts_ops = {
 	.what = "receipts",
 	.max_per_call = FOLLOW_RECEIPTS_PER_CALL,
 	.item_size = sizeof(struct ritem),
-	.ask = ask_receipts,
+	/* The same from nodes without eth_getBlockReceipts. */
+	.ask = receipts_fetch_text,
 	.weight = receipts_weight,
 	.read = read_receipts,
 	.take = take_receipts,

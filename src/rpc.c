@@ -25,6 +25,7 @@ struct rpc_endpoint {
 	char *url;
 	char *shown;		/* redacted, for messages */
 	unsigned failures;	/* consecutive; the healthiest goes first */
+	unsigned lacks;		/* RPC_LACKS_* it was found not to serve */
 };
 
 /* What a client and its clones (on other threads) learn together about
@@ -151,6 +152,7 @@ rpc_client_clone(const struct rpc_client *c)
 	for (i = 0; i < c->n; i++) {
 		d->ep[i].url = xstrdup(c->ep[i].url);
 		d->ep[i].shown = xstrdup(c->ep[i].shown);
+		d->ep[i].lacks = c->ep[i].lacks;
 	}
 	d->n = c->n;
 	d->opt = c->opt;
@@ -798,6 +800,23 @@ rpc_exchange(struct rpc_client *c, const char *req, const char *method,
 	}
 	free(b.p);
 	return ok;
+}
+
+int
+rpc_client_set_lacks(struct rpc_client *c, unsigned what, const char **shown)
+{
+	struct rpc_endpoint *ep = &c->ep[c->last];
+	int news = (ep->lacks & what) != what;
+
+	ep->lacks |= what;
+	*shown = ep->shown;
+	return news;
+}
+
+unsigned
+rpc_client_lacks(const struct rpc_client *c)
+{
+	return c->ep[rpc_first(c)].lacks;
 }
 
 struct single_arg {

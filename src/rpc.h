@@ -76,6 +76,20 @@ int rpc_batch(struct rpc_client *c, json_t **results,
     const char *const *methods, json_t **params, size_t n,
     struct rpc_error *err) __attribute__((warn_unused_result));
 
+/* Methods an endpoint answered that it does not serve, so that callers
+ * ask it for something else instead: bits of rpc_client_lacks. */
+#define RPC_LACKS_BLOCK_RECEIPTS 0x1u
+
+/* Notes that the endpoint that answered c's last call lacks what (bits).
+ * Returns 1 when that is news; *shown is the endpoint's redacted URL,
+ * owned by c. */
+int rpc_client_set_lacks(struct rpc_client *c, unsigned what,
+    const char **shown);
+
+/* What the endpoint c asks first was found to lack (bits; clones inherit
+ * what was known when they were made). */
+unsigned rpc_client_lacks(const struct rpc_client *c);
+
 /* A piece of an answer body: the raw JSON text of one result. */
 struct rpc_span {
 	const char *p;
