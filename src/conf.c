@@ -22,6 +22,7 @@ enum opt_type {
 
 #define REQUIRED 1
 #define REPEATABLE 2
+#define RELOAD 4		/* SIGHUP applies it; otherwise a restart */
 
 struct opt {
 	const char *name;
@@ -37,70 +38,101 @@ struct opt {
 #define O(f) offsetof(struct conf, f)
 
 static const struct opt opts[] = {
-	{ "rpc.url", T_URL, O(rpc_url), NULL, 0, 0, NULL, REQUIRED | REPEATABLE,
-	    "JSON-RPC endpoint (http or https); repeat for failover" },
-	{ "rpc.bearer_token_file", T_PATH, O(rpc_bearer_file), NULL, 0, 0, NULL, 0,
-	    "file holding a bearer token for hosted endpoints (mode 0600)" },
-	{ "rpc.timeout", T_DURATION, O(rpc_timeout), "10s", 1, 600, NULL, 0,
-	    "limit on one RPC request" },
-	{ "rpc.connect_timeout", T_DURATION, O(rpc_connect_timeout), "5s", 1, 120, NULL, 0,
-	    "limit on connecting to an endpoint" },
-	{ "rpc.max_response_size", T_SIZE, O(rpc_max_response), "16M", 65536, 1ULL << 30, NULL, 0,
-	    "larger answers are refused (a node cannot exhaust memory)" },
-	{ "rpc.retries", T_UINT, O(rpc_retries), "3", 0, 20, NULL, 0,
-	    "further attempts, over the endpoints in turn, with backoff" },
-	{ "chain.id", T_UINT, O(chain_id), NULL, 1, UINT64_MAX, NULL, REQUIRED,
-	    "chain id; the nodes' eth_chainId must match it" },
-	{ "chain.engine", T_ENUM, O(chain_engine), "none", 0, 0, "none|clique|qbft|quorum", 0,
-	    "consensus rules checked on headers (none: local development chains)" },
-	{ "chain.checkpoint_number", T_UINT, O(checkpoint_number), NULL, 0, UINT64_MAX, NULL, REQUIRED,
-	    "number of the trusted block everything is linked back to" },
-	{ "chain.checkpoint_hash", T_HASH, O(checkpoint_hash), NULL, 0, 0, NULL, REQUIRED,
-	    "hash of that block" },
-	{ "chain.confirmations", T_UINT, O(confirmations), "12", 0, 10000, NULL, 0,
-	    "blocks on top before a change takes effect (the reorg window)" },
-	{ "chain.signers", T_ADDRLIST, O(chain_signers), NULL, 0, 0, NULL, 0,
-	    "clique, qbft: the signers or validators at a checkpoint that lists none" },
-	{ "chain.epoch", T_UINT, O(chain_epoch), "30000", 1, UINT64_MAX, NULL, 0,
-	    "clique, qbft: blocks per epoch (votes reset, Clique lists its signers)" },
-	{ "chain.node_is_trusted", T_BOOL, O(node_is_trusted), "no", 0, 0, NULL, 0,
-	    "engine none on a chain id other than 31337 or 1337: the node can lie" },
-	{ "quorum.min_agree", T_UINT, O(quorum_min_agree), "2", 1, CONF_MAX_URLS, NULL, 0,
-	    "quorum engine: endpoints that must report the same finalized hash" },
-	{ "registry.address", T_ADDRESS, O(registry), NULL, 0, 0, NULL, REQUIRED,
-	    "address of the LicenseRegistry contract" },
-	{ "sync.batch_size", T_UINT, O(batch_size), "5000", 1, 100000, NULL, 0,
-	    "blocks verified and committed per batch, with one digest proof" },
-	{ "sync.connections", T_UINT, O(sync_connections), "3", 1, CONF_MAX_SYNC_CONNECTIONS, NULL, 0,
-	    "connections fetching headers and receipts at once (the proof has one more)" },
-	{ "sync.poll_interval", T_DURATION, O(poll_interval), "2s", 1, 3600, NULL, 0,
-	    "pause between looks at the chain head once caught up" },
-	{ "db.path", T_PATH, O(db_path), "/var/lib/licgate/gateway.db", 0, 0, NULL, 0,
-	    "the SQLite cache of verified state" },
-	{ "http.listen", T_LISTEN, O(http_listen), "127.0.0.1", 0, 0, NULL, 0,
-	    "address the HTTP API listens on (an IPv4 or IPv6 literal)" },
-	{ "http.port", T_UINT, O(http_port), "8477", 0, 65535, NULL, 0,
-	    "port of the HTTP API (0: any free port, logged at start)" },
-	{ "http.max_connections", T_UINT, O(http_max_connections), "1024", 1, 65536, NULL, 0,
-	    "connections served at once; more wait in the kernel" },
-	{ "http.max_body_size", T_SIZE, O(http_max_body), "4k", 256, 1 << 20, NULL, 0,
-	    "largest device-signed request accepted" },
-	{ "http.threads", T_UINT, O(http_threads), "0", 0, 64, NULL, 0,
-	    "threads serving the HTTP API and signing tokens (0: one per CPU)" },
-	{ "http.request_timeout", T_DURATION, O(http_request_timeout), "10s", 1, 600, NULL, 0,
-	    "idle connections are closed after this (slow clients)" },
-	{ "key.file", T_PATH, O(key_file), "/etc/licgate/gateway.key", 0, 0, NULL, 0,
-	    "the gateway's secp256k1 signing key (owner only, mode 0600, no symlink)" },
-	{ "attestation.ttl", T_DURATION, O(attestation_ttl), "5m", 1, 86400 * 7, NULL, 0,
-	    "lifetime of an attestation (a valid one never past its license's end)" },
-	{ "attestation.max_staleness", T_DURATION, O(max_staleness), "1h", 1, 86400 * 365, NULL, 0,
-	    "older verified state makes every verdict 'stale'" },
-	{ "attestation.require_device_auth", T_BOOL, O(require_device_auth), "no", 0, 0, NULL, 0,
-	    "answer only device-signed requests (POST /v1/attestation)" },
-	{ "attestation.request_window", T_DURATION, O(request_window), "60s", 1, 3600, NULL, 0,
-	    "a signed request's time may be this far from the gateway's clock" },
-	{ "log.verbose", T_BOOL, O(log_verbose), "no", 0, 0, NULL, 0,
-	    "log debugging detail" },
+	{ .name = "rpc.url", .type = T_URL, .off = O(rpc_url),
+	    .flags = REQUIRED | REPEATABLE | RELOAD,
+	    .help = "JSON-RPC endpoint (http or https); repeat for failover" },
+	{ .name = "rpc.bearer_token_file", .type = T_PATH, .off = O(rpc_bearer_file),
+	    .flags = RELOAD,
+	    .help = "file holding a bearer token for hosted endpoints (mode 0600)" },
+	{ .name = "rpc.timeout", .type = T_DURATION, .off = O(rpc_timeout),
+	    .def = "10s", .min = 1, .max = 600, .flags = RELOAD,
+	    .help = "limit on one RPC request" },
+	{ .name = "rpc.connect_timeout", .type = T_DURATION, .off = O(rpc_connect_timeout),
+	    .def = "5s", .min = 1, .max = 120, .flags = RELOAD,
+	    .help = "limit on connecting to an endpoint" },
+	{ .name = "rpc.max_response_size", .type = T_SIZE, .off = O(rpc_max_response),
+	    .def = "16M", .min = 65536, .max = 1ULL << 30, .flags = RELOAD,
+	    .help = "larger answers are refused (a node cannot exhaust memory)" },
+	{ .name = "rpc.retries", .type = T_UINT, .off = O(rpc_retries),
+	    .def = "3", .min = 0, .max = 20, .flags = RELOAD,
+	    .help = "further attempts, over the endpoints in turn, with backoff" },
+	{ .name = "chain.id", .type = T_UINT, .off = O(chain_id),
+	    .min = 1, .max = UINT64_MAX, .flags = REQUIRED,
+	    .help = "chain id; the nodes' eth_chainId must match it" },
+	{ .name = "chain.engine", .type = T_ENUM, .off = O(chain_engine),
+	    .def = "none", .allowed = "none|clique|qbft|quorum",
+	    .help = "consensus rules checked on headers (none: local development chains)" },
+	{ .name = "chain.checkpoint_number", .type = T_UINT, .off = O(checkpoint_number),
+	    .min = 0, .max = UINT64_MAX, .flags = REQUIRED,
+	    .help = "number of the trusted block everything is linked back to" },
+	{ .name = "chain.checkpoint_hash", .type = T_HASH, .off = O(checkpoint_hash),
+	    .flags = REQUIRED,
+	    .help = "hash of that block" },
+	{ .name = "chain.confirmations", .type = T_UINT, .off = O(confirmations),
+	    .def = "12", .min = 0, .max = 10000,
+	    .help = "blocks on top before a change takes effect (the reorg window)" },
+	{ .name = "chain.signers", .type = T_ADDRLIST, .off = O(chain_signers),
+	    .help = "clique, qbft: the signers or validators at a checkpoint that lists none" },
+	{ .name = "chain.epoch", .type = T_UINT, .off = O(chain_epoch),
+	    .def = "30000", .min = 1, .max = UINT64_MAX,
+	    .help = "clique, qbft: blocks per epoch (votes reset, Clique lists its signers)" },
+	{ .name = "chain.node_is_trusted", .type = T_BOOL, .off = O(node_is_trusted),
+	    .def = "no",
+	    .help = "engine none on a chain id other than 31337 or 1337: the node can lie" },
+	{ .name = "quorum.min_agree", .type = T_UINT, .off = O(quorum_min_agree),
+	    .def = "2", .min = 1, .max = CONF_MAX_URLS,
+	    .help = "quorum engine: endpoints that must report the same finalized hash" },
+	{ .name = "registry.address", .type = T_ADDRESS, .off = O(registry),
+	    .flags = REQUIRED,
+	    .help = "address of the LicenseRegistry contract" },
+	{ .name = "sync.batch_size", .type = T_UINT, .off = O(batch_size),
+	    .def = "5000", .min = 1, .max = 100000, .flags = RELOAD,
+	    .help = "blocks verified and committed per batch, with one digest proof" },
+	{ .name = "sync.connections", .type = T_UINT, .off = O(sync_connections),
+	    .def = "3", .min = 1, .max = CONF_MAX_SYNC_CONNECTIONS, .flags = RELOAD,
+	    .help = "connections fetching headers and receipts at once (the proof has one more)" },
+	{ .name = "sync.poll_interval", .type = T_DURATION, .off = O(poll_interval),
+	    .def = "2s", .min = 1, .max = 3600, .flags = RELOAD,
+	    .help = "pause between looks at the chain head once caught up" },
+	{ .name = "db.path", .type = T_PATH, .off = O(db_path),
+	    .def = "/var/lib/licgate/gateway.db",
+	    .help = "the SQLite cache of verified state" },
+	{ .name = "http.listen", .type = T_LISTEN, .off = O(http_listen),
+	    .def = "127.0.0.1",
+	    .help = "address the HTTP API listens on (an IPv4 or IPv6 literal)" },
+	{ .name = "http.port", .type = T_UINT, .off = O(http_port),
+	    .def = "8477", .min = 0, .max = 65535,
+	    .help = "port of the HTTP API (0: any free port, logged at start)" },
+	{ .name = "http.max_connections", .type = T_UINT, .off = O(http_max_connections),
+	    .def = "1024", .min = 1, .max = 65536,
+	    .help = "connections served at once; more wait in the kernel" },
+	{ .name = "http.max_body_size", .type = T_SIZE, .off = O(http_max_body),
+	    .def = "4k", .min = 256, .max = 1 << 20,
+	    .help = "largest device-signed request accepted" },
+	{ .name = "http.threads", .type = T_UINT, .off = O(http_threads),
+	    .def = "0", .min = 0, .max = 64,
+	    .help = "threads serving the HTTP API and signing tokens (0: one per CPU)" },
+	{ .name = "http.request_timeout", .type = T_DURATION, .off = O(http_request_timeout),
+	    .def = "10s", .min = 1, .max = 600,
+	    .help = "idle connections are closed after this (slow clients)" },
+	{ .name = "key.file", .type = T_PATH, .off = O(key_file),
+	    .def = "/etc/licgate/gateway.key",
+	    .help = "the gateway's secp256k1 signing key (owner only, mode 0600, no symlink)" },
+	{ .name = "attestation.ttl", .type = T_DURATION, .off = O(attestation_ttl),
+	    .def = "5m", .min = 1, .max = 86400 * 7, .flags = RELOAD,
+	    .help = "lifetime of an attestation (a valid one never past its license's end)" },
+	{ .name = "attestation.max_staleness", .type = T_DURATION, .off = O(max_staleness),
+	    .def = "1h", .min = 1, .max = 86400 * 365, .flags = RELOAD,
+	    .help = "older verified state makes every verdict 'stale'" },
+	{ .name = "attestation.require_device_auth", .type = T_BOOL, .off = O(require_device_auth),
+	    .def = "no",
+	    .help = "answer only device-signed requests (POST /v1/attestation)" },
+	{ .name = "attestation.request_window", .type = T_DURATION, .off = O(request_window),
+	    .def = "60s", .min = 1, .max = 3600,
+	    .help = "a signed request's time may be this far from the gateway's clock" },
+	{ .name = "log.verbose", .type = T_BOOL, .off = O(log_verbose),
+	    .def = "no", .flags = RELOAD,
+	    .help = "log debugging detail" },
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
 
@@ -461,6 +493,113 @@ fail:
 	return 0;
 }
 
+/* How many bytes of struct conf an option's value takes. */
+static size_t
+field_size(const struct opt *o)
+{
+	switch (o->type) {
+	case T_STRING:
+	case T_PATH:
+	case T_ENUM:
+	case T_LISTEN:
+		return sizeof(char *);
+	case T_BOOL:
+		return sizeof(int);
+	case T_UINT:
+	case T_DURATION:
+	case T_SIZE:
+		return sizeof(uint64_t);
+	case T_ADDRESS:
+		return 20;
+	case T_HASH:
+		return 32;
+	case T_ADDRLIST:
+		return sizeof(struct conf_addrs);
+	case T_URL:
+		return sizeof(((struct conf *)NULL)->rpc_url);
+	}
+	return 0;
+}
+
+static int
+same_text(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* Whether option o has the same value in a and b. */
+static int
+same_value(struct conf *a, struct conf *b, const struct opt *o)
+{
+	const void *x = field(a, o), *y = field(b, o);
+	const struct conf_addrs *p = x, *q = y;
+	size_t i;
+
+	switch (o->type) {
+	case T_STRING:
+	case T_PATH:
+	case T_ENUM:
+	case T_LISTEN:
+		return same_text(*(char *const *)x, *(char *const *)y);
+	case T_URL:
+		if (a->rpc_nurl != b->rpc_nurl)
+			return 0;
+		for (i = 0; i < a->rpc_nurl; i++)
+			if (!same_text(a->rpc_url[i], b->rpc_url[i]))
+				return 0;
+		return 1;
+	case T_ADDRLIST:
+		return p->n == q->n && memcmp(p->a, q->a, p->n * 20) == 0;
+	default:
+		return memcmp(x, y, field_size(o)) == 0;
+	}
+}
+
+/* Exchanges option o's values between a and b. */
+static void
+swap_value(struct conf *a, struct conf *b, const struct opt *o)
+{
+	unsigned char tmp[sizeof(struct conf_addrs)];
+	size_t n = field_size(o), k;
+
+	memcpy(tmp, field(a, o), n);
+	memcpy(field(a, o), field(b, o), n);
+	memcpy(field(b, o), tmp, n);
+	if (o->type == T_URL) {
+		k = a->rpc_nurl;
+		a->rpc_nurl = b->rpc_nurl;
+		b->rpc_nurl = k;
+	}
+}
+
+size_t
+conf_reload(struct conf *run, struct conf *next, const char **restart,
+    size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < NOPTS; i++) {
+		if (same_value(run, next, &opts[i]))
+			continue;
+		if (opts[i].flags & RELOAD)
+			swap_value(run, next, &opts[i]);
+		else if (n < max)
+			restart[n++] = opts[i].name;
+	}
+	return n;
+}
+
+int
+conf_reloadable(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (strcmp(opts[i].name, name) == 0)
+			return (opts[i].flags & RELOAD) != 0;
+	return 0;
+}
+
 void
 conf_free(struct conf *c)
 {
@@ -480,9 +619,10 @@ conf_free(struct conf *c)
 static void
 print_help(FILE *out, const struct opt *o)
 {
-	fprintf(out, "\n# %s%s%s\n", o->help,
+	fprintf(out, "\n# %s%s%s%s\n", o->help,
 	    o->flags & REQUIRED ? " (required)" : "",
-	    o->flags & REPEATABLE ? " (repeatable)" : "");
+	    o->flags & REPEATABLE ? " (repeatable)" : "",
+	    o->flags & RELOAD ? " (reload)" : "");
 }
 
 static void
@@ -501,6 +641,8 @@ conf_print_example(FILE *out)
 
 	fprintf(out, "# gateway.conf: the licgate gateway's configuration.\n"
 	    "# Every option is listed with its default; required ones have none.\n"
+	    "# A change to an option marked (reload) takes effect on SIGHUP; to\n"
+	    "# any other, at the next start.\n"
 	    "# Generated from the option table in src/conf.c; do not edit by hand.\n");
 	for (i = 0; i < NOPTS; i++) {
 		print_help(out, &opts[i]);

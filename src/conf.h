@@ -58,6 +58,17 @@ struct conf {
 int conf_load(struct conf *cfg, const char *file, char *err,
     size_t errsz) __attribute__((warn_unused_result));
 
+/* After a reload: the options the table marks as applied on SIGHUP take
+ * next's values in run (their old values go to next, which the caller
+ * frees); every other option whose value differs keeps run's, and its name
+ * goes to restart[] (at most max; the count of them is returned). */
+#define CONF_MAX_OPTIONS 64
+size_t conf_reload(struct conf *run, struct conf *next, const char **restart,
+    size_t max);
+/* 1 when SIGHUP applies option name, 0 when it needs a restart (or is no
+ * option). */
+int conf_reloadable(const char *name);
+
 /* Frees what conf_load allocated; cfg may be zeroed or loaded. */
 void conf_free(struct conf *cfg);
 

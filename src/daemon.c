@@ -249,30 +249,14 @@ daemon_stop(struct daemon *d)
 	free(d);
 }
 
-/* Options that are part of the database's identity or of open sockets. */
-static void
-warn_restart(const struct conf *o, const struct conf *n)
-{
-	if (o->chain_id != n->chain_id ||
-	    memcmp(o->registry, n->registry, 20) != 0 ||
-	    o->checkpoint_number != n->checkpoint_number ||
-	    memcmp(o->checkpoint_hash, n->checkpoint_hash, 32) != 0 ||
-	    strcmp(o->db_path, n->db_path) != 0 ||
-	    strcmp(o->chain_engine, n->chain_engine) != 0)
-		log_warnx("reload: chain, registry, checkpoint, engine and "
-		    "database changes need a restart; keeping the old ones");
-	if (strcmp(o->http_listen, n->http_listen) != 0 ||
-	    o->http_port != n->http_port ||
-	    strcmp(o->key_file, n->key_file) != 0)
-		log_warnx("reload: http and key.file changes need a restart");
-}
-
 void
 daemon_reload(struct daemon *d)
 {
+	const char *restart[CONF_MAX_OPTIONS];
 	struct conf n;
 	struct rpc_client *rpc, *rpc_proof;
 	char err[1024];
+	size_t i, nrestart;
 
 	if (!conf_load(&n, d->conf_file, err, sizeof(err))) {
 		log_warnx("reload refused, keeping the running configuration: "
@@ -291,27 +275,20 @@ daemon_reload(struct daemon *d)
 		conf_free(&n);
 		return;
 	}
-	warn_restart(&d->conf, &n);
 	follow_reload(d->follower, rpc, rpc_proof, n.batch_size,
 	    (unsigned)n.sync_connections);
 	rpc_client_free(d->rpc);
 	rpc_client_free(d->rpc_proof);
 	d->rpc = rpc;
 	d->rpc_proof = rpc_proof;
-	/* Swap the reloadable values into the running configuration, field
-	 * by field: the HTTP threads read the rest of it meanwhile, and what
-	 * they read of these they take from daemon_http_reload. */
-	for (size_t i = 0; i < d->conf.rpc_nurl; i++)
-		free(d->conf.rpc_url[i]);
-	memcpy(d->conf.rpc_url, n.rpc_url, sizeof(n.rpc_url));
-	d->conf.rpc_nurl = n.rpc_nurl;
-	n.rpc_nurl = 0;
-	d->conf.poll_interval = n.poll_interval;
-	d->conf.batch_size = n.batch_size;
-	d->conf.sync_connections = n.sync_connections;
-	d->conf.attestation_ttl = n.attestation_ttl;
-	d->conf.max_staleness = n.max_staleness;
-	d->conf.log_verbose = n.log_verbose;
+	/* The option table says what a reload applies; those values are
+	 * swapped into the running configuration, field by field: the HTTP
+	 * threads read the rest of it meanwhile, and what they read of these
+	 * they take from daemon_http_reload. */
+	nrestart = conf_reload(&d->conf, &n, restart, CONF_MAX_OPTIONS);
+	for (i = 0; i < nrestart; i++)
+		log_warnx("reload: %s changed, which needs a restart: keeping "
+		    "the running value", restart[i]);
 	conf_free(&n);
 	log_set_verbose(d->conf.log_verbose);
 	daemon_http_reload(d);

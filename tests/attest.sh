@@ -149,11 +149,14 @@ check "/metrics shows the verified head and the lag to the node" \
 life() { curl -sf -H 'Accept: application/json' "http://127.0.0.1:$GW_PORT/v1/attestation?device=$B&firmware=$F2&nonce=0x$(printf '%016x' "$1")" |
 	node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);console.log(j.exp-j.iat)})'; }
 before=$(life 1)
-gw_conf "chain.confirmations = 2" "attestation.ttl = 60s" "http.port = 1"
+gw_conf "chain.confirmations = 3" "attestation.ttl = 60s" "http.port = 1"
 kill -HUP "$GW_PID"
 gw_wait_log "reloaded"
 check "SIGHUP: the new attestation.ttl applies to the next token (300 s, then 60 s)" '[ "$before" = 300 ] && [ "$(life 2)" = 60 ]'
-check "SIGHUP: a change that needs a restart is named in the log" 'grep -q "need a restart" "$GW_LOG"'
+check "SIGHUP: each change that needs a restart is named in the log, and nothing else" \
+	'grep -q "reload: chain.confirmations changed, which needs a restart" "$GW_LOG" &&
+	 grep -q "reload: http.port changed, which needs a restart" "$GW_LOG" &&
+	 [ "$(grep -c "which needs a restart" "$GW_LOG")" = 2 ] || { grep reload "$GW_LOG"; false; }'
 gw_stop
 
 # Staleness: with a one-second limit and no new blocks, the state turns

@@ -215,7 +215,7 @@ START_TEST(conf_print_settings)
 	ck_assert(conf_print(f, "head line", set, 6, err, sizeof(err)));
 	fclose(f);
 	ck_assert(strncmp(text, "# head line\n", 12) == 0);
-	ck_assert(strstr(text, "(repeatable)\n# given with --rpc\n"
+	ck_assert(strstr(text, "(repeatable) (reload)\n# given with --rpc\n"
 	    "rpc.url = http://127.0.0.1:8545\n") != NULL);
 	ck_assert(strstr(text, "# a long reason that goes on and on, past the "
 	    "width of one comment line, so\n# that it is broken at a space\n"
@@ -235,6 +235,49 @@ START_TEST(conf_print_settings)
 }
 END_TEST
 
+/* A reload takes what the table marks (reload) and names the rest, each
+ * once, keeping the running value. */
+START_TEST(conf_reload_follows_the_table)
+{
+	const char *restart[CONF_MAX_OPTIONS];
+	struct conf run, next;
+	size_t n;
+
+	ck_assert_str_eq(load(&run, REQ "attestation.ttl = 5m\n"), "");
+	ck_assert_str_eq(load(&next, REQ "rpc.url = http://10.0.0.5:8545\n"
+	    "attestation.ttl = 1m\nchain.confirmations = 2\nhttp.port = 1\n"
+	    "log.verbose = yes\nhttp.threads = 4\n"), "");
+	n = conf_reload(&run, &next, restart, CONF_MAX_OPTIONS);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(restart[0], "chain.confirmations");
+	ck_assert_str_eq(restart[1], "http.port");
+	ck_assert_str_eq(restart[2], "http.threads");
+	ck_assert_uint_eq(run.attestation_ttl, 60);
+	ck_assert_int_eq(run.log_verbose, 1);
+	ck_assert_uint_eq(run.rpc_nurl, 2);
+	ck_assert_str_eq(run.rpc_url[1], "http://10.0.0.5:8545");
+	ck_assert_uint_eq(run.confirmations, 12);
+	ck_assert_uint_eq(run.http_port, 8477);
+	ck_assert_uint_eq(run.http_threads, 0);
+	/* The old values went to next, whose freeing frees them. */
+	ck_assert_uint_eq(next.rpc_nurl, 1);
+	ck_assert_uint_eq(next.attestation_ttl, 300);
+	conf_free(&next);
+	/* Nothing changed: nothing to name. */
+	ck_assert_str_eq(load(&next, REQ "rpc.url = http://10.0.0.5:8545\n"
+	    "attestation.ttl = 1m\nlog.verbose = yes\n"), "");
+	ck_assert_uint_eq(conf_reload(&run, &next, restart, CONF_MAX_OPTIONS),
+	    0);
+	conf_free(&next);
+	conf_free(&run);
+	ck_assert(conf_reloadable("attestation.ttl"));
+	ck_assert(conf_reloadable("rpc.url"));
+	ck_assert(!conf_reloadable("chain.confirmations"));
+	ck_assert(!conf_reloadable("attestation.require_device_auth"));
+	ck_assert(!conf_reloadable("no.such_option"));
+}
+END_TEST
+
 static Suite *
 conf_suite(void)
 {
@@ -246,6 +289,7 @@ conf_suite(void)
 	tcase_add_test(tc, conf_missing_file);
 	tcase_add_test(tc, conf_secret_files);
 	tcase_add_test(tc, conf_print_settings);
+	tcase_add_test(tc, conf_reload_follows_the_table);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,7 +10,12 @@ opts=$(sed -n 's/^#\([a-z_]*\.[a-z_]*\) = *\(.*\)$/\1 \2/p' "$src/gateway.conf.e
 while read -r name def; do
 	line=$(grep -A1 -x "\.It Cm $name Ar value" "$page" | tail -1)
 	if [ -z "$line" ]; then echo "not ok - $name missing from gateway.conf.5"; fail=1; continue; fi
-	if [ -n "$def" ] && ! grep -qF "Default: $def." <<<"$line"; then
+	reload=$(grep -B1 -x "#$name = *.*" "$src/gateway.conf.example" | head -1 | grep -c '(reload)')
+	if [ "$reload" = 1 ] && ! grep -qF "SIGHUP applies a change." <<<"$line"; then
+		echo "not ok - $name: the table applies it on SIGHUP, gateway.conf.5 does not say so"; fail=1
+	elif [ "$reload" = 0 ] && grep -qF "SIGHUP applies a change." <<<"$line"; then
+		echo "not ok - $name: gateway.conf.5 says SIGHUP applies it, the table does not"; fail=1
+	elif [ -n "$def" ] && ! grep -qF "Default: $def." <<<"$line"; then
 		echo "not ok - $name: gateway.conf.5 does not give the default $def"; fail=1
 	else echo "ok - $name documented with its default"; fi
 done <<<"$opts"
