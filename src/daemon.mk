@@ -37,9 +37,11 @@ tests_check_follow_SOURCES = tests/check_follow.c tests/rpcreplay.c \
 tests_check_follow_CFLAGS = $(TEST_CC_OPTS)
 tests_check_follow_LDADD = $(TEST_LIBS) -lpthread
 
-BENCH_TARGETS += bench/getlogs
+BENCH_TARGETS += bench/getlogs bench/fetchfloor
 bench_getlogs_SOURCES = bench/getlogs.c
 bench_getlogs_LDADD = $(LG_LIBS)
+bench_fetchfloor_SOURCES = bench/fetchfloor.c
+bench_fetchfloor_LDADD = $(LG_LIBS) -lpthread
 EXTRA_DIST += bench/sync.sh tests/chain/bulk.mjs tests/chain/liar.mjs
 # Needs anvil (scripts/deps.sh); minutes, not part of make check.
 bench-sync: src/licgated src/licgatectl bench/getlogs
@@ -50,7 +52,7 @@ EXTRA_DIST += bench/busy.sh tests/chain/busy.mjs tests/chain/delay.mjs
 # away (bench-distance); need anvil, minutes each.
 bench-busy: src/licgated src/licgatectl bench/getlogs
 	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/busy.sh --normal --heavy
-bench-distance: src/licgated src/licgatectl bench/getlogs
+bench-distance: src/licgated src/licgatectl bench/getlogs bench/fetchfloor
 	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/busy.sh --delay 50
 .PHONY: bench-busy bench-distance
 

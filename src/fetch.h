@@ -15,7 +15,7 @@
 
 #define FETCH_MAX_CONNECTIONS 8
 #define FETCH_MAX_PER_CALL 100
-#define FETCH_CALL_BYTES (4u << 20)	/* an answer's planned weight */
+#define FETCH_CALL_BYTES (2u << 20)	/* an answer's planned weight */
 
 /* How fetch_each asks and reads:
  * ask() sends the calls for nums[0..m) as one JSON-RPC batch: spans[k] is
