@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain/hash.h"
 #include "chain/hex.h"
 #include "registry.h"
 #include "xmalloc.h"
@@ -503,4 +504,31 @@ registry_args_json(const struct registry_event *ev)
 		json_object_set_new(o, ev->def->args[i].name,
 		    value_json(&ev->v[i], ev->def->args[i].type));
 	return o;
+}
+
+/* The digest ------------------------------------------------------------ */
+
+void
+registry_digest_step(uint8_t d[32], const uint8_t (*topics)[32],
+    size_t ntopics, const uint8_t *data, size_t len)
+{
+	uint8_t dh[32];
+
+	keccak256(dh, data, len);
+	registry_digest_step_hashed(d, topics, ntopics, dh);
+}
+
+void
+registry_digest_step_hashed(uint8_t d[32], const uint8_t (*topics)[32],
+    size_t ntopics, const uint8_t data_hash[32])
+{
+	struct keccak_ctx k;
+	size_t i;
+
+	keccak256_init(&k);
+	keccak256_update(&k, d, 32);
+	for (i = 0; i < ntopics; i++)
+		keccak256_update(&k, topics[i], 32);
+	keccak256_update(&k, data_hash, 32);
+	keccak256_final(&k, d);
 }

@@ -109,4 +109,13 @@ json_t *registry_args_json(const struct registry_event *ev);
  * (the follower stores one per event).  The caller frees it. */
 char *registry_args_text(const struct registry_event *ev);
 
+/* The digest the contract keeps of its own logs (eventDigest), folded
+ * over them in emission order from 32 zero bytes:
+ * d = keccak256(d || topics || keccak256(data)). */
+void registry_digest_step(uint8_t d[32], const uint8_t (*topics)[32],
+    size_t ntopics, const uint8_t *data, size_t len);
+/* The same with keccak256(data) already known. */
+void registry_digest_step_hashed(uint8_t d[32], const uint8_t (*topics)[32],
+    size_t ntopics, const uint8_t data_hash[32]);
+
 #endif

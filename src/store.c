@@ -10,7 +10,6 @@
 
 #include <sqlite3.h>
 
-#include "chain/hash.h"
 #include "chain/hex.h"
 #include "chain/jscan.h"
 #include "registry.h"
@@ -621,31 +620,6 @@ store_block_hash(struct store *s, uint64_t number, uint8_t hash[32],
 
 /* batches ---------------------------------------------------------------- */
 
-void
-store_digest_step(uint8_t d[32], const uint8_t (*topics)[32], size_t ntopics,
-    const uint8_t *data, size_t len)
-{
-	uint8_t dh[32];
-
-	keccak256(dh, data, len);
-	store_digest_step_hashed(d, topics, ntopics, dh);
-}
-
-void
-store_digest_step_hashed(uint8_t d[32], const uint8_t (*topics)[32],
-    size_t ntopics, const uint8_t data_hash[32])
-{
-	struct keccak_ctx k;
-	size_t i;
-
-	keccak256_init(&k);
-	keccak256_update(&k, d, 32);
-	for (i = 0; i < ntopics; i++)
-		keccak256_update(&k, topics[i], 32);
-	keccak256_update(&k, data_hash, 32);
-	keccak256_final(&k, d);
-}
-
 /* The events stored beyond the applied block: those of the window. */
 static int
 count_unapplied(struct store *s, char *err, size_t errsz)
@@ -830,11 +804,11 @@ store_add_event(struct store *s, const struct store_event *e, int final,
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", err, errsz))
 		return 0;
 	if (e->data_hash != NULL)
-		store_digest_step_hashed(s->cur.event_digest, e->topics,
+		registry_digest_step_hashed(s->cur.event_digest, e->topics,
 		    e->ntopics, e->data_hash);
 	else
-		store_digest_step(s->cur.event_digest, e->topics, e->ntopics,
-		    e->data, e->data_len);
+		registry_digest_step(s->cur.event_digest, e->topics,
+		    e->ntopics, e->data, e->data_len);
 	s->cur.event_count++;
 	args = registry_args_text(&ev);
 	topics = topics_json(e->topics, e->ntopics);

@@ -92,13 +92,6 @@ int store_cursor(struct store *s, struct store_cursor *c, char *err,
 int store_block_hash(struct store *s, uint64_t number, uint8_t hash[32],
     int *found, char *err, size_t errsz) __attribute__((warn_unused_result));
 
-/* The digest rule of the registry: d = keccak256(d || topics || keccak256(data)). */
-void store_digest_step(uint8_t d[32], const uint8_t (*topics)[32],
-    size_t ntopics, const uint8_t *data, size_t len);
-/* The same with keccak256(data) already known. */
-void store_digest_step_hashed(uint8_t d[32], const uint8_t (*topics)[32],
-    size_t ntopics, const uint8_t data_hash[32]);
-
 /* A batch: begin, add blocks (ascending) and their events (in block order),
  * set the head, apply what became confirmed, commit.  Anything that fails
  * leaves the transaction open for store_abort. */

@@ -393,6 +393,42 @@ START_TEST(registry_args_text_is_jansson_dump)
 }
 END_TEST
 
+/* The digest rule: two logs folded by hand with keccak equal
+ * registry_digest_step, and its form for a known data hash. */
+START_TEST(registry_digest_rule)
+{
+	json_t *f = tu_json("registry/logs.json");
+	uint8_t d[32] = { 0 }, want[32], buf[32 * 6], dh[32];
+	struct raw_log r;
+	size_t n;
+
+	raw_log(&r, json_array_get(json_object_get(f, "logs"), 0));
+	keccak256(dh, r.data, r.len);
+	memcpy(buf, d, 32);
+	memcpy(buf + 32, r.topics, 32 * r.ntopics);
+	n = 32 + 32 * r.ntopics;
+	memcpy(buf + n, dh, 32);
+	keccak256(want, buf, n + 32);
+	registry_digest_step(d, (const uint8_t (*)[32])r.topics, r.ntopics,
+	    r.data, r.len);
+	ck_assert_mem_eq(d, want, 32);
+	/* A second step chains on the first. */
+	memcpy(buf, want, 32);
+	keccak256(want, buf, n + 32);
+	registry_digest_step(d, (const uint8_t (*)[32])r.topics, r.ntopics,
+	    r.data, r.len);
+	ck_assert_mem_eq(d, want, 32);
+	memset(d, 0, 32);
+	registry_digest_step_hashed(d, (const uint8_t (*)[32])r.topics,
+	    r.ntopics, dh);
+	registry_digest_step_hashed(d, (const uint8_t (*)[32])r.topics,
+	    r.ntopics, dh);
+	ck_assert_mem_eq(d, want, 32);
+	free(r.data);
+	json_decref(f);
+}
+END_TEST
+
 static Suite *
 registry_suite(void)
 {
@@ -407,6 +443,7 @@ registry_suite(void)
 	tcase_add_test(tc, registry_any_string_bytes);
 	tcase_add_test(tc, registry_text_escapes);
 	tcase_add_test(tc, registry_args_text_is_jansson_dump);
+	tcase_add_test(tc, registry_digest_rule);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,7 +9,6 @@
 
 #include <sqlite3.h>
 
-#include "chain/hash.h"
 #include "registry.h"
 #include "store.h"
 #include "testutil.h"
@@ -165,7 +164,7 @@ digest_of(uint8_t d[32], size_t k)
 
 	memset(d, 0, 32);
 	for (i = 0; i < k; i++)
-		store_digest_step(d, (const uint8_t (*)[32])logs[i].topics,
+		registry_digest_step(d, (const uint8_t (*)[32])logs[i].topics,
 		    logs[i].ntopics, logs[i].data, logs[i].len);
 }
 
@@ -179,31 +178,6 @@ open_new(void)
 	    err);
 	return s;
 }
-
-START_TEST(test_digest_matches_contract)
-{
-	/* The captured logs end with the contract's own slots in the
-	 * harness's digest check; here the rule itself: two logs folded by
-	 * hand with keccak equal store_digest_step (and its form for a known
-	 * data hash). */
-	uint8_t d[32] = { 0 }, want[32], buf[32 * 6], dh[32];
-	size_t n;
-
-	keccak256(dh, logs[0].data, logs[0].len);
-	memcpy(buf, d, 32);
-	memcpy(buf + 32, logs[0].topics, 32 * logs[0].ntopics);
-	n = 32 + 32 * logs[0].ntopics;
-	memcpy(buf + n, dh, 32);
-	keccak256(want, buf, n + 32);
-	store_digest_step(d, (const uint8_t (*)[32])logs[0].topics,
-	    logs[0].ntopics, logs[0].data, logs[0].len);
-	ck_assert_mem_eq(d, want, 32);
-	memset(d, 0, 32);
-	store_digest_step_hashed(d, (const uint8_t (*)[32])logs[0].topics,
-	    logs[0].ntopics, dh);
-	ck_assert_mem_eq(d, want, 32);
-}
-END_TEST
 
 START_TEST(test_batch_cursor_and_counts)
 {
@@ -776,7 +750,6 @@ main(void)
 	TCase *tc = tcase_create("store");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_digest_matches_contract);
 	tcase_add_test(tc, test_batch_cursor_and_counts);
 	tcase_add_test(tc, test_rebuild_equals_incremental);
 	tcase_add_test(tc, test_final_events_applied_as_added);
