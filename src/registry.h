@@ -109,6 +109,12 @@ json_t *registry_args_json(const struct registry_event *ev);
  * (the follower stores one per event).  The caller frees it. */
 char *registry_args_text(const struct registry_event *ev);
 
+/* The contract's storage slots of eventCount and eventDigest (its first
+ * two state variables: LicenseRegistry.sol says nothing may move them),
+ * as eth_getProof keys. */
+extern const uint8_t registry_slot_count[32];
+extern const uint8_t registry_slot_digest[32];
+
 /* The digest the contract keeps of its own logs (eventDigest), folded
  * over them in emission order from 32 zero bytes:
  * d = keccak256(d || topics || keccak256(data)). */
