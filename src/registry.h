@@ -124,4 +124,37 @@ void registry_digest_step(uint8_t d[32], const uint8_t (*topics)[32],
 void registry_digest_step_hashed(uint8_t d[32], const uint8_t (*topics)[32],
     size_t ntopics, const uint8_t data_hash[32]);
 
+/* What the events do to a gateway's state.  The store runs these
+ * statements and owns the rest of the database (meta, blocks, events). */
+
+/* The state tables (vendors, gateways, devices, firmware, floors,
+ * licenses), their indexes and views, as SQL statements; the empty
+ * state's tables. */
+extern const char registry_tables_sql[];
+/* Empties them: the state made from no event (the admin is meta's row
+ * "admin"). */
+extern const char registry_clear_sql[];
+
+/* One statement per event kind, applying it to the state tables:
+ * argument k binds as registry_sql_arg gives it to ?k+1, the block
+ * number to ?REGISTRY_SQL_BLOCK. */
+#define REGISTRY_SQL_BLOCK 9
+extern const char *const registry_apply_sql[REG_KIND_COUNT];
+
+/* An argument as the state tables keep it: text (owned, 0x hex or
+ * registry_text) when text is not NULL, else the integer num. */
+struct registry_sql_value {
+	char *text;
+	int64_t num;
+};
+
+/* Argument k of ev as the state tables keep it: addresses, bytes32, bytes
+ * and uint256 as lowercase 0x hex, license ids and smaller integers as
+ * integers (those past INT64_MAX as INT64_MAX), strings as registry_text.
+ * Refuses a license id that does not fit an SQLite integer.  The caller
+ * frees out->text.  Returns 1, or 0 with *why. */
+int registry_sql_arg(struct registry_sql_value *out,
+    const struct registry_event *ev, size_t k, const char **why)
+    __attribute__((warn_unused_result));
+
 #endif

@@ -48,58 +48,11 @@ static const char store_schema[] =
 	"  log_index INTEGER NOT NULL, kind TEXT NOT NULL,"
 	"  args TEXT NOT NULL, topics TEXT NOT NULL, data TEXT NOT NULL,"
 	"  digest TEXT NOT NULL, UNIQUE (block_number, log_index)) STRICT;"
-	"CREATE TABLE vendors ("
-	"  address TEXT PRIMARY KEY, name TEXT NOT NULL,"
-	"  active INTEGER NOT NULL, updated_block INTEGER NOT NULL) STRICT;"
-	"CREATE TABLE gateways ("
-	"  address TEXT PRIMARY KEY, label TEXT NOT NULL,"
-	"  active INTEGER NOT NULL, updated_block INTEGER NOT NULL) STRICT;"
-	"CREATE TABLE devices ("
-	"  address TEXT PRIMARY KEY, vendor TEXT NOT NULL,"
-	"  role INTEGER NOT NULL, public_key TEXT NOT NULL,"
-	"  revoked INTEGER NOT NULL, revoke_reason INTEGER,"
-	"  updated_block INTEGER NOT NULL) STRICT;"
-	"CREATE TABLE firmware ("
-	"  image_hash TEXT PRIMARY KEY, vendor TEXT NOT NULL,"
-	"  version INTEGER NOT NULL, role INTEGER NOT NULL,"
-	"  end_of_support INTEGER NOT NULL, uri TEXT NOT NULL,"
-	"  revoked INTEGER NOT NULL, revoke_reason INTEGER,"
-	"  updated_block INTEGER NOT NULL) STRICT;"
-	"CREATE TABLE floors ("
-	"  vendor TEXT NOT NULL, role INTEGER NOT NULL,"
-	"  min_version INTEGER NOT NULL, updated_block INTEGER NOT NULL,"
-	"  PRIMARY KEY (vendor, role)) STRICT;"
-	"CREATE TABLE licenses ("
-	"  id INTEGER PRIMARY KEY, device TEXT NOT NULL, vendor TEXT NOT NULL,"
-	"  role INTEGER NOT NULL, max_version INTEGER NOT NULL,"
-	"  not_before INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
-	"  features TEXT NOT NULL, revoked INTEGER NOT NULL,"
-	"  revoke_reason INTEGER, updated_block INTEGER NOT NULL) STRICT;"
-	"CREATE INDEX licenses_device ON licenses (device);"
-	"CREATE INDEX licenses_pick ON licenses (device, vendor, role);"
 	"CREATE VIEW v_events AS SELECT e.seq, e.block_number,"
 	"  strftime('%Y-%m-%dT%H:%M:%SZ', b.timestamp, 'unixepoch') AS time,"
 	"  e.tx_index, e.log_index, e.kind, e.args,"
 	"  e.block_number <= (SELECT value FROM meta WHERE key = 'applied_number')"
 	"  AS effective FROM events e JOIN blocks b ON b.number = e.block_number;"
-	"CREATE VIEW v_devices AS SELECT address, vendor, role, public_key,"
-	"  CASE WHEN revoked THEN 'revoked' ELSE 'active' END AS status,"
-	"  revoke_reason, updated_block FROM devices;"
-	"CREATE VIEW v_firmware AS SELECT image_hash, vendor, version, role,"
-	"  strftime('%Y-%m-%dT%H:%M:%SZ', end_of_support, 'unixepoch')"
-	"  AS end_of_support, uri,"
-	"  CASE WHEN revoked THEN 'revoked' ELSE 'active' END AS status,"
-	"  revoke_reason, updated_block FROM firmware;"
-	"CREATE VIEW v_licenses AS SELECT id, device, vendor, role, max_version,"
-	"  strftime('%Y-%m-%dT%H:%M:%SZ', not_before, 'unixepoch') AS not_before,"
-	"  CASE WHEN expires_at = 0 THEN 'never' ELSE"
-	"  strftime('%Y-%m-%dT%H:%M:%SZ', expires_at, 'unixepoch') END"
-	"  AS expires_at, features,"
-	"  CASE WHEN revoked THEN 'revoked'"
-	"  WHEN expires_at != 0 AND expires_at <= unixepoch() THEN 'expired'"
-	"  WHEN not_before > unixepoch() THEN 'not yet valid'"
-	"  ELSE 'active' END AS status, revoke_reason, updated_block"
-	"  FROM licenses;"
 	"CREATE VIEW v_status AS SELECT"
 	"  (SELECT value FROM meta WHERE key = 'head_number') AS head_number,"
 	"  (SELECT strftime('%Y-%m-%dT%H:%M:%SZ', value, 'unixepoch') FROM meta"
@@ -352,7 +305,9 @@ create_schema(struct store *s, const struct store_identity *id, char *err,
 	    STORE_SCHEMA_VERSION);
 	if (!exec(s, "BEGIN IMMEDIATE", err, errsz))
 		return 0;
-	if (!exec(s, store_schema, err, errsz) || !exec(s, sql, err, errsz) ||
+	if (!exec(s, store_schema, err, errsz) ||
+	    !exec(s, registry_tables_sql, err, errsz) ||
+	    !exec(s, sql, err, errsz) ||
 	    !meta_set_int(s, "schema_version", STORE_SCHEMA_VERSION, err,
 	    errsz) ||
 	    !meta_set_int(s, "chain_id", id->chain_id, err, errsz) ||
@@ -839,94 +794,23 @@ store_add_event(struct store *s, const struct store_event *e, int final,
 
 /* applying events to the state tables ----------------------------------- */
 
-/* One statement per event kind: the event's arguments are bound as ?1..?n
- * in declaration order, the block number as ?9.  The contract only emits
- * an update for a row it created, so an update never misses. */
-static const char *const apply_sql[REG_KIND_COUNT] = {
-	[REG_ADMIN_TRANSFERRED] =
-	    "INSERT OR REPLACE INTO meta VALUES ('admin', ?2)",
-	[REG_VENDOR_ADDED] =
-	    "INSERT OR REPLACE INTO vendors VALUES (?1, ?2, 1, ?9)",
-	[REG_VENDOR_REMOVED] =
-	    "UPDATE vendors SET active = 0, updated_block = ?9 "
-	    "WHERE address = ?1",
-	[REG_GATEWAY_AUTHORIZED] =
-	    "INSERT OR REPLACE INTO gateways VALUES (?1, ?2, 1, ?9)",
-	[REG_GATEWAY_WITHDRAWN] =
-	    "UPDATE gateways SET active = 0, updated_block = ?9 "
-	    "WHERE address = ?1",
-	[REG_DEVICE_REGISTERED] =
-	    "INSERT OR REPLACE INTO devices VALUES (?1, ?2, ?3, ?4, 0, NULL, ?9)",
-	[REG_DEVICE_ROLE_CHANGED] =
-	    "UPDATE devices SET role = ?2, updated_block = ?9 "
-	    "WHERE address = ?1",
-	[REG_DEVICE_REVOKED] =
-	    "UPDATE devices SET revoked = 1, revoke_reason = ?2, "
-	    "updated_block = ?9 WHERE address = ?1",
-	[REG_FIRMWARE_REGISTERED] =
-	    "INSERT OR REPLACE INTO firmware VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, 0, NULL, ?9)",
-	[REG_FIRMWARE_REVOKED] =
-	    "UPDATE firmware SET revoked = 1, revoke_reason = ?2, "
-	    "updated_block = ?9 WHERE image_hash = ?1",
-	[REG_FLOOR_RAISED] =
-	    "INSERT OR REPLACE INTO floors VALUES (?1, ?2, ?3, ?9)",
-	[REG_LICENSE_ISSUED] =
-	    "INSERT OR REPLACE INTO licenses VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, NULL, ?9)",
-	[REG_LICENSE_RENEWED] =
-	    "UPDATE licenses SET expires_at = ?2, updated_block = ?9 "
-	    "WHERE id = ?1",
-	[REG_LICENSE_REVOKED] =
-	    "UPDATE licenses SET revoked = 1, revoke_reason = ?2, "
-	    "updated_block = ?9 WHERE id = ?1",
-};
-
-/* License ids are uint256 on chain and counted from 1: anything that does
- * not fit an SQLite integer is refused rather than aliased. */
+/* Binds argument k of ev as the state tables keep it. */
 static int
 bind_arg(sqlite3_stmt *st, int i, const struct registry_event *ev, size_t k,
     char *err, size_t errsz)
 {
-	const struct registry_value *v = &ev->v[k];
-	size_t z;
+	struct registry_sql_value v;
+	const char *why;
 
-	switch (ev->def->args[k].type) {
-	case ABI_ADDRESS:
-		bind_hex(st, i, v->word + 12, 20);
-		return 1;
-	case ABI_UINT8:
-	case ABI_UINT32:
-	case ABI_UINT64:
-		bind_u64(st, i, registry_u64(ev, k));
-		return 1;
-	case ABI_UINT256:
-		if (strcmp(ev->def->args[k].name, "licenseId") != 0) {
-			bind_hex(st, i, v->word, 32);
-			return 1;
-		}
-		for (z = 0; z < 24; z++)
-			if (v->word[z] != 0)
-				break;
-		if (z < 24 || registry_u64(ev, k) > INT64_MAX) {
-			snprintf(err, errsz, "%s: license id out of range",
-			    ev->def->name);
-			return 0;
-		}
-		bind_u64(st, i, registry_u64(ev, k));
-		return 1;
-	case ABI_BYTES32:
-		bind_hex(st, i, v->word, 32);
-		return 1;
-	case ABI_BYTES:
-		bind_hex(st, i, v->ptr, v->len);
-		return 1;
-	case ABI_STRING:
-		sqlite3_bind_text(st, i, registry_text_alloc(v->ptr, v->len,
-		    NULL), -1, free);
-		return 1;
+	if (!registry_sql_arg(&v, ev, k, &why)) {
+		snprintf(err, errsz, "%s: %s", ev->def->name, why);
+		return 0;
 	}
-	return 0;
+	if (v.text != NULL)
+		sqlite3_bind_text(st, i, v.text, -1, free);
+	else
+		sqlite3_bind_int64(st, i, v.num);
+	return 1;
 }
 
 static int
@@ -937,7 +821,7 @@ apply_event(struct store *s, const struct registry_event *ev, uint64_t block,
 	size_t k;
 	int n;
 
-	if (!prepare(s, &st, apply_sql[ev->def->kind], err, errsz))
+	if (!prepare(s, &st, registry_apply_sql[ev->def->kind], err, errsz))
 		return 0;
 	n = sqlite3_bind_parameter_count(st);
 	for (k = 0; k < ev->def->nargs; k++)
@@ -946,8 +830,8 @@ apply_event(struct store *s, const struct registry_event *ev, uint64_t block,
 			done(s, st);
 			return 0;
 		}
-	if (n >= 9)
-		bind_u64(st, 9, block);
+	if (n >= REGISTRY_SQL_BLOCK)
+		bind_u64(st, REGISTRY_SQL_BLOCK, block);
 	return run(s, st, err, errsz);
 }
 
@@ -1260,10 +1144,7 @@ rebuild_tables(struct store *s, char *err, size_t errsz)
 {
 	uint64_t n = 0;
 
-	if (!exec(s, "DELETE FROM vendors; DELETE FROM gateways;"
-	    "DELETE FROM devices; DELETE FROM firmware; DELETE FROM floors;"
-	    "DELETE FROM licenses; DELETE FROM meta WHERE key = 'admin'",
-	    err, errsz))
+	if (!exec(s, registry_clear_sql, err, errsz))
 		return 0;
 	return !s->cur.has_applied || apply_range(s, 0, 0,
 	    s->cur.applied_number, &n, err, errsz);
