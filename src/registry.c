@@ -703,3 +703,32 @@ registry_sql_arg(struct registry_sql_value *out,
 	*why = "unknown argument type";
 	return 0;
 }
+
+/* The state as the test harness's `registry.mjs dump` shows it: the
+ * contract's own names for the fields. */
+#define DT(n) { n, REGISTRY_AS_TEXT }
+#define DI(n) { n, REGISTRY_AS_INT }
+#define DB(n) { n, REGISTRY_AS_BOOL }
+
+const struct registry_dump_table registry_dump_tables[] = {
+	{ "vendors", "SELECT address, name, active FROM vendors",
+	    { DT("name"), DB("active") } },
+	{ "gateways", "SELECT address, label, active FROM gateways",
+	    { DT("label"), DB("active") } },
+	{ "devices", "SELECT address, vendor, role, public_key, revoked "
+	    "FROM devices",
+	    { DT("vendor"), DI("role"), DT("publicKey"), DB("revoked") } },
+	{ "firmware", "SELECT image_hash, vendor, version, role, "
+	    "end_of_support, uri, revoked FROM firmware",
+	    { DT("vendor"), DI("version"), DI("role"), DI("endOfSupport"),
+	    DT("uri"), DB("revoked") } },
+	{ "floors", "SELECT vendor || '/' || role, min_version FROM floors",
+	    { DI(NULL) } },
+	{ "licenses", "SELECT CAST(id AS TEXT), device, vendor, role, "
+	    "max_version, not_before, expires_at, features, revoked "
+	    "FROM licenses",
+	    { DT("device"), DT("vendor"), DI("role"), DI("maxVersion"),
+	    DI("notBefore"), DI("expiresAt"),
+	    { "features", REGISTRY_AS_SHORT_HEX }, DB("revoked") } },
+	{ NULL, NULL, { DT(NULL) } }
+};

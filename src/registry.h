@@ -157,4 +157,24 @@ int registry_sql_arg(struct registry_sql_value *out,
     const struct registry_event *ev, size_t k, const char **why)
     __attribute__((warn_unused_result));
 
+/* The state as the test harness's `registry.mjs dump` shows it (licgatectl
+ * dump): for each member, an SQL query giving the key and then the
+ * columns, and each column's field name and form.  A column list whose
+ * first name is NULL maps keys to plain values; the table ends with a
+ * NULL member. */
+enum registry_dump_as {
+	REGISTRY_AS_TEXT, REGISTRY_AS_INT, REGISTRY_AS_BOOL,
+	REGISTRY_AS_SHORT_HEX		/* ethers' toBeHex of a 0x word */
+};
+struct registry_dump_col {
+	const char *name;
+	enum registry_dump_as as;
+};
+struct registry_dump_table {
+	const char *member;
+	const char *sql;
+	struct registry_dump_col cols[9];	/* NULL name ends the list */
+};
+extern const struct registry_dump_table registry_dump_tables[];
+
 #endif

@@ -1263,56 +1263,17 @@ short_hex(const char *hex64)
 	return json_string(out);
 }
 
-/* How one column of a state table appears in the dump. */
-enum dump_as { AS_TEXT, AS_INT, AS_BOOL, AS_SHORT_HEX };
-
-struct dump_col {
-	const char *name;
-	enum dump_as as;
-};
-
-struct dump_table {
-	const char *member;
-	const char *sql;		/* key first, then the columns */
-	struct dump_col cols[9];		/* NULL name ends the list */
-};
-
-static const struct dump_table dump_tables[] = {
-	{ "vendors", "SELECT address, name, active FROM vendors",
-	    { { "name", AS_TEXT }, { "active", AS_BOOL } } },
-	{ "gateways", "SELECT address, label, active FROM gateways",
-	    { { "label", AS_TEXT }, { "active", AS_BOOL } } },
-	{ "devices", "SELECT address, vendor, role, public_key, revoked "
-	    "FROM devices",
-	    { { "vendor", AS_TEXT }, { "role", AS_INT },
-	    { "publicKey", AS_TEXT }, { "revoked", AS_BOOL } } },
-	{ "firmware", "SELECT image_hash, vendor, version, role, "
-	    "end_of_support, uri, revoked FROM firmware",
-	    { { "vendor", AS_TEXT }, { "version", AS_INT }, { "role", AS_INT },
-	    { "endOfSupport", AS_INT }, { "uri", AS_TEXT },
-	    { "revoked", AS_BOOL } } },
-	{ "floors", "SELECT vendor || '/' || role, min_version FROM floors",
-	    { { NULL, AS_INT } } },
-	{ "licenses", "SELECT CAST(id AS TEXT), device, vendor, role, "
-	    "max_version, not_before, expires_at, features, revoked "
-	    "FROM licenses",
-	    { { "device", AS_TEXT }, { "vendor", AS_TEXT }, { "role", AS_INT },
-	    { "maxVersion", AS_INT }, { "notBefore", AS_INT },
-	    { "expiresAt", AS_INT }, { "features", AS_SHORT_HEX },
-	    { "revoked", AS_BOOL } } },
-};
-
 static json_t *
-dump_value(sqlite3_stmt *st, int i, enum dump_as as)
+dump_value(sqlite3_stmt *st, int i, enum registry_dump_as as)
 {
 	switch (as) {
-	case AS_INT:
+	case REGISTRY_AS_INT:
 		return json_integer(sqlite3_column_int64(st, i));
-	case AS_BOOL:
+	case REGISTRY_AS_BOOL:
 		return json_boolean(sqlite3_column_int64(st, i) != 0);
-	case AS_SHORT_HEX:
+	case REGISTRY_AS_SHORT_HEX:
 		return short_hex((const char *)sqlite3_column_text(st, i));
-	case AS_TEXT:
+	case REGISTRY_AS_TEXT:
 		break;
 	}
 	return json_string((const char *)sqlite3_column_text(st, i));
@@ -1321,12 +1282,12 @@ dump_value(sqlite3_stmt *st, int i, enum dump_as as)
 /* One table as an object keyed by its first column; a table whose only
  * column has no name maps keys to plain values (floors). */
 static json_t *
-dump_table(struct store *s, const struct dump_table *t, char *err,
+dump_table(struct store *s, const struct registry_dump_table *t, char *err,
     size_t errsz)
 {
 	json_t *obj = json_object(), *row;
 	sqlite3_stmt *st;
-	const struct dump_col *c;
+	const struct registry_dump_col *c;
 	int rc, i;
 
 	if (!prepare(s, &st, t->sql, err, errsz)) {
@@ -1358,10 +1319,10 @@ dump_table(struct store *s, const struct dump_table *t, char *err,
 json_t *
 store_dump(struct store *s, char *err, size_t errsz)
 {
+	const struct registry_dump_table *d;
 	json_t *out = json_object(), *t;
 	char admin[64];
 	int found;
-	size_t i;
 	int64_t n;
 
 	if (!meta_get(s, "admin", &found, NULL, admin, sizeof(admin), err,
@@ -1369,10 +1330,10 @@ store_dump(struct store *s, char *err, size_t errsz)
 		goto fail;
 	json_object_set_new(out, "admin", found ? json_string(admin) :
 	    json_null());
-	for (i = 0; i < sizeof(dump_tables) / sizeof(dump_tables[0]); i++) {
-		if ((t = dump_table(s, &dump_tables[i], err, errsz)) == NULL)
+	for (d = registry_dump_tables; d->member != NULL; d++) {
+		if ((t = dump_table(s, d, err, errsz)) == NULL)
 			goto fail;
-		json_object_set_new(out, dump_tables[i].member, t);
+		json_object_set_new(out, d->member, t);
 	}
 	if (!pragma_int(s, "SELECT count(*) FROM events WHERE block_number <= "
 	    "coalesce((SELECT value FROM meta WHERE key = 'applied_number'), "
