@@ -1479,12 +1479,13 @@ lookup_device(struct store *s, const uint8_t dev[20], struct store_lookup *o,
 		return 0;
 	bind_hex(st, 1, dev, 20);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		o->device.known = 1;
+		o->device.found = 1;
 		o->device.role = (uint8_t)sqlite3_column_int(st, 0);
 		o->device.revoked = sqlite3_column_int(st, 1) != 0;
-		if (!col_hex(o->device_key, sizeof(o->device_key),
-		    &o->device_key_len, st, 2))
-			o->device_key_len = 0;
+		if (!col_hex(o->device.public_key,
+		    sizeof(o->device.public_key), &o->device.public_key_len,
+		    st, 2))
+			o->device.public_key_len = 0;
 	} else if (rc != SQLITE_DONE)
 		ok = fail(err, errsz, "database", s->db);
 	done(s, st);
@@ -1507,15 +1508,15 @@ lookup_firmware(struct store *s, const uint8_t fw[32], struct store_lookup *o,
 		return 0;
 	bind_hex(st, 1, fw, 32);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		o->firmware.known = col_hex(o->firmware.vendor, 20, NULL, st,
+		o->firmware.found = col_hex(o->firmware.vendor, 20, NULL, st,
 		    0);
 		o->firmware.version = (uint64_t)sqlite3_column_int64(st, 1);
 		o->firmware.role = (uint8_t)sqlite3_column_int(st, 2);
 		o->firmware.revoked = sqlite3_column_int(st, 3) != 0;
-		o->firmware.floor = (uint64_t)sqlite3_column_int64(st, 4);
+		o->firmware.min_version = (uint64_t)sqlite3_column_int64(st, 4);
 		o->firmware.end_of_support =
 		    (uint64_t)sqlite3_column_int64(st, 5);
-		o->firmware.vendor_removed = sqlite3_column_int(st, 6) == 0;
+		o->firmware.vendor_active = sqlite3_column_int(st, 6) != 0;
 	} else if (rc != SQLITE_DONE)
 		ok = fail(err, errsz, "database", s->db);
 	done(s, st);
@@ -1526,7 +1527,7 @@ lookup_firmware(struct store *s, const uint8_t fw[32], struct store_lookup *o,
  * ?2 vendor, ?3 role, ?4 version, ?5 now. */
 static void
 bind_covering(sqlite3_stmt *st, const uint8_t dev[20],
-    const struct verdict_firmware *fw, uint64_t now)
+    const struct store_firmware_row *fw, uint64_t now)
 {
 	bind_hex(st, 1, dev, 20);
 	bind_hex(st, 2, fw->vendor, 20);
@@ -1535,14 +1536,14 @@ bind_covering(sqlite3_stmt *st, const uint8_t dev[20],
 	bind_u64(st, 5, now);
 }
 
-/* The covering license verdict_decide would pick among all of them: its
- * ranking (valid 3, expired 2, revoked 1, not started 0; among valid ones
+/* The covering license verdict_decide would pick among all of them, by
+ * its ranking (valid 3, expired 2, revoked 1, not started 0; among valid ones
  * the longest lasting, no end first), the newest among equals. */
 static int
 lookup_license(struct store *s, const uint8_t dev[20], uint64_t now,
     struct store_lookup *o, char *err, size_t errsz)
 {
-	struct verdict_license *l = &o->license;
+	struct store_license_row *l = &o->license;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -1647,7 +1648,7 @@ store_lookup(struct store *s, const uint8_t device[20],
 	ok = lookup_applied(s, out, err, errsz) &&
 	    lookup_device(s, device, out, err, errsz) &&
 	    lookup_firmware(s, firmware, out, err, errsz) &&
-	    (!out->firmware.known ||
+	    (!out->firmware.found ||
 	    (lookup_license(s, device, now, out, err, errsz) &&
 	    lookup_next_change(s, device, now, out, err, errsz)));
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);

@@ -13,6 +13,7 @@
 #include "store.h"
 #include "testutil.h"
 #include "verdict.h"
+#include "verdict_store.h"
 
 struct tlog {
 	uint64_t block;
@@ -593,18 +594,16 @@ lookup_now(struct store *s, uint64_t now, struct store_lookup *lk)
 static enum verdict
 verdict_now(struct store *s, uint64_t now, struct store_lookup *lk)
 {
+	struct verdict_license lic;
 	struct verdict_input in;
 	struct verdict_result vr;
 
 	lookup_now(s, now, lk);
 	memset(&in, 0, sizeof(in));
+	verdict_store_input(&in, &lic, lk);
 	in.now = now;
 	in.state_time = now;
 	in.max_staleness = 3600;
-	in.device = lk->device;
-	in.firmware = lk->firmware;
-	in.licenses = &lk->license;
-	in.nlicenses = lk->nlicenses;
 	verdict_decide(&vr, &in);
 	return vr.verdict;
 }
