@@ -489,12 +489,6 @@ store_close(struct store *s)
 	free(s);
 }
 
-struct sqlite3 *
-store_db(struct store *s)
-{
-	return s->db;
-}
-
 /* cursor ----------------------------------------------------------------- */
 
 static int
@@ -1716,6 +1710,38 @@ store_row_json(struct store *s, const char *table, const char *key,
 		fail(err, errsz, "database", s->db);
 	done(s, st);
 	return obj;
+}
+
+int
+store_events(struct store *s, uint64_t since,
+    int (*fn)(void *, const struct store_event_row *), void *arg, char *err,
+    size_t errsz)
+{
+	struct store_event_row r;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!prepare(s, &st, "SELECT seq, block_number, coalesce(time, ''), "
+	    "tx_index, log_index, kind, args, effective FROM v_events "
+	    "WHERE block_number >= ?1 ORDER BY seq", err, errsz))
+		return 0;
+	bind_u64(st, 1, since);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		r.seq = (uint64_t)sqlite3_column_int64(st, 0);
+		r.block_number = (uint64_t)sqlite3_column_int64(st, 1);
+		r.time = (const char *)sqlite3_column_text(st, 2);
+		r.tx_index = (uint64_t)sqlite3_column_int64(st, 3);
+		r.log_index = (uint64_t)sqlite3_column_int64(st, 4);
+		r.kind = (const char *)sqlite3_column_text(st, 5);
+		r.args = (const char *)sqlite3_column_text(st, 6);
+		r.effective = sqlite3_column_int(st, 7) != 0;
+		if (!fn(arg, &r))
+			break;
+	}
+	done(s, st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return fail(err, errsz, "database", s->db);
+	return 1;
 }
 
 /* Where the registry's digest was last proved, and what waits above it. */

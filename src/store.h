@@ -262,7 +262,23 @@ json_t *store_row_json(struct store *s, const char *table, const char *key,
  * "engine" (name, node_is_trusted) once licgated has noted them. */
 json_t *store_status_json(struct store *s, char *err, size_t errsz);
 
-/* The underlying handle, for read-only queries by other modules. */
-struct sqlite3 *store_db(struct store *s);
+/* A stored event as licgatectl events shows it; the strings are valid
+ * until the callback returns. */
+struct store_event_row {
+	uint64_t seq;			/* 1 for the registry's first event */
+	uint64_t block_number;
+	const char *time;		/* its block's time, ISO 8601 UTC */
+	uint64_t tx_index;
+	uint64_t log_index;
+	const char *kind;		/* the event's name */
+	const char *args;		/* JSON text, as registry_args_text */
+	int effective;			/* applied; 0 while in the window */
+};
+
+/* Calls fn(arg, row) for each stored event of blocks >= since, in order,
+ * until fn returns 0.  Returns 1, or 0 with err. */
+int store_events(struct store *s, uint64_t since,
+    int (*fn)(void *, const struct store_event_row *), void *arg, char *err,
+    size_t errsz) __attribute__((warn_unused_result));
 
 #endif
