@@ -528,26 +528,25 @@ store_cursor(struct store *s, struct store_cursor *c, char *err, size_t errsz)
 	return store_read_cursor(s, c, err, errsz);
 }
 
-int
-store_block_hash(struct store *s, uint64_t number, uint8_t hash[32],
-    int *found, char *err, size_t errsz)
+/* Steps st, a query of at most one row, and gives it back: with a row,
+ * *found is set, column 0 is read into *num (when num is not NULL) and
+ * column col decoded as 32 bytes of hex into out, a bad value named by
+ * what in err.  Returns 1, or 0 with err. */
+static int
+one_row_hex(struct store *s, sqlite3_stmt *st, int col, uint8_t out[32],
+    uint64_t *num, int *found, const char *what, char *err, size_t errsz)
 {
-	sqlite3_stmt *st;
 	const char *why;
 	int rc, ok = 1;
 
-	*found = 0;
-	if (!store_prepare(s, &st, "SELECT hash FROM blocks WHERE number = ?1",
-	    err, errsz))
-		return 0;
-	store_bind_u64(st, 1, number);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*found = 1;
-		if (!hex_decode_fixed(hash, 32,
-		    (const char *)sqlite3_column_text(st, 0), &why)) {
-			snprintf(err, errsz, "database: block %" PRIu64
-			    ": %s", number, why);
+		if (num != NULL)
+			*num = (uint64_t)sqlite3_column_int64(st, 0);
+		if (!hex_decode_fixed(out, 32,
+		    (const char *)sqlite3_column_text(st, col), &why)) {
+			snprintf(err, errsz, "database: %s: %s", what, why);
 			ok = 0;
 		}
 	} else if (rc != SQLITE_DONE)
@@ -557,12 +556,27 @@ store_block_hash(struct store *s, uint64_t number, uint8_t hash[32],
 }
 
 int
+store_block_hash(struct store *s, uint64_t number, uint8_t hash[32],
+    int *found, char *err, size_t errsz)
+{
+	sqlite3_stmt *st;
+	char what[32];
+
+	*found = 0;
+	if (!store_prepare(s, &st, "SELECT hash FROM blocks WHERE number = ?1",
+	    err, errsz))
+		return 0;
+	store_bind_u64(st, 1, number);
+	snprintf(what, sizeof(what), "block %" PRIu64, number);
+	return one_row_hex(s, st, 0, hash, NULL, found, what, err, errsz);
+}
+
+int
 store_digest_at(struct store *s, uint64_t number, uint64_t *count,
     uint8_t digest[32], char *err, size_t errsz)
 {
 	sqlite3_stmt *st;
-	const char *why;
-	int rc, ok = 1;
+	int found = 0;
 
 	*count = 0;
 	memset(digest, 0, 32);
@@ -570,18 +584,8 @@ store_digest_at(struct store *s, uint64_t number, uint64_t *count,
 	    "block_number <= ?1 ORDER BY seq DESC LIMIT 1", err, errsz))
 		return 0;
 	store_bind_u64(st, 1, number);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*count = (uint64_t)sqlite3_column_int64(st, 0);
-		if (!hex_decode_fixed(digest, 32,
-		    (const char *)sqlite3_column_text(st, 1), &why)) {
-			snprintf(err, errsz, "database: event digest: %s", why);
-			ok = 0;
-		}
-	} else if (rc != SQLITE_DONE)
-		ok = store_fail(err, errsz, "database", s->db);
-	store_done(s, st);
-	return ok;
+	return one_row_hex(s, st, 1, digest, count, &found, "event digest",
+	    err, errsz);
 }
 
 int

@@ -375,28 +375,8 @@ store_engine_get(struct store *s, uint64_t number, uint8_t *out, size_t cap,
 static int
 cursor_from_events(struct store *s, char *err, size_t errsz)
 {
-	sqlite3_stmt *st;
-	const char *why;
-	int rc, ok = 1;
-
-	if (!store_prepare(s, &st,
-	    "SELECT seq, digest FROM events ORDER BY seq "
-	    "DESC LIMIT 1", err, errsz))
-		return 0;
-	rc = sqlite3_step(st);
-	memset(s->cur.event_digest, 0, 32);
-	s->cur.event_count = 0;
-	if (rc == SQLITE_ROW) {
-		s->cur.event_count = (uint64_t)sqlite3_column_int64(st, 0);
-		if (!hex_decode_fixed(s->cur.event_digest, 32,
-		    (const char *)sqlite3_column_text(st, 1), &why)) {
-			snprintf(err, errsz, "database: event digest: %s", why);
-			ok = 0;
-		}
-	} else if (rc != SQLITE_DONE)
-		ok = store_fail(err, errsz, "database", s->db);
-	store_done(s, st);
-	return ok;
+	return store_digest_at(s, UINT64_MAX, &s->cur.event_count,
+	    s->cur.event_digest, err, errsz);
 }
 
 static int
