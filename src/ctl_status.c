@@ -89,6 +89,29 @@ open_db(struct store **s, struct store_identity *id, const struct db_opts *o)
 	return ok;
 }
 
+/* The start of a database verb: its options (with_since: --since too)
+ * and the database they name.  Returns 1 with *s open, or 0 with *rc the
+ * verb's exit status: its usage line after --help, ctl_usage after a bad
+ * option, a failed open. */
+static int
+db_verb(struct store **s, struct store_identity *id, struct db_opts *o,
+    const char *verb, const char *usage, int with_since, int argc,
+    char **argv, int *rc)
+{
+	int r;
+
+	if ((r = db_args(o, argc, argv, with_since)) != 1) {
+		*rc = r < 0 ? (printf("usage: licgatectl %s %s\n", verb, usage),
+		    CTL_OK) : ctl_usage(ctl_find(verb));
+		return 0;
+	}
+	if (!open_db(s, id, o)) {
+		*rc = CTL_BADINPUT;
+		return 0;
+	}
+	return 1;
+}
+
 /* The signers or validators the engine's state at the head holds, into
  * status's "engine" as "signers" and "signers_block". */
 static int
@@ -295,12 +318,9 @@ ctl_status(int argc, char **argv)
 	json_t *j;
 	int rc;
 
-	if ((rc = db_args(&o, argc, argv, 0)) != 1)
-		return rc < 0 ? (printf("usage: licgatectl status [-c FILE | "
-		    "--db PATH] [--json]\n"), CTL_OK) :
-		    ctl_usage(ctl_find("status"));
-	if (!open_db(&s, &id, &o))
-		return CTL_BADINPUT;
+	if (!db_verb(&s, &id, &o, "status", "[-c FILE | --db PATH] [--json]",
+	    0, argc, argv, &rc))
+		return rc;
 	if (!store_cursor(s, &c, err, sizeof(err)) ||
 	    (j = status_json(s, &id, &c, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "licgatectl: %s\n", err);
@@ -350,12 +370,9 @@ ctl_events(int argc, char **argv)
 	char err[512];
 	int rc;
 
-	if ((rc = db_args(&o, argc, argv, 1)) != 1)
-		return rc < 0 ? (printf("usage: licgatectl events [-c FILE | "
-		    "--db PATH] [--since BLOCK] [--json]\n"), CTL_OK) :
-		    ctl_usage(ctl_find("events"));
-	if (!open_db(&s, NULL, &o))
-		return CTL_BADINPUT;
+	if (!db_verb(&s, NULL, &o, "events", "[-c FILE | --db PATH] "
+	    "[--since BLOCK] [--json]", 1, argc, argv, &rc))
+		return rc;
 	if (o.json)
 		arr = json_array();
 	if (!store_events(s, o.has_since ? o.since : 0, events_one, arr, err,
@@ -383,11 +400,9 @@ ctl_dump(int argc, char **argv)
 	json_t *j;
 	int rc;
 
-	if ((rc = db_args(&o, argc, argv, 0)) != 1)
-		return rc < 0 ? (printf("usage: licgatectl dump [-c FILE | "
-		    "--db PATH]\n"), CTL_OK) : ctl_usage(ctl_find("dump"));
-	if (!open_db(&s, NULL, &o))
-		return CTL_BADINPUT;
+	if (!db_verb(&s, NULL, &o, "dump", "[-c FILE | --db PATH]", 0, argc,
+	    argv, &rc))
+		return rc;
 	if ((j = store_dump(s, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "licgatectl: %s\n", err);
 		store_close(s);
