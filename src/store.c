@@ -137,16 +137,26 @@ store_bind_u64(sqlite3_stmt *st, int i, uint64_t v)
 
 /* meta --------------------------------------------------------------- */
 
+/* The statement that sets meta.key, key bound; ?2 is the value. */
+static int
+meta_setter(struct store *s, sqlite3_stmt **st, const char *key, char *err,
+    size_t errsz)
+{
+	if (!store_prepare(s, st,
+	    "INSERT OR REPLACE INTO meta VALUES (?1, ?2)", err, errsz))
+		return 0;
+	sqlite3_bind_text(*st, 1, key, -1, SQLITE_STATIC);
+	return 1;
+}
+
 int
 store_meta_set_int(struct store *s, const char *key, uint64_t v, char *err,
     size_t errsz)
 {
 	sqlite3_stmt *st;
 
-	if (!store_prepare(s, &st,
-	    "INSERT OR REPLACE INTO meta VALUES (?1, ?2)", err, errsz))
+	if (!meta_setter(s, &st, key, err, errsz))
 		return 0;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	store_bind_u64(st, 2, v);
 	return store_run(s, st, err, errsz);
 }
@@ -157,10 +167,8 @@ meta_set_hex(struct store *s, const char *key, const uint8_t *p, size_t n,
 {
 	sqlite3_stmt *st;
 
-	if (!store_prepare(s, &st,
-	    "INSERT OR REPLACE INTO meta VALUES (?1, ?2)", err, errsz))
+	if (!meta_setter(s, &st, key, err, errsz))
 		return 0;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	store_bind_hex(st, 2, p, n);
 	return store_run(s, st, err, errsz);
 }
@@ -171,10 +179,8 @@ meta_set_text(struct store *s, const char *key, const char *v, char *err,
 {
 	sqlite3_stmt *st;
 
-	if (!store_prepare(s, &st,
-	    "INSERT OR REPLACE INTO meta VALUES (?1, ?2)", err, errsz))
+	if (!meta_setter(s, &st, key, err, errsz))
 		return 0;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, v, -1, SQLITE_TRANSIENT);
 	return store_run(s, st, err, errsz);
 }
