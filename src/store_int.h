@@ -1,6 +1,6 @@
-/* store_int.h: what store.c, store_apply.c and store_query.c share: the
- * handle and its statement helpers.  No other module includes it: the
- * rest of licgate sees only store.h. */
+/* store_int.h: what store.c, store_open.c, store_apply.c and store_query.c
+ * share: the handle and its statement helpers.  No other module includes
+ * it: the rest of licgate sees only store.h. */
 #ifndef LICGATE_STORE_INT_H
 #define LICGATE_STORE_INT_H
 
@@ -59,6 +59,11 @@ void store_bind_u64(sqlite3_stmt *st, int i, uint64_t v);
 /* meta.key = v, in the open transaction.  Returns 1, or 0 with err. */
 int store_meta_set_int(struct store *s, const char *key, uint64_t v,
     char *err, size_t errsz);
+
+/* meta.key = n bytes as hex, in the open transaction.  Returns 1, or 0
+ * with err. */
+int store_meta_set_hex(struct store *s, const char *key, const uint8_t *p,
+    size_t n, char *err, size_t errsz);
 
 /* Reads meta.key: *found, and the value as integer (num not NULL) and/or
  * text (text not NULL, at most textsz bytes).  Returns 1, or 0 with err. */
