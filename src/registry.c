@@ -1,5 +1,6 @@
 /* registry.c: the event table is the single description of the registry's
- * events; the decoder accepts only the encoding solc's abi.encode produces. */
+ * events; the decoder accepts only the encoding solc's abi.encode produces.
+ * The digest, its slots and the state tables follow the event table. */
 #include "config.h"
 
 #include <inttypes.h>

@@ -1,5 +1,9 @@
-/* registry.h: the LicenseRegistry's events, the only input a gateway
- * believes, and a strict decoder for their ABI encoding. */
+/* registry.h: what the LicenseRegistry contract means to a gateway, in
+ * one place: its events (the only input a gateway believes) and a strict
+ * decoder for their ABI encoding, the digest it keeps of them and the
+ * storage slots that hold it, and what each event does to the state
+ * tables (which the store runs).  Changing the contract changes this
+ * module and its test. */
 #ifndef LICGATE_REGISTRY_H
 #define LICGATE_REGISTRY_H
 
