@@ -9,8 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "chain/hex.h"
 #include "conf.h"
 #include "ctl.h"
@@ -89,6 +87,29 @@ open_db(struct store **s, struct store_identity *id, const struct db_opts *o)
 	if (!ok)
 		fprintf(stderr, "licgatectl: %s\n", err);
 	return ok;
+}
+
+/* The start of a database verb: its options (with_since: --since too)
+ * and the database they name.  Returns 1 with *s open, or 0 with *rc the
+ * verb's exit status: its usage line after --help, ctl_usage after a bad
+ * option, a failed open. */
+static int
+db_verb(struct store **s, struct store_identity *id, struct db_opts *o,
+    const char *verb, const char *usage, int with_since, int argc,
+    char **argv, int *rc)
+{
+	int r;
+
+	if ((r = db_args(o, argc, argv, with_since)) != 1) {
+		*rc = r < 0 ? (printf("usage: licgatectl %s %s\n", verb, usage),
+		    CTL_OK) : ctl_usage(ctl_find(verb));
+		return 0;
+	}
+	if (!open_db(s, id, o)) {
+		*rc = CTL_BADINPUT;
+		return 0;
+	}
+	return 1;
 }
 
 /* The signers or validators the engine's state at the head holds, into
@@ -297,12 +318,9 @@ ctl_status(int argc, char **argv)
 	json_t *j;
 	int rc;
 
-	if ((rc = db_args(&o, argc, argv, 0)) != 1)
-		return rc < 0 ? (printf("usage: licgatectl status [-c FILE | "
-		    "--db PATH] [--json]\n"), CTL_OK) :
-		    ctl_usage(ctl_find("status"));
-	if (!open_db(&s, &id, &o))
-		return CTL_BADINPUT;
+	if (!db_verb(&s, &id, &o, "status", "[-c FILE | --db PATH] [--json]",
+	    0, argc, argv, &rc))
+		return rc;
 	if (!store_cursor(s, &c, err, sizeof(err)) ||
 	    (j = status_json(s, &id, &c, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "licgatectl: %s\n", err);
@@ -319,56 +337,51 @@ ctl_status(int argc, char **argv)
 	return CTL_OK;
 }
 
+/* One event of licgatectl events: a line, or an element of arr. */
+static int
+events_one(void *arg, const struct store_event_row *r)
+{
+	json_t *arr = arg;
+
+	if (arr == NULL) {
+		printf("%6lld  block %-8lld %s  %-20s %s%s\n",
+		    (long long)r->seq, (long long)r->block_number, r->time,
+		    r->kind, r->args, r->effective ? "" : "  (pending)");
+		return 1;
+	}
+	json_array_append_new(arr, json_pack("{sI sI ss sI sI ss so sb}",
+	    "seq", (json_int_t)r->seq,
+	    "block", (json_int_t)r->block_number,
+	    "time", r->time,
+	    "tx_index", (json_int_t)r->tx_index,
+	    "log_index", (json_int_t)r->log_index,
+	    "kind", r->kind,
+	    "args", json_loads(r->args, 0, NULL),
+	    "effective", r->effective));
+	return 1;
+}
+
 int
 ctl_events(int argc, char **argv)
 {
 	struct db_opts o;
 	struct store *s;
-	sqlite3_stmt *st;
-	json_t *arr = NULL, *e;
+	json_t *arr = NULL;
+	char err[512];
 	int rc;
 
-	if ((rc = db_args(&o, argc, argv, 1)) != 1)
-		return rc < 0 ? (printf("usage: licgatectl events [-c FILE | "
-		    "--db PATH] [--since BLOCK] [--json]\n"), CTL_OK) :
-		    ctl_usage(ctl_find("events"));
-	if (!open_db(&s, NULL, &o))
-		return CTL_BADINPUT;
-	if (sqlite3_prepare_v2(store_db(s), "SELECT seq, block_number, "
-	    "coalesce(time, ''), tx_index, log_index, kind, args, effective "
-	    "FROM v_events WHERE block_number >= ?1 ORDER BY seq", -1, &st,
-	    NULL) != SQLITE_OK) {
-		fprintf(stderr, "licgatectl: %s\n",
-		    sqlite3_errmsg(store_db(s)));
+	if (!db_verb(&s, NULL, &o, "events", "[-c FILE | --db PATH] "
+	    "[--since BLOCK] [--json]", 1, argc, argv, &rc))
+		return rc;
+	if (o.json)
+		arr = json_array();
+	if (!store_events(s, o.has_since ? o.since : 0, events_one, arr, err,
+	    sizeof(err))) {
+		fprintf(stderr, "licgatectl: %s\n", err);
+		json_decref(arr);
 		store_close(s);
 		return CTL_BADINPUT;
 	}
-	sqlite3_bind_int64(st, 1, o.has_since ? (int64_t)o.since : 0);
-	if (o.json)
-		arr = json_array();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *args = (const char *)sqlite3_column_text(st, 6);
-		if (!o.json) {
-			printf("%6lld  block %-8lld %s  %-20s %s%s\n",
-			    sqlite3_column_int64(st, 0),
-			    sqlite3_column_int64(st, 1),
-			    sqlite3_column_text(st, 2),
-			    sqlite3_column_text(st, 5), args,
-			    sqlite3_column_int(st, 7) ? "" : "  (pending)");
-			continue;
-		}
-		e = json_pack("{sI sI ss sI sI ss so sb}",
-		    "seq", (json_int_t)sqlite3_column_int64(st, 0),
-		    "block", (json_int_t)sqlite3_column_int64(st, 1),
-		    "time", (const char *)sqlite3_column_text(st, 2),
-		    "tx_index", (json_int_t)sqlite3_column_int64(st, 3),
-		    "log_index", (json_int_t)sqlite3_column_int64(st, 4),
-		    "kind", (const char *)sqlite3_column_text(st, 5),
-		    "args", json_loads(args, 0, NULL),
-		    "effective", sqlite3_column_int(st, 7));
-		json_array_append_new(arr, e);
-	}
-	sqlite3_finalize(st);
 	if (o.json) {
 		json_dumpf(arr, stdout, JSON_INDENT(2));
 		putchar('\n');
@@ -387,11 +400,9 @@ ctl_dump(int argc, char **argv)
 	json_t *j;
 	int rc;
 
-	if ((rc = db_args(&o, argc, argv, 0)) != 1)
-		return rc < 0 ? (printf("usage: licgatectl dump [-c FILE | "
-		    "--db PATH]\n"), CTL_OK) : ctl_usage(ctl_find("dump"));
-	if (!open_db(&s, NULL, &o))
-		return CTL_BADINPUT;
+	if (!db_verb(&s, NULL, &o, "dump", "[-c FILE | --db PATH]", 0, argc,
+	    argv, &rc))
+		return rc;
 	if ((j = store_dump(s, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "licgatectl: %s\n", err);
 		store_close(s);

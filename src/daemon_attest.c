@@ -22,6 +22,7 @@
 #include "replay.h"
 #include "token.h"
 #include "verdict.h"
+#include "verdict_store.h"
 #include "verify/lgv.h"
 #include "xmalloc.h"
 
@@ -193,6 +194,7 @@ decide(struct daemon *d, const struct http_attest *req,
     struct token_claims *c, uint64_t *state_until, uint64_t *valid_until,
     char *err, size_t errsz)
 {
+	struct verdict_license lic;
 	struct verdict_result vr;
 	struct verdict_input in;
 	struct store_lookup lk;
@@ -204,25 +206,21 @@ decide(struct daemon *d, const struct http_attest *req,
 	    !store_lookup(ro, req->device, req->firmware, in.now, &lk, err,
 	    errsz))
 		return 0;
-	in.state_time = lk.has_applied ? lk.applied_time : 0;
+	verdict_store_input(&in, &lic, &lk);
 	in.max_staleness = daemon_http_max_staleness(d);
-	in.device = lk.device;
-	in.firmware = lk.firmware;
-	in.licenses = &lk.license;
-	in.nlicenses = lk.nlicenses;
 	verdict_decide(&vr, &in);
 	memset(c, 0, sizeof(*c));
 	memcpy(c->iss, d->address, 20);
 	memcpy(c->sub, req->device, 20);
 	c->verdict = vr.verdict;
 	memcpy(c->firmware, req->firmware, 32);
-	c->firmware_version = lk.firmware.known ? lk.firmware.version : 0;
+	c->firmware_version = lk.firmware.found ? lk.firmware.version : 0;
 	if (vr.license != NULL) {
 		c->license_id = vr.license->id;
 		c->license_expiry = vr.license->expires_at;
 		c->max_version = vr.license->max_version;
 	}
-	*valid_until = earlier(c->license_expiry, lk.firmware.known ?
+	*valid_until = earlier(c->license_expiry, lk.firmware.found ?
 	    lk.firmware.end_of_support : 0);
 	set_times(d, c, in.now, *valid_until);
 	c->chain_id = d->conf.chain_id;
@@ -444,11 +442,12 @@ authenticate(struct daemon *d, const struct http_attest *in,
 		http_reply_error(rep, 500, "database", "%s", err);
 		return 0;
 	}
-	known = lk.device.known && lk.device_key_len > 0;
-	ok = known ? signed_by(in, lk.device_key, lk.device_key_len, &q) :
+	known = lk.device.found && lk.device.public_key_len > 0;
+	ok = known ? signed_by(in, lk.device.public_key,
+	    lk.device.public_key_len, &q) :
 	    signed_by(in, dummy_key, sizeof(dummy_key), &q);
 	if ((d->conf.require_device_auth && (!known || lk.device.revoked)) ||
-	    (lk.device.known && !ok)) {
+	    (lk.device.found && !ok)) {
 		forbid(rep, "unauthenticated");
 		return 0;
 	}

@@ -24,6 +24,7 @@
 #include "follow.h"
 #include "log.h"
 #include "receipts_fetch.h"
+#include "registry.h"
 #include "xmalloc.h"
 
 #define FOLLOW_HEADERS_PER_CALL 100	/* headers per JSON-RPC batch */
@@ -649,13 +650,10 @@ prove_digest(struct follower *f, struct rpc_client *rpc,
     const struct fblock *b, uint64_t *count, uint8_t digest[32],
     int *refused, char *msg, size_t msgsz)
 {
-	static const char slot0[] = "0x0000000000000000000000000000000000000000000000000000000000000000";
-	static const char slot1[] = "0x0000000000000000000000000000000000000000000000000000000000000001";
-	static const uint8_t slot_key[2][32] = { { 0 }, { [31] = 1 } };
 	struct eth_proof p;
 	struct jerr je = { "", NULL };
 	struct rpc_error e;
-	char addr[43], q[19];
+	char addr[43], q[19], slot0[67], slot1[67];
 	const char *why;
 	json_t *r;
 	int exists, slot_exists, ok = 0;
@@ -665,7 +663,9 @@ prove_digest(struct follower *f, struct rpc_client *rpc,
 	*refused = 0;
 	memset(digest, 0, 32);
 	if (!rpc_call(rpc, &r, "eth_getProof", json_pack("[s[ss]s]",
-	    hex_encode(addr, f->p.registry, 20), slot0, slot1,
+	    hex_encode(addr, f->p.registry, 20),
+	    hex_encode(slot0, registry_slot_count, 32),
+	    hex_encode(slot1, registry_slot_digest, 32),
 	    hex_format_u64(q, b->c.number)), &e)) {
 		*refused = e.answer;
 		if (*refused)	/* the node's own words, for the log */
@@ -683,8 +683,8 @@ prove_digest(struct follower *f, struct rpc_client *rpc,
 	}
 	/* Whole keys: slot 0x100 would pass a look at the last byte. */
 	if (memcmp(p.address, f->p.registry, 20) != 0 || p.nslots != 2 ||
-	    memcmp(p.slots[0].key, slot_key[0], 32) != 0 ||
-	    memcmp(p.slots[1].key, slot_key[1], 32) != 0) {
+	    memcmp(p.slots[0].key, registry_slot_count, 32) != 0 ||
+	    memcmp(p.slots[1].key, registry_slot_digest, 32) != 0) {
 		snprintf(msg, msgsz, "registry proof at block %" PRIu64
 		    ": it is not the proof asked for", b->c.number);
 		goto done;

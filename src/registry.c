@@ -1,5 +1,6 @@
 /* registry.c: the event table is the single description of the registry's
- * events; the decoder accepts only the encoding solc's abi.encode produces. */
+ * events; the decoder accepts only the encoding solc's abi.encode produces.
+ * The digest, its slots and the state tables follow the event table. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain/hash.h"
 #include "chain/hex.h"
 #include "registry.h"
 #include "xmalloc.h"
@@ -504,3 +506,230 @@ registry_args_json(const struct registry_event *ev)
 		    value_json(&ev->v[i], ev->def->args[i].type));
 	return o;
 }
+
+/* The digest ------------------------------------------------------------ */
+
+const uint8_t registry_slot_count[32] = { 0 };
+const uint8_t registry_slot_digest[32] = { [31] = 1 };
+
+void
+registry_digest_step(uint8_t d[32], const uint8_t (*topics)[32],
+    size_t ntopics, const uint8_t *data, size_t len)
+{
+	uint8_t dh[32];
+
+	keccak256(dh, data, len);
+	registry_digest_step_hashed(d, topics, ntopics, dh);
+}
+
+void
+registry_digest_step_hashed(uint8_t d[32], const uint8_t (*topics)[32],
+    size_t ntopics, const uint8_t data_hash[32])
+{
+	struct keccak_ctx k;
+	size_t i;
+
+	keccak256_init(&k);
+	keccak256_update(&k, d, 32);
+	for (i = 0; i < ntopics; i++)
+		keccak256_update(&k, topics[i], 32);
+	keccak256_update(&k, data_hash, 32);
+	keccak256_final(&k, d);
+}
+
+/* The state tables ------------------------------------------------------ */
+
+/* What the events leave for a gateway to read: one table per kind of
+ * record, keyed as the contract keys it, with the block of the last change;
+ * and views that spell the times and states out for people. */
+const char registry_tables_sql[] =
+	"CREATE TABLE vendors ("
+	"  address TEXT PRIMARY KEY, name TEXT NOT NULL,"
+	"  active INTEGER NOT NULL, updated_block INTEGER NOT NULL) STRICT;"
+	"CREATE TABLE gateways ("
+	"  address TEXT PRIMARY KEY, label TEXT NOT NULL,"
+	"  active INTEGER NOT NULL, updated_block INTEGER NOT NULL) STRICT;"
+	"CREATE TABLE devices ("
+	"  address TEXT PRIMARY KEY, vendor TEXT NOT NULL,"
+	"  role INTEGER NOT NULL, public_key TEXT NOT NULL,"
+	"  revoked INTEGER NOT NULL, revoke_reason INTEGER,"
+	"  updated_block INTEGER NOT NULL) STRICT;"
+	"CREATE TABLE firmware ("
+	"  image_hash TEXT PRIMARY KEY, vendor TEXT NOT NULL,"
+	"  version INTEGER NOT NULL, role INTEGER NOT NULL,"
+	"  end_of_support INTEGER NOT NULL, uri TEXT NOT NULL,"
+	"  revoked INTEGER NOT NULL, revoke_reason INTEGER,"
+	"  updated_block INTEGER NOT NULL) STRICT;"
+	"CREATE TABLE floors ("
+	"  vendor TEXT NOT NULL, role INTEGER NOT NULL,"
+	"  min_version INTEGER NOT NULL, updated_block INTEGER NOT NULL,"
+	"  PRIMARY KEY (vendor, role)) STRICT;"
+	"CREATE TABLE licenses ("
+	"  id INTEGER PRIMARY KEY, device TEXT NOT NULL, vendor TEXT NOT NULL,"
+	"  role INTEGER NOT NULL, max_version INTEGER NOT NULL,"
+	"  not_before INTEGER NOT NULL, expires_at INTEGER NOT NULL,"
+	"  features TEXT NOT NULL, revoked INTEGER NOT NULL,"
+	"  revoke_reason INTEGER, updated_block INTEGER NOT NULL) STRICT;"
+	"CREATE INDEX licenses_device ON licenses (device);"
+	"CREATE INDEX licenses_pick ON licenses (device, vendor, role);"
+	"CREATE VIEW v_devices AS SELECT address, vendor, role, public_key,"
+	"  CASE WHEN revoked THEN 'revoked' ELSE 'active' END AS status,"
+	"  revoke_reason, updated_block FROM devices;"
+	"CREATE VIEW v_firmware AS SELECT image_hash, vendor, version, role,"
+	"  strftime('%Y-%m-%dT%H:%M:%SZ', end_of_support, 'unixepoch')"
+	"  AS end_of_support, uri,"
+	"  CASE WHEN revoked THEN 'revoked' ELSE 'active' END AS status,"
+	"  revoke_reason, updated_block FROM firmware;"
+	"CREATE VIEW v_licenses AS SELECT id, device, vendor, role, max_version,"
+	"  strftime('%Y-%m-%dT%H:%M:%SZ', not_before, 'unixepoch') AS not_before,"
+	"  CASE WHEN expires_at = 0 THEN 'never' ELSE"
+	"  strftime('%Y-%m-%dT%H:%M:%SZ', expires_at, 'unixepoch') END"
+	"  AS expires_at, features,"
+	"  CASE WHEN revoked THEN 'revoked'"
+	"  WHEN expires_at != 0 AND expires_at <= unixepoch() THEN 'expired'"
+	"  WHEN not_before > unixepoch() THEN 'not yet valid'"
+	"  ELSE 'active' END AS status, revoke_reason, updated_block"
+	"  FROM licenses;";
+
+const char registry_clear_sql[] =
+	"DELETE FROM vendors; DELETE FROM gateways;"
+	"DELETE FROM devices; DELETE FROM firmware; DELETE FROM floors;"
+	"DELETE FROM licenses; DELETE FROM meta WHERE key = 'admin'";
+
+/* The contract only emits an update for a row it created, so an update
+ * never misses; the admin is kept in meta, as the contract keeps one. */
+const char *const registry_apply_sql[REG_KIND_COUNT] = {
+	[REG_ADMIN_TRANSFERRED] =
+	    "INSERT OR REPLACE INTO meta VALUES ('admin', ?2)",
+	[REG_VENDOR_ADDED] =
+	    "INSERT OR REPLACE INTO vendors VALUES (?1, ?2, 1, ?9)",
+	[REG_VENDOR_REMOVED] =
+	    "UPDATE vendors SET active = 0, updated_block = ?9 "
+	    "WHERE address = ?1",
+	[REG_GATEWAY_AUTHORIZED] =
+	    "INSERT OR REPLACE INTO gateways VALUES (?1, ?2, 1, ?9)",
+	[REG_GATEWAY_WITHDRAWN] =
+	    "UPDATE gateways SET active = 0, updated_block = ?9 "
+	    "WHERE address = ?1",
+	[REG_DEVICE_REGISTERED] =
+	    "INSERT OR REPLACE INTO devices VALUES (?1, ?2, ?3, ?4, 0, NULL, ?9)",
+	[REG_DEVICE_ROLE_CHANGED] =
+	    "UPDATE devices SET role = ?2, updated_block = ?9 "
+	    "WHERE address = ?1",
+	[REG_DEVICE_REVOKED] =
+	    "UPDATE devices SET revoked = 1, revoke_reason = ?2, "
+	    "updated_block = ?9 WHERE address = ?1",
+	[REG_FIRMWARE_REGISTERED] =
+	    "INSERT OR REPLACE INTO firmware VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, 0, NULL, ?9)",
+	[REG_FIRMWARE_REVOKED] =
+	    "UPDATE firmware SET revoked = 1, revoke_reason = ?2, "
+	    "updated_block = ?9 WHERE image_hash = ?1",
+	[REG_FLOOR_RAISED] =
+	    "INSERT OR REPLACE INTO floors VALUES (?1, ?2, ?3, ?9)",
+	[REG_LICENSE_ISSUED] =
+	    "INSERT OR REPLACE INTO licenses VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, NULL, ?9)",
+	[REG_LICENSE_RENEWED] =
+	    "UPDATE licenses SET expires_at = ?2, updated_block = ?9 "
+	    "WHERE id = ?1",
+	[REG_LICENSE_REVOKED] =
+	    "UPDATE licenses SET revoked = 1, revoke_reason = ?2, "
+	    "updated_block = ?9 WHERE id = ?1",
+};
+
+static void
+sql_hex(struct registry_sql_value *out, const uint8_t *p, size_t n)
+{
+	out->text = hex_encode_alloc(p, n);
+}
+
+/* SQLite integers are signed: larger values (a "forever" version or time)
+ * are kept as the largest one, which compares the same way. */
+static void
+sql_u64(struct registry_sql_value *out, uint64_t v)
+{
+	out->num = v > INT64_MAX ? INT64_MAX : (int64_t)v;
+}
+
+/* License ids are uint256 on chain and counted from 1: anything that does
+ * not fit an SQLite integer is refused rather than aliased. */
+static int
+sql_license_id(struct registry_sql_value *out,
+    const struct registry_event *ev, size_t k, const char **why)
+{
+	size_t z;
+
+	for (z = 0; z < 24; z++)
+		if (ev->v[k].word[z] != 0)
+			break;
+	if (z < 24 || registry_u64(ev, k) > INT64_MAX) {
+		*why = "license id out of range";
+		return 0;
+	}
+	out->num = (int64_t)registry_u64(ev, k);
+	return 1;
+}
+
+int
+registry_sql_arg(struct registry_sql_value *out,
+    const struct registry_event *ev, size_t k, const char **why)
+{
+	const struct registry_value *v = &ev->v[k];
+
+	memset(out, 0, sizeof(*out));
+	switch (ev->def->args[k].type) {
+	case ABI_ADDRESS:
+		sql_hex(out, v->word + 12, 20);
+		return 1;
+	case ABI_UINT8:
+	case ABI_UINT32:
+	case ABI_UINT64:
+		sql_u64(out, registry_u64(ev, k));
+		return 1;
+	case ABI_UINT256:
+		if (strcmp(ev->def->args[k].name, "licenseId") == 0)
+			return sql_license_id(out, ev, k, why);
+		/* FALLTHROUGH */
+	case ABI_BYTES32:
+		sql_hex(out, v->word, 32);
+		return 1;
+	case ABI_BYTES:
+		sql_hex(out, v->ptr, v->len);
+		return 1;
+	case ABI_STRING:
+		out->text = registry_text_alloc(v->ptr, v->len, NULL);
+		return 1;
+	}
+	*why = "unknown argument type";
+	return 0;
+}
+
+/* The state as the test harness's `registry.mjs dump` shows it: the
+ * contract's own names for the fields. */
+#define DT(n) { n, REGISTRY_AS_TEXT }
+#define DI(n) { n, REGISTRY_AS_INT }
+#define DB(n) { n, REGISTRY_AS_BOOL }
+
+const struct registry_dump_table registry_dump_tables[] = {
+	{ "vendors", "SELECT address, name, active FROM vendors",
+	    { DT("name"), DB("active") } },
+	{ "gateways", "SELECT address, label, active FROM gateways",
+	    { DT("label"), DB("active") } },
+	{ "devices", "SELECT address, vendor, role, public_key, revoked "
+	    "FROM devices",
+	    { DT("vendor"), DI("role"), DT("publicKey"), DB("revoked") } },
+	{ "firmware", "SELECT image_hash, vendor, version, role, "
+	    "end_of_support, uri, revoked FROM firmware",
+	    { DT("vendor"), DI("version"), DI("role"), DI("endOfSupport"),
+	    DT("uri"), DB("revoked") } },
+	{ "floors", "SELECT vendor || '/' || role, min_version FROM floors",
+	    { DI(NULL) } },
+	{ "licenses", "SELECT CAST(id AS TEXT), device, vendor, role, "
+	    "max_version, not_before, expires_at, features, revoked "
+	    "FROM licenses",
+	    { DT("device"), DT("vendor"), DI("role"), DI("maxVersion"),
+	    DI("notBefore"), DI("expiresAt"),
+	    { "features", REGISTRY_AS_SHORT_HEX }, DB("revoked") } },
+	{ NULL, NULL, { DT(NULL) } }
+};

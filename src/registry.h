@@ -1,5 +1,9 @@
-/* registry.h: the LicenseRegistry's events, the only input a gateway
- * believes, and a strict decoder for their ABI encoding. */
+/* registry.h: what the LicenseRegistry contract means to a gateway, in
+ * one place: its events (the only input a gateway believes) and a strict
+ * decoder for their ABI encoding, the digest it keeps of them and the
+ * storage slots that hold it, and what each event does to the state
+ * tables (which the store runs).  Changing the contract changes this
+ * module and its test. */
 #ifndef LICGATE_REGISTRY_H
 #define LICGATE_REGISTRY_H
 
@@ -108,5 +112,73 @@ json_t *registry_args_json(const struct registry_event *ev);
  * for it with JSON_COMPACT | JSON_SORT_KEYS, written without building it
  * (the follower stores one per event).  The caller frees it. */
 char *registry_args_text(const struct registry_event *ev);
+
+/* The contract's storage slots of eventCount and eventDigest (its first
+ * two state variables: LicenseRegistry.sol says nothing may move them),
+ * as eth_getProof keys. */
+extern const uint8_t registry_slot_count[32];
+extern const uint8_t registry_slot_digest[32];
+
+/* The digest the contract keeps of its own logs (eventDigest), folded
+ * over them in emission order from 32 zero bytes:
+ * d = keccak256(d || topics || keccak256(data)). */
+void registry_digest_step(uint8_t d[32], const uint8_t (*topics)[32],
+    size_t ntopics, const uint8_t *data, size_t len);
+/* The same with keccak256(data) already known. */
+void registry_digest_step_hashed(uint8_t d[32], const uint8_t (*topics)[32],
+    size_t ntopics, const uint8_t data_hash[32]);
+
+/* What the events do to a gateway's state.  The store runs these
+ * statements and owns the rest of the database (meta, blocks, events). */
+
+/* The state tables (vendors, gateways, devices, firmware, floors,
+ * licenses), their indexes and views, as SQL statements; the empty
+ * state's tables. */
+extern const char registry_tables_sql[];
+/* Empties them: the state made from no event (the admin is meta's row
+ * "admin"). */
+extern const char registry_clear_sql[];
+
+/* One statement per event kind, applying it to the state tables:
+ * argument k binds as registry_sql_arg gives it to ?k+1, the block
+ * number to ?REGISTRY_SQL_BLOCK. */
+#define REGISTRY_SQL_BLOCK 9
+extern const char *const registry_apply_sql[REG_KIND_COUNT];
+
+/* An argument as the state tables keep it: text (owned, 0x hex or
+ * registry_text) when text is not NULL, else the integer num. */
+struct registry_sql_value {
+	char *text;
+	int64_t num;
+};
+
+/* Argument k of ev as the state tables keep it: addresses, bytes32, bytes
+ * and uint256 as lowercase 0x hex, license ids and smaller integers as
+ * integers (those past INT64_MAX as INT64_MAX), strings as registry_text.
+ * Refuses a license id that does not fit an SQLite integer.  The caller
+ * frees out->text.  Returns 1, or 0 with *why. */
+int registry_sql_arg(struct registry_sql_value *out,
+    const struct registry_event *ev, size_t k, const char **why)
+    __attribute__((warn_unused_result));
+
+/* The state as the test harness's `registry.mjs dump` shows it (licgatectl
+ * dump): for each member, an SQL query giving the key and then the
+ * columns, and each column's field name and form.  A column list whose
+ * first name is NULL maps keys to plain values; the table ends with a
+ * NULL member. */
+enum registry_dump_as {
+	REGISTRY_AS_TEXT, REGISTRY_AS_INT, REGISTRY_AS_BOOL,
+	REGISTRY_AS_SHORT_HEX		/* ethers' toBeHex of a 0x word */
+};
+struct registry_dump_col {
+	const char *name;
+	enum registry_dump_as as;
+};
+struct registry_dump_table {
+	const char *member;
+	const char *sql;
+	struct registry_dump_col cols[9];	/* NULL name ends the list */
+};
+extern const struct registry_dump_table registry_dump_tables[];
 
 #endif

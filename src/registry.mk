@@ -20,7 +20,8 @@ EXTRA_DIST += tests/registry_rules.sh
 
 FUZZ_TARGETS += fuzz/fuzz_registry
 fuzz_fuzz_registry_SOURCES = fuzz/fuzz_registry.c src/registry.c src/chain/hex.c \
-	src/xmalloc.c src/log.c
-fuzz_fuzz_registry_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(JANSSON_CFLAGS)
+	src/chain/hash.c src/xmalloc.c src/log.c
+fuzz_fuzz_registry_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(JANSSON_CFLAGS) \
+	$(NETTLE_CFLAGS)
 fuzz_fuzz_registry_LDFLAGS = $(FUZZ_LD_OPTS)
-fuzz_fuzz_registry_LDADD = $(JANSSON_LIBS)
+fuzz_fuzz_registry_LDADD = $(JANSSON_LIBS) $(NETTLE_LIBS)

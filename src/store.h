@@ -10,8 +10,6 @@
 
 #include <jansson.h>
 
-#include "verdict.h"
-
 #define STORE_SCHEMA_VERSION 2
 #define STORE_APPLICATION_ID 0x4c474154	/* "LGAT" */
 
@@ -91,13 +89,6 @@ int store_cursor(struct store *s, struct store_cursor *c, char *err,
 /* Hash of the kept block at number; *found says whether it is kept. */
 int store_block_hash(struct store *s, uint64_t number, uint8_t hash[32],
     int *found, char *err, size_t errsz) __attribute__((warn_unused_result));
-
-/* The digest rule of the registry: d = keccak256(d || topics || keccak256(data)). */
-void store_digest_step(uint8_t d[32], const uint8_t (*topics)[32],
-    size_t ntopics, const uint8_t *data, size_t len);
-/* The same with keccak256(data) already known. */
-void store_digest_step_hashed(uint8_t d[32], const uint8_t (*topics)[32],
-    size_t ntopics, const uint8_t data_hash[32]);
 
 /* A batch: begin, add blocks (ascending) and their events (in block order),
  * set the head, apply what became confirmed, commit.  Anything that fails
@@ -193,37 +184,67 @@ int store_gateway(struct store *s, const uint8_t address[20],
  * `registry.mjs dump`.  New reference, or NULL with err. */
 json_t *store_dump(struct store *s, char *err, size_t errsz);
 
+/* A device as the state tables hold it. */
+struct store_device_row {
+	int found;
+	int revoked;
+	uint8_t role;
+	uint8_t public_key[65];		/* as registered */
+	size_t public_key_len;
+};
+
+/* A firmware image as the state tables hold it, with the floor of its
+ * (vendor, role) and whether its vendor is still a registry vendor. */
+struct store_firmware_row {
+	int found;
+	uint8_t vendor[20];
+	uint64_t version;
+	uint8_t role;
+	uint64_t end_of_support;	/* unix seconds; 0 = no end */
+	int revoked;
+	uint64_t min_version;		/* the floor; 0 if none */
+	int vendor_active;
+};
+
+/* A license as the state tables hold it. */
+struct store_license_row {
+	uint64_t id;
+	int revoked;
+	uint8_t vendor[20];
+	uint8_t role;
+	uint64_t max_version;
+	uint64_t not_before;		/* unix seconds, inclusive */
+	uint64_t expires_at;		/* exclusive; 0 = no end */
+};
+
 /* Everything an attestation needs about (device, firmware) at time now,
  * read in one read transaction so that all of it comes from one commit:
- * the applied block (number, time, hash), the device and firmware records
- * (with the floor of the firmware's (vendor, role), its end of support and
- * whether its vendor is still a registry vendor), and of the device's
- * licenses that cover the firmware (its vendor and role, max_version >=
- * version) the one verdict_decide picks, chosen in SQL among all of them:
- * no cap on their number.  next_change is the earliest instant after now
- * at which the verdict can change by the clock alone (a covering license
- * starting or ending, the end of support), 0 if none.  Also the device's
- * registered public key.  Returns 1, or 0 with err (a database error, or
- * an applied block that is not kept). */
+ * the applied block (number, time, hash), the device and firmware rows,
+ * and of the device's licenses that cover the firmware (its vendor and
+ * role, max_version >= version) the one the verdict rests on, chosen in
+ * SQL among all of them (no cap on their number): a valid one, lasting
+ * longest, else an expired one, else a revoked one, else one not yet
+ * started; the newest among equals.  next_change is the earliest instant
+ * after now at which the verdict can change by the clock alone (a covering
+ * unrevoked license starting or ending, the end of support), 0 if none.
+ * Returns 1, or 0 with err (a database error, or an applied block that is
+ * not kept). */
 struct store_lookup {
 	int has_applied;
 	uint64_t applied_number;
 	uint64_t applied_time;
 	uint8_t applied_hash[32];
-	struct verdict_device device;
-	struct verdict_firmware firmware;
-	struct verdict_license license;	/* valid when nlicenses is 1 */
+	struct store_device_row device;
+	struct store_firmware_row firmware;
+	struct store_license_row license;	/* valid when nlicenses is 1 */
 	size_t nlicenses;		/* 0 or 1 */
 	uint64_t next_change;
-	uint8_t device_key[65];
-	size_t device_key_len;
 };
 int store_lookup(struct store *s, const uint8_t device[20],
     const uint8_t firmware[32], uint64_t now, struct store_lookup *out,
     char *err, size_t errsz) __attribute__((warn_unused_result));
 
-/* Only the device part of store_lookup (known, revoked, role and its
- * registered public key); the rest of out is zero. */
+/* Only the device part of store_lookup; the rest of out is zero. */
 int store_lookup_device(struct store *s, const uint8_t device[20],
     struct store_lookup *out, char *err, size_t errsz)
     __attribute__((warn_unused_result));
@@ -241,7 +262,23 @@ json_t *store_row_json(struct store *s, const char *table, const char *key,
  * "engine" (name, node_is_trusted) once licgated has noted them. */
 json_t *store_status_json(struct store *s, char *err, size_t errsz);
 
-/* The underlying handle, for read-only queries by other modules. */
-struct sqlite3 *store_db(struct store *s);
+/* A stored event as licgatectl events shows it; the strings are valid
+ * until the callback returns. */
+struct store_event_row {
+	uint64_t seq;			/* 1 for the registry's first event */
+	uint64_t block_number;
+	const char *time;		/* its block's time, ISO 8601 UTC */
+	uint64_t tx_index;
+	uint64_t log_index;
+	const char *kind;		/* the event's name */
+	const char *args;		/* JSON text, as registry_args_text */
+	int effective;			/* applied; 0 while in the window */
+};
+
+/* Calls fn(arg, row) for each stored event of blocks >= since, in order,
+ * until fn returns 0.  Returns 1, or 0 with err. */
+int store_events(struct store *s, uint64_t since,
+    int (*fn)(void *, const struct store_event_row *), void *arg, char *err,
+    size_t errsz) __attribute__((warn_unused_result));
 
 #endif

@@ -1,5 +1,6 @@
 # The verdict engine: pure rules, table-tested.
-src_liblicgate_a_SOURCES += src/verdict.c src/verdict.h
+src_liblicgate_a_SOURCES += src/verdict.c src/verdict.h \
+	src/verdict_store.c src/verdict_store.h
 
 check_PROGRAMS += tests/check_verdict
 TESTS += tests/check_verdict

@@ -40,6 +40,7 @@ struct fx {
 	char msg[1024];
 	struct follow_stats stats;	/* of the last step */
 	struct follow_stats sum;	/* of every step */
+	sqlite3 *sql;			/* the test's own look at the file */
 };
 
 static const json_t *
@@ -156,6 +157,8 @@ fx_init(struct fx *x, uint64_t confirmations, uint64_t batch_size,
 static void
 fx_close(struct fx *x)
 {
+	sqlite3_close(x->sql);
+	x->sql = NULL;
 	follow_free(x->f);
 	rpc_client_free(x->rpc);
 	rpc_client_free(x->rpc_proof);
@@ -503,13 +506,24 @@ START_TEST(restart_resumes)
 }
 END_TEST
 
+/* A connection of the test's own to the database file, as an admin's
+ * sqlite3 would have, read-only. */
+static sqlite3 *
+fx_sql(struct fx *x)
+{
+	if (x->sql == NULL)
+		ck_assert_int_eq(sqlite3_open_v2(x->db, &x->sql,
+		    SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	return x->sql;
+}
+
 /* The digest of the last stored event, as text ("" when there is none). */
 static void
 last_digest(struct fx *x, char out[67])
 {
 	sqlite3_stmt *q;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(store_db(x->st), "SELECT digest "
+	ck_assert_int_eq(sqlite3_prepare_v2(fx_sql(x), "SELECT digest "
 	    "FROM events ORDER BY seq DESC LIMIT 1", -1, &q, NULL), SQLITE_OK);
 	out[0] = '\0';
 	if (sqlite3_step(q) == SQLITE_ROW)
@@ -523,7 +537,7 @@ count_rows(struct fx *x, const char *sql)
 	sqlite3_stmt *q;
 	uint64_t n;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(store_db(x->st), sql, -1, &q,
+	ck_assert_int_eq(sqlite3_prepare_v2(fx_sql(x), sql, -1, &q,
 	    NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
 	n = (uint64_t)sqlite3_column_int64(q, 0);
@@ -586,7 +600,7 @@ START_TEST(crash_mid_sync)
 	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
 	    "the follower was not killed (status %d)", status);
 	fx_open_store(&x);
-	ck_assert_int_eq(sqlite3_prepare_v2(store_db(x.st),
+	ck_assert_int_eq(sqlite3_prepare_v2(fx_sql(&x),
 	    "PRAGMA integrity_check", -1, &q, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
 	ck_assert_str_eq((const char *)sqlite3_column_text(q, 0), "ok");

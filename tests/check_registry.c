@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "chain/hash.h"
 #include "registry.h"
 #include "testutil.h"
@@ -393,6 +395,96 @@ START_TEST(registry_args_text_is_jansson_dump)
 }
 END_TEST
 
+/* The digest rule: two logs folded by hand with keccak equal
+ * registry_digest_step, and its form for a known data hash. */
+START_TEST(registry_digest_rule)
+{
+	json_t *f = tu_json("registry/logs.json");
+	uint8_t d[32] = { 0 }, want[32], buf[32 * 6], dh[32];
+	struct raw_log r;
+	size_t n;
+
+	raw_log(&r, json_array_get(json_object_get(f, "logs"), 0));
+	keccak256(dh, r.data, r.len);
+	memcpy(buf, d, 32);
+	memcpy(buf + 32, r.topics, 32 * r.ntopics);
+	n = 32 + 32 * r.ntopics;
+	memcpy(buf + n, dh, 32);
+	keccak256(want, buf, n + 32);
+	registry_digest_step(d, (const uint8_t (*)[32])r.topics, r.ntopics,
+	    r.data, r.len);
+	ck_assert_mem_eq(d, want, 32);
+	/* A second step chains on the first. */
+	memcpy(buf, want, 32);
+	keccak256(want, buf, n + 32);
+	registry_digest_step(d, (const uint8_t (*)[32])r.topics, r.ntopics,
+	    r.data, r.len);
+	ck_assert_mem_eq(d, want, 32);
+	memset(d, 0, 32);
+	registry_digest_step_hashed(d, (const uint8_t (*)[32])r.topics,
+	    r.ntopics, dh);
+	registry_digest_step_hashed(d, (const uint8_t (*)[32])r.topics,
+	    r.ntopics, dh);
+	ck_assert_mem_eq(d, want, 32);
+	free(r.data);
+	json_decref(f);
+}
+END_TEST
+
+/* Each event's statement runs on the state tables and binds only the
+ * event's own arguments and the block; a license id is kept as an integer
+ * and one past SQLite's integers is refused, not aliased. */
+START_TEST(registry_apply_statements)
+{
+	json_t *f = tu_json("registry/logs.json");
+	struct registry_sql_value v;
+	struct registry_event ev;
+	struct raw_log r;
+	sqlite3_stmt *st;
+	const char *why, *name;
+	sqlite3 *db;
+	size_t k;
+	int i;
+
+	ck_assert_int_eq(sqlite3_open(":memory:", &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, "CREATE TABLE meta (key TEXT "
+	    "PRIMARY KEY, value ANY) STRICT", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_msg(sqlite3_exec(db, registry_tables_sql, NULL, NULL, NULL)
+	    == SQLITE_OK, "%s", sqlite3_errmsg(db));
+	for (k = 0; k < REG_KIND_COUNT; k++) {
+		ck_assert_msg(sqlite3_prepare_v2(db, registry_apply_sql[k], -1,
+		    &st, NULL) == SQLITE_OK, "%s: %s", registry_defs[k].name,
+		    sqlite3_errmsg(db));
+		for (i = 1; i <= sqlite3_bind_parameter_count(st); i++)
+			if ((name = sqlite3_bind_parameter_name(st, i)) != NULL)
+				ck_assert_msg(i == REGISTRY_SQL_BLOCK ||
+				    (size_t)i <= registry_defs[k].nargs,
+				    "%s binds %s", registry_defs[k].name, name);
+		sqlite3_finalize(st);
+	}
+	ck_assert_int_eq(sqlite3_exec(db, registry_clear_sql, NULL, NULL,
+	    NULL), SQLITE_OK);
+	sqlite3_close(db);
+	first_of(&r, f, "LicenseIssued");
+	ck_assert(registry_decode(&ev, (const uint8_t (*)[32])r.topics,
+	    r.ntopics, r.data, r.len, &why));
+	ck_assert(registry_sql_arg(&v, &ev, 0, &why));
+	ck_assert_ptr_null(v.text);
+	ck_assert_int_eq(v.num, (int64_t)registry_u64(&ev, 0));
+	ck_assert(registry_sql_arg(&v, &ev, 1, &why));	/* the device */
+	ck_assert_uint_eq(strlen(v.text), 42);
+	free(v.text);
+	ev.v[0].word[24] = 0x80;	/* INT64_MAX + 1 and up */
+	ck_assert(!registry_sql_arg(&v, &ev, 0, &why));
+	ck_assert_str_eq(why, "license id out of range");
+	ev.v[0].word[24] = 0;
+	ev.v[0].word[0] = 1;
+	ck_assert(!registry_sql_arg(&v, &ev, 0, &why));
+	free(r.data);
+	json_decref(f);
+}
+END_TEST
+
 static Suite *
 registry_suite(void)
 {
@@ -407,6 +499,8 @@ registry_suite(void)
 	tcase_add_test(tc, registry_any_string_bytes);
 	tcase_add_test(tc, registry_text_escapes);
 	tcase_add_test(tc, registry_args_text_is_jansson_dump);
+	tcase_add_test(tc, registry_digest_rule);
+	tcase_add_test(tc, registry_apply_statements);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -9,11 +9,11 @@
 
 #include <sqlite3.h>
 
-#include "chain/hash.h"
 #include "registry.h"
 #include "store.h"
 #include "testutil.h"
 #include "verdict.h"
+#include "verdict_store.h"
 
 struct tlog {
 	uint64_t block;
@@ -165,7 +165,7 @@ digest_of(uint8_t d[32], size_t k)
 
 	memset(d, 0, 32);
 	for (i = 0; i < k; i++)
-		store_digest_step(d, (const uint8_t (*)[32])logs[i].topics,
+		registry_digest_step(d, (const uint8_t (*)[32])logs[i].topics,
 		    logs[i].ntopics, logs[i].data, logs[i].len);
 }
 
@@ -179,31 +179,6 @@ open_new(void)
 	    err);
 	return s;
 }
-
-START_TEST(test_digest_matches_contract)
-{
-	/* The captured logs end with the contract's own slots in the
-	 * harness's digest check; here the rule itself: two logs folded by
-	 * hand with keccak equal store_digest_step (and its form for a known
-	 * data hash). */
-	uint8_t d[32] = { 0 }, want[32], buf[32 * 6], dh[32];
-	size_t n;
-
-	keccak256(dh, logs[0].data, logs[0].len);
-	memcpy(buf, d, 32);
-	memcpy(buf + 32, logs[0].topics, 32 * logs[0].ntopics);
-	n = 32 + 32 * logs[0].ntopics;
-	memcpy(buf + n, dh, 32);
-	keccak256(want, buf, n + 32);
-	store_digest_step(d, (const uint8_t (*)[32])logs[0].topics,
-	    logs[0].ntopics, logs[0].data, logs[0].len);
-	ck_assert_mem_eq(d, want, 32);
-	memset(d, 0, 32);
-	store_digest_step_hashed(d, (const uint8_t (*)[32])logs[0].topics,
-	    logs[0].ntopics, dh);
-	ck_assert_mem_eq(d, want, 32);
-}
-END_TEST
 
 START_TEST(test_batch_cursor_and_counts)
 {
@@ -427,6 +402,68 @@ raw_sql(const char *sql)
 	sqlite3_close(db);
 }
 
+/* The file as SQLite itself reads it, beside the store. */
+static sqlite3 *
+raw_open(void)
+{
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open_v2(dbpath, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	return db;
+}
+
+/* Collects what store_events hands over. */
+struct seen {
+	size_t n, effective;
+	uint64_t first_block, last_seq;
+	char first_kind[32];
+};
+
+static int
+see_event(void *arg, const struct store_event_row *r)
+{
+	struct seen *w = arg;
+
+	if (w->n++ == 0) {
+		w->first_block = r->block_number;
+		snprintf(w->first_kind, sizeof(w->first_kind), "%s", r->kind);
+	}
+	ck_assert_uint_gt(r->seq, w->last_seq);
+	w->last_seq = r->seq;
+	ck_assert_uint_eq(strlen(r->time), 20);	/* 2026-12-01T00:00:00Z */
+	ck_assert(r->args[0] == '{');
+	w->effective += r->effective;
+	return 1;
+}
+
+/* licgatectl events: every event in order from a block on, the applied
+ * ones effective, those of the window not yet. */
+START_TEST(test_events_listed)
+{
+	struct store *s = open_new();
+	struct seen w;
+	char err[256];
+
+	ingest(s, 1, last_block(), logs[nlogs / 2].block);
+	memset(&w, 0, sizeof(w));
+	ck_assert_msg(store_events(s, 0, see_event, &w, err, sizeof(err)),
+	    "%s", err);
+	ck_assert_uint_eq(w.n, nlogs);
+	ck_assert_uint_eq(w.last_seq, nlogs);
+	ck_assert_str_eq(w.first_kind, "AdminTransferred");
+	ck_assert_uint_gt(w.effective, 0);
+	ck_assert_uint_lt(w.effective, nlogs);
+	memset(&w, 0, sizeof(w));
+	ck_assert(store_events(s, logs[nlogs - 1].block, see_event, &w, err,
+	    sizeof(err)));
+	ck_assert_uint_ge(w.n, 1);
+	ck_assert_uint_eq(w.first_block, logs[nlogs - 1].block);
+	ck_assert_uint_eq(w.effective, 0);
+	store_close(s);
+}
+END_TEST
+
 START_TEST(test_foreign_refused)
 {
 	struct store *s;
@@ -457,6 +494,7 @@ START_TEST(test_readonly_and_views)
 	struct store *s = open_new(), *r;
 	struct store_identity got;
 	sqlite3_stmt *st;
+	sqlite3 *db;
 	char err[256];
 
 	ingest(s, 1, last_block(), last_block());
@@ -464,15 +502,17 @@ START_TEST(test_readonly_and_views)
 	ck_assert_msg(store_open_ro(&r, dbpath, &got, err, sizeof(err)), "%s",
 	    err);
 	ck_assert_uint_eq(got.chain_id, 31337);
-	ck_assert_int_eq(sqlite3_prepare_v2(store_db(r),
+	/* A reader cannot write: rebuilding would empty the tables. */
+	ck_assert(!store_rebuild(r, err, sizeof(err)));
+	store_close(r);
+	db = raw_open();
+	ck_assert_int_eq(sqlite3_prepare_v2(db,
 	    "SELECT count(*) FROM v_licenses WHERE status = 'revoked' AND "
 	    "not_before LIKE '____-__-__T__:__:__Z'", -1, &st, NULL), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
 	ck_assert_int_gt(sqlite3_column_int(st, 0), 0);
 	sqlite3_finalize(st);
-	ck_assert_int_ne(sqlite3_exec(store_db(r), "DELETE FROM licenses",
-	    NULL, NULL, NULL), SQLITE_OK);
-	store_close(r);
+	sqlite3_close(db);
 }
 END_TEST
 
@@ -619,18 +659,16 @@ lookup_now(struct store *s, uint64_t now, struct store_lookup *lk)
 static enum verdict
 verdict_now(struct store *s, uint64_t now, struct store_lookup *lk)
 {
+	struct verdict_license lic;
 	struct verdict_input in;
 	struct verdict_result vr;
 
 	lookup_now(s, now, lk);
 	memset(&in, 0, sizeof(in));
+	verdict_store_input(&in, &lic, lk);
 	in.now = now;
 	in.state_time = now;
 	in.max_staleness = 3600;
-	in.device = lk->device;
-	in.firmware = lk->firmware;
-	in.licenses = &lk->license;
-	in.nlicenses = lk->nlicenses;
 	verdict_decide(&vr, &in);
 	return vr.verdict;
 }
@@ -735,6 +773,7 @@ START_TEST(test_schema1_upgraded)
 	struct synth y = { s, 0 };
 	struct store_lookup lk;
 	sqlite3_stmt *st;
+	sqlite3 *db;
 	char err[256];
 
 	ck_assert(store_begin(s, err, sizeof(err)));
@@ -752,7 +791,8 @@ START_TEST(test_schema1_upgraded)
 	ck_assert_int_eq(verdict_now(r, NOW, &lk), VERDICT_VALID);
 	store_close(r);
 	s = open_new();
-	ck_assert_int_eq(sqlite3_prepare_v2(store_db(s), "SELECT "
+	db = raw_open();
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT "
 	    "(SELECT name FROM vendors), (SELECT count(*) FROM events WHERE "
 	    "args = 'old'), (SELECT count(*) FROM sqlite_master WHERE name = "
 	    "'licenses_pick'), (SELECT value FROM meta WHERE key = "
@@ -764,6 +804,7 @@ START_TEST(test_schema1_upgraded)
 	ck_assert_int_eq(sqlite3_column_int(st, 2), 1);
 	ck_assert_int_eq(sqlite3_column_int(st, 3), STORE_SCHEMA_VERSION);
 	sqlite3_finalize(st);
+	sqlite3_close(db);
 	ck_assert_int_eq(verdict_now(s, NOW, &lk), VERDICT_VALID);
 	store_close(s);
 }
@@ -776,7 +817,6 @@ main(void)
 	TCase *tc = tcase_create("store");
 
 	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_digest_matches_contract);
 	tcase_add_test(tc, test_batch_cursor_and_counts);
 	tcase_add_test(tc, test_rebuild_equals_incremental);
 	tcase_add_test(tc, test_final_events_applied_as_added);
@@ -788,6 +828,7 @@ main(void)
 	tcase_add_test(tc, test_foreign_refused);
 	tcase_add_test(tc, test_newer_schema_refused);
 	tcase_add_test(tc, test_readonly_and_views);
+	tcase_add_test(tc, test_events_listed);
 	tcase_add_test(tc, test_lookup_every_license);
 	tcase_add_test(tc, test_lookup_support_and_vendor);
 	tcase_add_test(tc, test_schema1_upgraded);
