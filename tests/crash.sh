@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# crash.sh: kill -9 at random moments during a long sync, 20 times.  Every
+# crash.sh: kill -9 at random moments during a long sync, 20 times (or
+# LICGATE_CRASH_ROUNDS).  Every
 # time the database passes PRAGMA integrity_check and its cursor agrees with
 # its events; in the end the state equals a clean sync's and the chain's.
 . "${LICGATE_SRCDIR:-.}/tests/gw.sh"
@@ -10,7 +11,7 @@ gw_conf "chain.confirmations = 2" "sync.batch_size = 2"
 # Random moments: RANDOM is seeded so a failure can be replayed.
 RANDOM=${CRASH_SEED:-4242}
 bad=0 progressed=0 prev=0 midway=0
-for i in $(seq 1 20); do
+for i in $(seq 1 "${LICGATE_CRASH_ROUNDS:-20}"); do
 	# The chain grows between rounds: events and a few hundred blocks,
 	# so that every kill lands in a catch-up.
 	$R random 2 $((40 + i)) >/dev/null 2>&1
