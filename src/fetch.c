@@ -110,32 +110,54 @@ fetch_job_take(struct fetch_job *j, char *msg, size_t msgsz)
 	return ok;
 }
 
-/* The pool's plan: how heavy answers turn out against their weight. */
+/* The pool's plan: how heavy answers turn out against their weight.  The
+ * heaviest ratio seen is kept, not the mean, and a batch weighs at most
+ * twice the heaviest one answered: the first blocks may be light for their
+ * weight (a contract's deployment uses much gas and logs little) and those
+ * after them heavy, and a wrong guess must cost a small answer first, not
+ * one at the size cap. */
 struct fetch_plan {
-	uint64_t planned, bytes;	/* over the jobs taken so far */
+	double ratio;			/* answer bytes per unit of weight */
+	int has_ratio;
+	uint64_t answered;		/* the heaviest batch answered */
 };
 
-/* The weight of item i as the answers so far say it is: weight() is an
- * upper bound that may be far above what answers weigh. */
+/* Learns from a job taken: its answers against its weight. */
+static void
+fetch_plan_learn(struct fetch_plan *p, const struct fetch_job *j)
+{
+	double r;
+
+	if (j->planned == 0 || j->nread < j->m)
+		return;
+	r = (double)j->bytes / (double)j->planned;
+	if (!p->has_ratio || r > p->ratio)
+		p->ratio = r;
+	p->has_ratio = 1;
+	if (j->planned > p->answered)
+		p->answered = j->planned;
+}
+
+/* The weight of item i as the answers so far say it is: weight() may be
+ * far above (or below) what answers weigh. */
 static uint64_t
 planned_weight(const struct fetch_ops *o, void *arg,
     const struct fetch_plan *p, size_t i)
 {
 	uint64_t w = o->weight(arg, i);
 
-	if (p->planned == 0 || p->bytes >= p->planned)
-		return w;
-	return w * p->bytes / p->planned + 1;
+	return p->has_ratio ? (uint64_t)((double)w * p->ratio) + 1 : w;
 }
 
 /* Sets job j to the next items from *next: as many as fit the planned
- * weight of one answer, at least one, at most max_per_call. */
+ * weight of one answer and twice the heaviest batch answered, at least
+ * one, at most max_per_call. */
 static void
-fetch_plan_job(struct fetch_job *j, const struct fetch_plan *p, size_t *next,
-    size_t n)
+fetch_plan_job(struct fetch_job *j, const struct fetch_plan *p,
+    size_t *next, size_t n)
 {
 	const struct fetch_ops *o = j->ops;
-	uint64_t expect = 0, w;
+	uint64_t expect = 0, w, raw;
 
 	if (j->items == NULL)
 		j->items = xreallocarray(NULL, o->max_per_call, o->item_size);
@@ -144,11 +166,16 @@ fetch_plan_job(struct fetch_job *j, const struct fetch_plan *p, size_t *next,
 	j->planned = 0;
 	j->bytes = 0;
 	while (*next < n && j->m < o->max_per_call) {
-		w = o->weight != NULL ? planned_weight(o, j->arg, p, *next) : 0;
-		if (j->m > 0 && expect + w > FETCH_CALL_BYTES)
+		w = raw = 0;
+		if (o->weight != NULL) {
+			w = planned_weight(o, j->arg, p, *next);
+			raw = o->weight(j->arg, *next);
+		}
+		if (j->m > 0 && (expect + w > FETCH_CALL_BYTES ||
+		    (o->weight != NULL && j->planned + raw > 2 * p->answered)))
 			break;
 		expect += w;
-		j->planned += o->weight != NULL ? o->weight(j->arg, *next) : 0;
+		j->planned += raw;
 		j->m++;
 		(*next)++;
 	}
@@ -165,7 +192,7 @@ fetch_each(struct rpc_client *const *conns, size_t nconns,
 	struct fetch_job job[2 * FETCH_MAX_CONNECTIONS];
 	pthread_t th[2 * FETCH_MAX_CONNECTIONS];
 	int threaded[2 * FETCH_MAX_CONNECTIONS], ok = 1;
-	struct fetch_plan plan = { 0, 0 };
+	struct fetch_plan plan = { 0, 0, 0 };	/* nothing answered yet */
 	size_t nj, next = 0, c, d, k;
 
 	if (nconns > FETCH_MAX_CONNECTIONS)
@@ -187,8 +214,7 @@ fetch_each(struct rpc_client *const *conns, size_t nconns,
 		if (threaded[c])
 			pthread_join(th[c], NULL);
 		threaded[c] = 0;
-		plan.planned += job[c].planned;
-		plan.bytes += job[c].bytes;
+		fetch_plan_learn(&plan, &job[c]);
 		if (stats != NULL) {
 			stats->calls += job[c].calls;
 			stats->halved += job[c].halved;
