@@ -126,6 +126,9 @@ sync_licgated() {
 	: > "$tmp/metrics"
 	[ -n "$port" ] && curl -sf "http://127.0.0.1:$port/metrics" > "$tmp/metrics"
 	rss=$(awk '/^VmHWM/ {print $2}' /proc/$pid/status 2>/dev/null)
+	# CPU seconds licgated spent (user + system, all threads): with the
+	# floor below, where its time goes.
+	cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' /proc/$pid/stat 2>/dev/null)
 	kill -TERM "$pid" 2>/dev/null; wait "$pid"; pid=
 	exec 3<&-
 	stored=$(sqlite3 "$tmp/gw.db" "SELECT count(*) FROM events" 2>/dev/null || echo 0)
@@ -155,6 +158,7 @@ report() {
 	[ -n "$reached" ] || ratio=n/a
 	printf '%-26s %s\n' "time ratio" "$ratio"
 	printf '%-26s %s\n' "peak RSS" "$(awk -v k="${rss:-0}" 'BEGIN { printf "%.1f MiB", k / 1024 }')"
+	printf '%-26s %s\n' "licgated CPU" "${cpu:-n/a} s (user + system, every thread)"
 	[ -n "$why" ] && printf '%-26s %s\n' "licgated said" "$why"
 	if [ "$3" != distance ]; then
 		printf '%-26s %s\n' "receipts fetched" "$blocks_f blocks; $(get registryBlocks) hold registry events, the bloom matches $(get bloomBlocks)"
