@@ -44,7 +44,10 @@ fetch_range(struct fetch_job *j, size_t first, size_t m)
 	j->calls++;
 	if (!o->ask(j->rpc, &body, res, j->nums + first, m, &e)) {
 		free(body);
-		if (e.code == RPC_TOO_LARGE && m > 1) {
+		/* Too large, or the node refused one of the calls: halves,
+		 * so that only one block's answer can be too large and an
+		 * error names the block it is about. */
+		if ((e.code == RPC_TOO_LARGE || e.answer) && m > 1) {
 			j->halved++;
 			return fetch_range(j, first, m / 2) &&
 			    fetch_range(j, first + m / 2, m - m / 2);
