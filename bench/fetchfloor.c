@@ -32,40 +32,19 @@ now(void)
 static uint64_t bytes;
 
 static int
-ask(struct rpc_client *c, char **body, struct rpc_span *spans,
-    const uint64_t *nums, size_t m, const char *method, int full)
-{
-	const char *methods[FETCH_MAX_PER_CALL];
-	json_t *params[FETCH_MAX_PER_CALL];
-	struct rpc_error e;
-	char q[19];
-	size_t k;
-
-	for (k = 0; k < m; k++) {
-		methods[k] = method;
-		params[k] = full ? json_pack("[sb]", hex_format_u64(q, nums[k]),
-		    0) : json_pack("[s]", hex_format_u64(q, nums[k]));
-	}
-	if (rpc_batch_text(c, body, spans, methods, params, m, &e))
-		return 1;
-	fprintf(stderr, "fetchfloor: %s\n", e.msg);
-	return 0;
-}
-
-static int
 ask_headers(struct rpc_client *c, char **body, struct rpc_span *spans,
     const uint64_t *nums, size_t m, struct rpc_error *err)
 {
-	(void)err;
-	return ask(c, body, spans, nums, m, "eth_getBlockByNumber", 1);
+	return rpc_batch_blocks(c, body, spans, "eth_getBlockByNumber", nums,
+	    m, err);
 }
 
 static int
 ask_receipts(struct rpc_client *c, char **body, struct rpc_span *spans,
     const uint64_t *nums, size_t m, struct rpc_error *err)
 {
-	(void)err;
-	return ask(c, body, spans, nums, m, "eth_getBlockReceipts", 0);
+	return rpc_batch_blocks(c, body, spans, "eth_getBlockReceipts", nums,
+	    m, err);
 }
 
 static int

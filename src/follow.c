@@ -238,16 +238,8 @@ static int
 ask_headers(struct rpc_client *c, char **body, struct rpc_span *spans,
     const uint64_t *nums, size_t m, struct rpc_error *err)
 {
-	const char *methods[FETCH_MAX_PER_CALL];
-	json_t *params[FETCH_MAX_PER_CALL];
-	char q[19];
-	size_t k;
-
-	for (k = 0; k < m; k++) {
-		methods[k] = "eth_getBlockByNumber";
-		params[k] = json_pack("[sb]", hex_format_u64(q, nums[k]), 0);
-	}
-	return rpc_batch_text(c, body, spans, methods, params, m, err);
+	return rpc_batch_blocks(c, body, spans, "eth_getBlockByNumber", nums,
+	    m, err);
 }
 
 /* How fetch_headers checks what it reads. */

@@ -211,30 +211,6 @@ receipts_fetch_hashes(uint8_t (**hashes)[32], size_t *n, const char *text,
 	return 1;
 }
 
-/* n calls of method, one per block number (with eth_getBlockByNumber's
- * "no transactions" flag), as one batch. */
-static int
-rf_batch_blocks(struct rpc_client *c, char **body, struct rpc_span *res,
-    const char *method, const uint64_t *nums, size_t n,
-    struct rpc_error *err)
-{
-	const char **methods = xreallocarray(NULL, n ? n : 1, sizeof(*methods));
-	json_t **params = xreallocarray(NULL, n ? n : 1, sizeof(*params));
-	int headers = strcmp(method, "eth_getBlockByNumber") == 0, ok;
-	char q[19];
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		methods[i] = method;
-		hex_format_u64(q, nums[i]);
-		params[i] = headers ? json_pack("[sb]", q, 0) : json_pack("[s]", q);
-	}
-	ok = rpc_batch_text(c, body, res, methods, params, n, err);
-	free(methods);
-	free(params);
-	return ok;
-}
-
 /* The transaction hashes of blocks nums[0..n), in one list: block i's are
  * ntx[i] of them after those of the blocks before it. */
 static int
@@ -249,7 +225,7 @@ rf_fetch_hashes(struct rpc_client *c, uint8_t (**all)[32], size_t *ntx,
 	int ok;
 
 	*all = NULL;
-	ok = rf_batch_blocks(c, &body, res, "eth_getBlockByNumber", nums, n, err);
+	ok = rpc_batch_blocks(c, &body, res, "eth_getBlockByNumber", nums, n, err);
 	for (i = 0; ok && i < n; i++) {
 		if (!(ok = receipts_fetch_hashes(&h, &ntx[i], res[i].p,
 		    res[i].len, nums[i], &why))) {
@@ -407,7 +383,7 @@ receipts_fetch_text(struct rpc_client *c, char **body, struct rpc_span *spans,
 		return 0;
 	}
 	if (!(rpc_client_lacks(c) & RPC_LACKS_BLOCK_RECEIPTS)) {
-		if (rf_batch_blocks(c, body, spans, "eth_getBlockReceipts",
+		if (rpc_batch_blocks(c, body, spans, "eth_getBlockReceipts",
 		    nums, n, err))
 			return 1;
 		if (!receipts_fetch_unserved(err))

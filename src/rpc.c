@@ -16,6 +16,7 @@
 
 #include <curl/curl.h>
 
+#include "chain/hex.h"
 #include "chain/jscan.h"
 #include "log.h"
 #include "rpc.h"
@@ -1074,4 +1075,26 @@ rpc_stats_get(struct rpc_stats *out)
 	out->throttled = atomic_load(&stat_throttled);
 	out->throttle_wait_s = (double)atomic_load(&stat_wait_ms) / 1000;
 	out->batch_limit = atomic_load(&stat_limit);
+}
+
+int
+rpc_batch_blocks(struct rpc_client *c, char **body, struct rpc_span *spans,
+    const char *method, const uint64_t *nums, size_t n,
+    struct rpc_error *err)
+{
+	const char **methods = xreallocarray(NULL, n ? n : 1, sizeof(*methods));
+	json_t **params = xreallocarray(NULL, n ? n : 1, sizeof(*params));
+	int headers = strcmp(method, "eth_getBlockByNumber") == 0, ok;
+	char q[19];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		methods[i] = method;
+		hex_format_u64(q, nums[i]);
+		params[i] = headers ? json_pack("[sb]", q, 0) : json_pack("[s]", q);
+	}
+	ok = rpc_batch_text(c, body, spans, methods, params, n, err);
+	free(methods);
+	free(params);
+	return ok;
 }

@@ -105,6 +105,13 @@ int rpc_batch_text(struct rpc_client *c, char **body, struct rpc_span *spans,
     const char *const *methods, json_t **params, size_t n,
     struct rpc_error *err) __attribute__((warn_unused_result));
 
+/* rpc_batch_text of method once per block number in nums[0..n) (the
+ * number as a quantity; eth_getBlockByNumber also gets its "no
+ * transactions" flag, false). */
+int rpc_batch_blocks(struct rpc_client *c, char **body, struct rpc_span *spans,
+    const char *method, const uint64_t *nums, size_t n,
+    struct rpc_error *err) __attribute__((warn_unused_result));
+
 /* Writes url into out (size outsz) as it may be shown in logs, errors and
  * status: scheme, host and port only, a user:password@ as ***@ and any
  * path, query or fragment (where hosted endpoints put their API keys) as

@@ -12,7 +12,7 @@ tests_check_rpc_LDADD = $(TEST_LIBS)
 
 FUZZ_TARGETS += fuzz/fuzz_rpc_response
 fuzz_fuzz_rpc_response_SOURCES = fuzz/fuzz_rpc_response.c src/rpc.c \
-	src/chain/jscan.c \
+	src/chain/jscan.c src/chain/hex.c \
 	src/xmalloc.c src/log.c
 fuzz_fuzz_rpc_response_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(JANSSON_CFLAGS) $(CURL_CFLAGS)
 fuzz_fuzz_rpc_response_LDFLAGS = $(FUZZ_LD_OPTS)
