@@ -25,7 +25,14 @@ gw_cleanup() {
 }
 trap gw_cleanup EXIT
 
-check() { if eval "$2"; then echo "ok - $1"; else echo "not ok - $1"; fail=1; fi; }
+# check NAME EXPR: a TAP line; a failure shows the end of licgated's log.
+check() {
+	if eval "$2"; then echo "ok - $1"; return; fi
+	echo "not ok - $1"
+	fail=1
+	[ -f "${GW_LOG:-}" ] && tail -n 12 "$GW_LOG" | sed 's/^/#   /'
+	true
+}
 
 rpc() {	# rpc METHOD PARAMS-JSON -> result JSON on stdout
 	curl -sf -H 'Content-Type: application/json' --data \

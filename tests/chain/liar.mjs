@@ -72,7 +72,8 @@ async function blockHasRegistryLogs(n) {
 
 async function isTarget(n) {
   if (n === null) return false;
-  if (target === null && (await blockHasRegistryLogs(n))) {
+  // Two batches may ask at once: the first to be found keeps the target.
+  if (target === null && (await blockHasRegistryLogs(n)) && target === null) {
     target = n;
     console.error(`liar: ${mode}: target is block ${n}`);
   }
