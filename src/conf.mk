@@ -11,6 +11,6 @@ tests_conf_example_SOURCES = tests/conf_example.c
 tests_conf_example_LDADD = $(LG_LIBS)
 
 # Gateway keys (licgatectl keygen, key-info).
-src_licgatectl_SOURCES += src/ctl_keys.c
+src_licgatectl_SOURCES += src/ctl_keygen.c src/ctl_key_info.c
 TESTS += tests/keys.sh
 EXTRA_DIST += tests/keys.sh

@@ -1,5 +1,6 @@
-/* ctl.h: licgatectl verbs.  Each verb is a function in its own ctl_*.c file,
- * registered in the table in licgatectl.c. */
+/* ctl.h: licgatectl verbs.  Each verb is one src/ctl_NAME.c file that
+ * defines its struct ctl_verb; licgatectl.c lists them in one table and
+ * prints every usage line from it. */
 #ifndef LICGATE_CTL_H
 #define LICGATE_CTL_H
 
@@ -8,30 +9,32 @@
 #define CTL_MISMATCH	1	/* checked and bad: the data does not verify */
 #define CTL_BADINPUT	2	/* malformed input or wrong usage */
 
-/* A verb gets argv with argv[0] = the verb's name and returns an exit code. */
+/* A verb: run gets the verb itself (for its usage line) and argv with
+ * argv[0] = the verb's name, and returns an exit code. */
 struct ctl_verb {
 	const char *name;
-	int (*run)(int argc, char **argv);
 	const char *usage;	/* arguments, after the verb's name */
 	const char *summary;	/* one line for --help */
+	int (*run)(const struct ctl_verb *self, int argc, char **argv);
 };
 
 /* Prints "usage: licgatectl VERB USAGE" to stderr; returns CTL_BADINPUT. */
 int ctl_usage(const struct ctl_verb *v);
-/* Finds a verb by name, or NULL. */
-const struct ctl_verb *ctl_find(const char *name);
+/* Prints the usage line and summary to stdout (VERB --help); returns
+ * CTL_OK. */
+int ctl_verb_help(const struct ctl_verb *v);
 
-/* The verbs (one file each: src/ctl_NAME.c). */
-int ctl_verify_block(int argc, char **argv);
-int ctl_verify_proof(int argc, char **argv);
-int ctl_verify_seal(int argc, char **argv);
-int ctl_keygen(int argc, char **argv);
-int ctl_key_info(int argc, char **argv);
-int ctl_request(int argc, char **argv);
-int ctl_verify_token(int argc, char **argv);
-int ctl_status(int argc, char **argv);
-int ctl_events(int argc, char **argv);
-int ctl_dump(int argc, char **argv);
-int ctl_init(int argc, char **argv);
+/* The verbs, in the order licgatectl --help lists them. */
+extern const struct ctl_verb ctl_verb_verify_block;
+extern const struct ctl_verb ctl_verb_verify_proof;
+extern const struct ctl_verb ctl_verb_verify_seal;
+extern const struct ctl_verb ctl_verb_keygen;
+extern const struct ctl_verb ctl_verb_key_info;
+extern const struct ctl_verb ctl_verb_request;
+extern const struct ctl_verb ctl_verb_verify;
+extern const struct ctl_verb ctl_verb_status;
+extern const struct ctl_verb ctl_verb_events;
+extern const struct ctl_verb ctl_verb_dump;
+extern const struct ctl_verb ctl_verb_init;
 
 #endif

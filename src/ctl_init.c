@@ -722,8 +722,8 @@ init_connect(struct rpc_client **c, const char *url)
 	return CTL_OK;
 }
 
-int
-ctl_init(int argc, char **argv)
+static int
+init_run(const struct ctl_verb *self, int argc, char **argv)
 {
 	static struct init_found f;
 	struct rpc_client *c;
@@ -732,7 +732,7 @@ ctl_init(int argc, char **argv)
 	int rc;
 
 	if (!init_args(&o, argc, argv))
-		return ctl_usage(ctl_find("init"));
+		return ctl_usage(self);
 	/* Refused before the search, and again when the file is put in place. */
 	if (o.out != NULL && !o.force && lstat(o.out, &st) == 0) {
 		fprintf(stderr, "licgatectl: init: %s exists (use --force to "
@@ -751,3 +751,11 @@ ctl_init(int argc, char **argv)
 		init_report(o.out != NULL ? stdout : stderr, &o, &f);
 	return rc;
 }
+
+const struct ctl_verb ctl_verb_init = {
+	.name = "init",
+	.usage = "--rpc URL --registry ADDR [-o FILE] [--force] "
+	    "[--db PATH] [--key PATH] [--checkpoint N] [--epoch N]",
+	.summary = "write a new gateway's gateway.conf from what a node says",
+	.run = init_run,
+};

@@ -157,8 +157,8 @@ write_request(const char *path, const uint8_t *p, size_t n)
 	return CTL_OK;
 }
 
-int
-ctl_request(int argc, char **argv)
+static int
+request_run(const struct ctl_verb *self, int argc, char **argv)
 {
 	uint8_t seckey[32], pub[33], req[LGV_REQUEST_MAX];
 	struct ropts o;
@@ -166,7 +166,7 @@ ctl_request(int argc, char **argv)
 	size_t len;
 
 	if (!request_args(&o, argc, argv))
-		return ctl_usage(ctl_find("request"));
+		return ctl_usage(self);
 	if (!key_load(seckey, o.key, msg, sizeof(msg))) {
 		fprintf(stderr, "licgatectl: %s\n", msg);
 		return CTL_BADINPUT;
@@ -183,3 +183,11 @@ ctl_request(int argc, char **argv)
 	explicit_bzero(seckey, sizeof(seckey));
 	return write_request(o.out, req, len);
 }
+
+const struct ctl_verb ctl_verb_request = {
+	.name = "request",
+	.usage = "-k DEVICEKEY --gateway ADDR|PUBKEY "
+	    "--firmware HASH --nonce HEX [--time UNIX] [-o FILE]",
+	.summary = "sign an attestation request as a device does (COSE_Sign1)",
+	.run = request_run,
+};

@@ -1,116 +1,19 @@
-/* ctl_status.c: `licgatectl status`, `events` and `dump`: the gateway's
- * database, opened read-only, so they are safe beside a running licgated. */
+/* ctl_status.c: `licgatectl status`: the gateway's verified head, lag,
+ * counts, engine and last error, from its database opened read-only (safe
+ * beside a running licgated). */
 #include "config.h"
 
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "chain/hex.h"
-#include "conf.h"
 #include "ctl.h"
 #include "ctl_util.h"
 #include "engine/clique.h"
 #include "engine/engine.h"
 #include "engine/qbft.h"
 #include "store.h"
-
-#define DEFAULT_CONF SYSCONFDIR "/licgate/gateway.conf"
-
-struct db_opts {
-	const char *conf;
-	const char *db;
-	int json;
-	int has_since;
-	uint64_t since;
-};
-
-/* Parses -c FILE, --db PATH, --json and (for events) --since N. */
-static int
-db_args(struct db_opts *o, int argc, char **argv, int with_since)
-{
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "db", required_argument, NULL, 'D' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "since", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
-	char *end;
-	int ch;
-
-	memset(o, 0, sizeof(*o));
-	o->conf = DEFAULT_CONF;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1)
-		switch (ch) {
-		case 'c': o->conf = optarg; break;
-		case 'D': o->db = optarg; break;
-		case 'j': o->json = 1; break;
-		case 's':
-			if (!with_since)
-				return 0;
-			o->since = strtoull(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || *optarg == '-') {
-				fprintf(stderr, "licgatectl: --since %s: not a "
-				    "block number\n", optarg);
-				return 0;
-			}
-			o->has_since = 1;
-			break;
-		case 'h': return -1;
-		default: return 0;
-		}
-	return optind == argc;
-}
-
-/* Opens the database named by --db, or by db.path in the configuration. */
-static int
-open_db(struct store **s, struct store_identity *id, const struct db_opts *o)
-{
-	struct conf c;
-	char err[1024];
-	int ok;
-
-	if (o->db != NULL)
-		ok = store_open_ro(s, o->db, id, err, sizeof(err));
-	else if (!conf_load(&c, o->conf, err, sizeof(err)))
-		ok = 0;
-	else {
-		ok = store_open_ro(s, c.db_path, id, err, sizeof(err));
-		conf_free(&c);
-	}
-	if (!ok)
-		fprintf(stderr, "licgatectl: %s\n", err);
-	return ok;
-}
-
-/* The start of a database verb: its options (with_since: --since too)
- * and the database they name.  Returns 1 with *s open, or 0 with *rc the
- * verb's exit status: its usage line after --help, ctl_usage after a bad
- * option, a failed open. */
-static int
-db_verb(struct store **s, struct store_identity *id, struct db_opts *o,
-    const char *verb, const char *usage, int with_since, int argc,
-    char **argv, int *rc)
-{
-	int r;
-
-	if ((r = db_args(o, argc, argv, with_since)) != 1) {
-		*rc = r < 0 ? (printf("usage: licgatectl %s %s\n", verb, usage),
-		    CTL_OK) : ctl_usage(ctl_find(verb));
-		return 0;
-	}
-	if (!open_db(s, id, o)) {
-		*rc = CTL_BADINPUT;
-		return 0;
-	}
-	return 1;
-}
 
 /* The signers or validators the engine's state at the head holds, into
  * status's "engine" as "signers" and "signers_block". */
@@ -307,19 +210,18 @@ status_print(const json_t *o, const struct store_cursor *c)
 		printf("last error  none\n");
 }
 
-int
-ctl_status(int argc, char **argv)
+static int
+status_run(const struct ctl_verb *self, int argc, char **argv)
 {
 	struct store_identity id;
 	struct store_cursor c;
-	struct db_opts o;
+	struct ctl_db_opts o;
 	struct store *s;
 	char err[512];
 	json_t *j;
 	int rc;
 
-	if (!db_verb(&s, &id, &o, "status", "[-c FILE | --db PATH] [--json]",
-	    0, argc, argv, &rc))
+	if (!ctl_db_verb(&s, &id, &o, self, 0, argc, argv, &rc))
 		return rc;
 	if (!store_cursor(s, &c, err, sizeof(err)) ||
 	    (j = status_json(s, &id, &c, err, sizeof(err))) == NULL) {
@@ -337,80 +239,9 @@ ctl_status(int argc, char **argv)
 	return CTL_OK;
 }
 
-/* One event of licgatectl events: a line, or an element of arr. */
-static int
-events_one(void *arg, const struct store_event_row *r)
-{
-	json_t *arr = arg;
-
-	if (arr == NULL) {
-		printf("%6lld  block %-8lld %s  %-20s %s%s\n",
-		    (long long)r->seq, (long long)r->block_number, r->time,
-		    r->kind, r->args, r->effective ? "" : "  (pending)");
-		return 1;
-	}
-	json_array_append_new(arr, json_pack("{sI sI ss sI sI ss so sb}",
-	    "seq", (json_int_t)r->seq,
-	    "block", (json_int_t)r->block_number,
-	    "time", r->time,
-	    "tx_index", (json_int_t)r->tx_index,
-	    "log_index", (json_int_t)r->log_index,
-	    "kind", r->kind,
-	    "args", json_loads(r->args, 0, NULL),
-	    "effective", r->effective));
-	return 1;
-}
-
-int
-ctl_events(int argc, char **argv)
-{
-	struct db_opts o;
-	struct store *s;
-	json_t *arr = NULL;
-	char err[512];
-	int rc;
-
-	if (!db_verb(&s, NULL, &o, "events", "[-c FILE | --db PATH] "
-	    "[--since BLOCK] [--json]", 1, argc, argv, &rc))
-		return rc;
-	if (o.json)
-		arr = json_array();
-	if (!store_events(s, o.has_since ? o.since : 0, events_one, arr, err,
-	    sizeof(err))) {
-		fprintf(stderr, "licgatectl: %s\n", err);
-		json_decref(arr);
-		store_close(s);
-		return CTL_BADINPUT;
-	}
-	if (o.json) {
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(arr);
-	}
-	store_close(s);
-	return CTL_OK;
-}
-
-int
-ctl_dump(int argc, char **argv)
-{
-	struct db_opts o;
-	struct store *s;
-	char err[512];
-	json_t *j;
-	int rc;
-
-	if (!db_verb(&s, NULL, &o, "dump", "[-c FILE | --db PATH]", 0, argc,
-	    argv, &rc))
-		return rc;
-	if ((j = store_dump(s, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "licgatectl: %s\n", err);
-		store_close(s);
-		return CTL_BADINPUT;
-	}
-	json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
-	putchar('\n');
-	json_decref(j);
-	store_close(s);
-	return CTL_OK;
-}
+const struct ctl_verb ctl_verb_status = {
+	.name = "status",
+	.usage = "[-c FILE | --db PATH] [--json]",
+	.summary = "the verified head, lag, counts and last error of a gateway",
+	.run = status_run,
+};

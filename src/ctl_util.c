@@ -1,11 +1,17 @@
-/* ctl_util.c: input handling shared by licgatectl verbs. */
+/* ctl_util.c: what several licgatectl verbs share: input files, times,
+ * key names and the database verbs' options. */
 #include "config.h"
 
+#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
-#include <time.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
+#include "chain/hex.h"
+#include "chain/sig.h"
+#include "conf.h"
 #include "ctl.h"
 #include "ctl_util.h"
 #include "file.h"
@@ -50,4 +56,97 @@ ctl_iso(char buf[32], uint64_t t)
 	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(buf, 32, "%" PRIu64, t);
 	return buf;
+}
+
+int
+ctl_key_names(char addr_hex[43], char pub_hex[69], const uint8_t seckey[32])
+{
+	uint8_t pub[33], addr[20];
+
+	if (!sig_pubkey_create(pub, sizeof(pub), seckey) ||
+	    !sig_pubkey_to_address(addr, pub, sizeof(pub)))
+		return 0;
+	hex_encode(addr_hex, addr, 20);
+	hex_encode(pub_hex, pub, sizeof(pub));
+	return 1;
+}
+
+/* Parses -c FILE, --db PATH, --json and (for events) --since N. */
+static int
+db_args(struct ctl_db_opts *o, int argc, char **argv, int with_since)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "since", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	char *end;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->conf = CTL_DEFAULT_CONF;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1)
+		switch (ch) {
+		case 'c': o->conf = optarg; break;
+		case 'D': o->db = optarg; break;
+		case 'j': o->json = 1; break;
+		case 's':
+			if (!with_since)
+				return 0;
+			o->since = strtoull(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || *optarg == '-') {
+				fprintf(stderr, "licgatectl: --since %s: not a "
+				    "block number\n", optarg);
+				return 0;
+			}
+			o->has_since = 1;
+			break;
+		case 'h': return -1;
+		default: return 0;
+		}
+	return optind == argc;
+}
+
+/* Opens the database named by --db, or by db.path in the configuration. */
+static int
+open_db(struct store **s, struct store_identity *id,
+    const struct ctl_db_opts *o)
+{
+	struct conf c;
+	char err[1024];
+	int ok;
+
+	if (o->db != NULL)
+		ok = store_open_ro(s, o->db, id, err, sizeof(err));
+	else if (!conf_load(&c, o->conf, err, sizeof(err)))
+		ok = 0;
+	else {
+		ok = store_open_ro(s, c.db_path, id, err, sizeof(err));
+		conf_free(&c);
+	}
+	if (!ok)
+		fprintf(stderr, "licgatectl: %s\n", err);
+	return ok;
+}
+
+int
+ctl_db_verb(struct store **s, struct store_identity *id,
+    struct ctl_db_opts *o, const struct ctl_verb *self, int with_since,
+    int argc, char **argv, int *rc)
+{
+	int r;
+
+	if ((r = db_args(o, argc, argv, with_since)) != 1) {
+		*rc = r < 0 ? ctl_verb_help(self) : ctl_usage(self);
+		return 0;
+	}
+	if (!open_db(s, id, o)) {
+		*rc = CTL_BADINPUT;
+		return 0;
+	}
+	return 1;
 }

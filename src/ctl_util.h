@@ -7,6 +7,11 @@
 #include <jansson.h>
 
 #include "chain/jsonv.h"
+#include "ctl.h"
+#include "store.h"
+
+/* The configuration file verbs read when not given -c. */
+#define CTL_DEFAULT_CONF SYSCONFDIR "/licgate/gateway.conf"
 
 /* Largest input file a verb reads. */
 #define CTL_MAX_FILE (64u << 20)
@@ -20,5 +25,27 @@ int ctl_bad_json(const char *file, const struct jerr *e);
 
 /* Writes unix time t as "2026-11-24T22:20:54Z" into buf; returns buf. */
 const char *ctl_iso(char buf[32], uint64_t t);
+
+/* Writes the address and compressed public key of seckey as 0x hex;
+ * returns 0 when seckey is not a valid key. */
+int ctl_key_names(char addr_hex[43], char pub_hex[69],
+    const uint8_t seckey[32]);
+
+/* The options of the verbs that read a gateway's database. */
+struct ctl_db_opts {
+	const char *conf;
+	const char *db;
+	int json;
+	int has_since;
+	uint64_t since;
+};
+
+/* The start of a database verb: parses -c FILE, --db PATH, --json and
+ * (with_since) --since N, and opens the database they name read-only.
+ * Returns 1 with *s open, or 0 with *rc the verb's exit status: CTL_OK
+ * after --help, CTL_BADINPUT after a bad option or a failed open. */
+int ctl_db_verb(struct store **s, struct store_identity *id,
+    struct ctl_db_opts *o, const struct ctl_verb *self, int with_since,
+    int argc, char **argv, int *rc);
 
 #endif

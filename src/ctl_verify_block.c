@@ -112,15 +112,15 @@ verify_block(const struct block_input *in)
 	return CTL_OK;
 }
 
-int
-ctl_verify_block(int argc, char **argv)
+static int
+verify_block_run(const struct ctl_verb *self, int argc, char **argv)
 {
 	struct block_input *in;
 	json_t *j;
 	int rc;
 
 	if (argc != 2)
-		return ctl_usage(ctl_find("verify-block"));
+		return ctl_usage(self);
 	if ((rc = ctl_load_json(&j, argv[1])) != CTL_OK)
 		return rc;
 	in = xcalloc(1, sizeof(*in));
@@ -131,3 +131,10 @@ ctl_verify_block(int argc, char **argv)
 	json_decref(j);
 	return rc;
 }
+
+const struct ctl_verb ctl_verb_verify_block = {
+	.name = "verify-block",
+	.usage = "FILE",
+	.summary = "check a block's hash, and its receipts root and blooms if given",
+	.run = verify_block_run,
+};

@@ -62,8 +62,8 @@ verify_proof(const struct header *h, const struct eth_proof *p)
 	return CTL_OK;
 }
 
-int
-ctl_verify_proof(int argc, char **argv)
+static int
+verify_proof_run(const struct ctl_verb *self, int argc, char **argv)
 {
 	struct header *h = xmalloc(sizeof(*h));
 	struct eth_proof p;
@@ -74,7 +74,7 @@ ctl_verify_proof(int argc, char **argv)
 	memset(&p, 0, sizeof(p));
 	if (argc != 2) {
 		free(h);
-		return ctl_usage(ctl_find("verify-proof"));
+		return ctl_usage(self);
 	}
 	if ((rc = ctl_load_json(&j, argv[1])) != CTL_OK) {
 		free(h);
@@ -90,3 +90,10 @@ ctl_verify_proof(int argc, char **argv)
 	json_decref(j);
 	return rc;
 }
+
+const struct ctl_verb ctl_verb_verify_proof = {
+	.name = "verify-proof",
+	.usage = "FILE",
+	.summary = "check an eth_getProof answer against a header's state root",
+	.run = verify_proof_run,
+};

@@ -217,17 +217,25 @@ seal_qbft(const struct header *h, const struct seal_opts *o)
 	return CTL_OK;
 }
 
-int
-ctl_verify_seal(int argc, char **argv)
+static int
+verify_seal_run(const struct ctl_verb *self, int argc, char **argv)
 {
 	static struct header h;
 	struct seal_opts o;
 	int rc;
 
 	if (!seal_args(&o, argc, argv))
-		return ctl_usage(ctl_find("verify-seal"));
+		return ctl_usage(self);
 	if ((rc = seal_read(&h, o.file)) != CTL_OK)
 		return rc;
 	return strcmp(o.engine, "clique") == 0 ? seal_clique(&h, &o) :
 	    seal_qbft(&h, &o);
 }
+
+const struct ctl_verb ctl_verb_verify_seal = {
+	.name = "verify-seal",
+	.usage = "FILE --engine clique|qbft "
+	    "[--signers A,B,...] [--epoch N]",
+	.summary = "check a Clique or QBFT header's seal and name its signers",
+	.run = verify_seal_run,
+};

@@ -296,8 +296,8 @@ token_print(const struct lgv_token *t, enum lgv_result r, size_t len)
 	    hex_encode(h, t->block_hash, LGV_BLOCK_HASH_LEN));
 }
 
-int
-ctl_verify_token(int argc, char **argv)
+static int
+verify_run(const struct ctl_verb *self, int argc, char **argv)
 {
 	uint8_t tok[LGV_TOKEN_MAX];
 	struct lgv_expect e;
@@ -308,14 +308,8 @@ ctl_verify_token(int argc, char **argv)
 	size_t len;
 	int rc;
 
-	if ((rc = vargs(&o, &file, argc, argv)) != 1) {
-		if (rc < 0) {
-			printf("usage: licgatectl verify %s\n",
-			    ctl_find("verify")->usage);
-			return CTL_OK;
-		}
-		return ctl_usage(ctl_find("verify"));
-	}
+	if ((rc = vargs(&o, &file, argc, argv)) != 1)
+		return rc < 0 ? ctl_verb_help(self) : ctl_usage(self);
 	if (!read_token(tok, &len, file))
 		return CTL_BADINPUT;
 	memset(&e, 0, sizeof(e));
@@ -349,3 +343,13 @@ ctl_verify_token(int argc, char **argv)
 		token_print(&t, r, len);
 	return r == LGV_OK ? CTL_OK : CTL_MISMATCH;
 }
+
+const struct ctl_verb ctl_verb_verify = {
+	.name = "verify",
+	.usage = "TOKENFILE --gateway-key HEX|FILE "
+	    "[--device ADDR] [--nonce HEX] [--firmware HASH] [--chain-id N] "
+	    "[--registry ADDR] [--max-lifetime SECONDS] [--now UNIX] "
+	    "[--min-block N] [--json]",
+	.summary = "check an attestation as a device does and print its claims",
+	.run = verify_run,
+};

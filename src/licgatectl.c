@@ -1,4 +1,5 @@
-/* licgatectl: the admin's tool.  Verbs are registered in one table. */
+/* licgatectl: the admin's tool.  Its verbs are listed in one table; each
+ * is defined in its own src/ctl_NAME.c (see ctl.h). */
 #include "config.h"
 
 #include <stdio.h>
@@ -7,46 +8,29 @@
 #include "ctl.h"
 #include "log.h"
 
-static const struct ctl_verb ctl_verbs[] = {
-	{ "verify-block", ctl_verify_block, "FILE",
-	    "check a block's hash, and its receipts root and blooms if given" },
-	{ "verify-proof", ctl_verify_proof, "FILE",
-	    "check an eth_getProof answer against a header's state root" },
-	{ "verify-seal", ctl_verify_seal, "FILE --engine clique|qbft "
-	    "[--signers A,B,...] [--epoch N]",
-	    "check a Clique or QBFT header's seal and name its signers" },
-	{ "keygen", ctl_keygen, "-o FILE [--force]",
-	    "create a gateway signing key (mode 0600) and print its address" },
-	{ "key-info", ctl_key_info, "[-k FILE] [-c FILE | --db PATH] [--json]",
-	    "a gateway key's address and whether the registry authorises it" },
-	{ "request", ctl_request, "-k DEVICEKEY --gateway ADDR|PUBKEY "
-	    "--firmware HASH --nonce HEX [--time UNIX] [-o FILE]",
-	    "sign an attestation request as a device does (COSE_Sign1)" },
-	{ "verify", ctl_verify_token, "TOKENFILE --gateway-key HEX|FILE "
-	    "[--device ADDR] [--nonce HEX] [--firmware HASH] [--chain-id N] "
-	    "[--registry ADDR] [--max-lifetime SECONDS] [--now UNIX] "
-	    "[--min-block N] [--json]",
-	    "check an attestation as a device does and print its claims" },
-	{ "status", ctl_status, "[-c FILE | --db PATH] [--json]",
-	    "the verified head, lag, counts and last error of a gateway" },
-	{ "events", ctl_events, "[-c FILE | --db PATH] [--since BLOCK] [--json]",
-	    "the verified audit trail of registry events" },
-	{ "dump", ctl_dump, "[-c FILE | --db PATH]",
-	    "the effective registry state as JSON" },
-	{ "init", ctl_init, "--rpc URL --registry ADDR [-o FILE] [--force] "
-	    "[--db PATH] [--key PATH] [--checkpoint N] [--epoch N]",
-	    "write a new gateway's gateway.conf from what a node says" },
-	{ NULL, NULL, NULL, NULL }
+static const struct ctl_verb *const ctl_verbs[] = {
+	&ctl_verb_verify_block,
+	&ctl_verb_verify_proof,
+	&ctl_verb_verify_seal,
+	&ctl_verb_keygen,
+	&ctl_verb_key_info,
+	&ctl_verb_request,
+	&ctl_verb_verify,
+	&ctl_verb_status,
+	&ctl_verb_events,
+	&ctl_verb_dump,
+	&ctl_verb_init,
 };
+#define NVERBS (sizeof(ctl_verbs) / sizeof(ctl_verbs[0]))
 
-const struct ctl_verb *
+static const struct ctl_verb *
 ctl_find(const char *name)
 {
-	const struct ctl_verb *v;
+	size_t i;
 
-	for (v = ctl_verbs; v->name != NULL; v++)
-		if (strcmp(v->name, name) == 0)
-			return v;
+	for (i = 0; i < NVERBS; i++)
+		if (strcmp(ctl_verbs[i]->name, name) == 0)
+			return ctl_verbs[i];
 	return NULL;
 }
 
@@ -57,15 +41,24 @@ ctl_usage(const struct ctl_verb *v)
 	return CTL_BADINPUT;
 }
 
+int
+ctl_verb_help(const struct ctl_verb *v)
+{
+	printf("usage: licgatectl %s %s\n  %s\n", v->name, v->usage,
+	    v->summary);
+	return CTL_OK;
+}
+
 static void
 ctl_help(FILE *f)
 {
-	const struct ctl_verb *v;
+	size_t i;
 
 	fprintf(f, "usage: licgatectl [--help | --version] VERB [ARGS]\n\n"
 	    "Inspect chain data and the licgate gateway.\n\nVerbs:\n");
-	for (v = ctl_verbs; v->name != NULL; v++)
-		fprintf(f, "  %-14s %s\n", v->name, v->summary);
+	for (i = 0; i < NVERBS; i++)
+		fprintf(f, "  %-14s %s\n", ctl_verbs[i]->name,
+		    ctl_verbs[i]->summary);
 	fprintf(f, "\n'licgatectl VERB --help' shows a verb's arguments. "
 	    "See licgatectl(8).\nExit status: 0 ok, 1 verification failed, "
 	    "2 bad input or usage.\n");
@@ -96,10 +89,7 @@ main(int argc, char **argv)
 		return CTL_BADINPUT;
 	}
 	if (argc > 2 && (strcmp(argv[2], "--help") == 0 ||
-	    strcmp(argv[2], "-h") == 0)) {
-		printf("usage: licgatectl %s %s\n  %s\n", v->name, v->usage,
-		    v->summary);
-		return CTL_OK;
-	}
-	return v->run(argc - 1, argv + 1);
+	    strcmp(argv[2], "-h") == 0))
+		return ctl_verb_help(v);
+	return v->run(v, argc - 1, argv + 1);
 }

@@ -1,52 +1,17 @@
-/* ctl_keys.c: `licgatectl keygen` and `licgatectl key-info`: the gateway's
- * signing key, kept in a file only its owner can read, and whether the
- * registry authorises it as the gateway's verified state says. */
+/* ctl_key_info.c: `licgatectl key-info`: a gateway key's address and
+ * whether the registry authorises it, as the gateway's verified state
+ * says. */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "chain/hex.h"
-#include "chain/sig.h"
 #include "conf.h"
 #include "ctl.h"
-#include "file.h"
+#include "ctl_util.h"
 #include "key.h"
 #include "store.h"
-
-#define DEFAULT_CONF SYSCONFDIR "/licgate/gateway.conf"
-
-/* The key's address and compressed public key, as 0x hex. */
-static int
-key_names(char addr_hex[43], char pub_hex[69], const uint8_t seckey[32])
-{
-	uint8_t pub[33], addr[20];
-
-	if (!sig_pubkey_create(pub, sizeof(pub), seckey) ||
-	    !sig_pubkey_to_address(addr, pub, sizeof(pub)))
-		return 0;
-	hex_encode(addr_hex, addr, 20);
-	hex_encode(pub_hex, pub, sizeof(pub));
-	return 1;
-}
-
-static void
-print_key(const uint8_t seckey[32])
-{
-	char addr[43], pub[69];
-
-	if (!key_names(addr, pub, seckey))
-		return;
-	printf("address    %s\n", addr);
-	printf("public key %s\n", pub);
-}
 
 /* Reads a key file after checking its mode; returns CTL_OK or an exit code. */
 static int
@@ -58,50 +23,6 @@ key_read(uint8_t seckey[32], const char *path)
 		fprintf(stderr, "licgatectl: %s\n", msg);
 		return CTL_BADINPUT;
 	}
-	return CTL_OK;
-}
-
-int
-ctl_keygen(int argc, char **argv)
-{
-	uint8_t seckey[32];
-	char text[KEY_FILE_LEN + 3];
-	const char *out = NULL;
-	int force = 0, fd, i, flags;
-
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
-			out = argv[++i];
-		else if (strcmp(argv[i], "--force") == 0)
-			force = 1;
-		else
-			return ctl_usage(ctl_find("keygen"));
-	}
-	if (out == NULL)
-		return ctl_usage(ctl_find("keygen"));
-	if (!sig_keygen(seckey)) {
-		fprintf(stderr, "licgatectl: keygen: no randomness available\n");
-		return CTL_MISMATCH;
-	}
-	hex_encode(text, seckey, 32);
-	text[66] = '\n';
-	/* O_EXCL: never replace a key by accident; 0600 from the start. */
-	flags = O_WRONLY | O_CREAT | (force ? O_TRUNC : O_EXCL);
-	if ((fd = open(out, flags, 0600)) < 0) {
-		fprintf(stderr, "licgatectl: %s: %s%s\n", out, strerror(errno),
-		    errno == EEXIST ? " (use --force to replace it)" : "");
-		return CTL_BADINPUT;
-	}
-	if (fchmod(fd, 0600) != 0 || write(fd, text + 2, KEY_FILE_LEN) !=
-	    KEY_FILE_LEN || fsync(fd) != 0 || close(fd) != 0) {
-		fprintf(stderr, "licgatectl: %s: %s\n", out, strerror(errno));
-		unlink(out);
-		return CTL_BADINPUT;
-	}
-	explicit_bzero(text, sizeof(text));
-	printf("wrote %s (mode 0600)\n", out);
-	print_key(seckey);
-	explicit_bzero(seckey, sizeof(seckey));
 	return CTL_OK;
 }
 
@@ -191,7 +112,7 @@ key_info_report(const uint8_t seckey[32], const char *db, int json)
 	json_t *row = NULL, *o;
 	int found = 0, authorised;
 
-	if (!key_names(addr, pub, seckey)) {
+	if (!ctl_key_names(addr, pub, seckey)) {
 		fprintf(stderr, "licgatectl: key-info: not a valid secp256k1 "
 		    "key\n");
 		return CTL_BADINPUT;
@@ -224,8 +145,8 @@ key_info_report(const uint8_t seckey[32], const char *db, int json)
 	return row == NULL || authorised ? CTL_OK : CTL_MISMATCH;
 }
 
-int
-ctl_key_info(int argc, char **argv)
+static int
+key_info_run(const struct ctl_verb *self, int argc, char **argv)
 {
 	struct key_info_opts o;
 	uint8_t seckey[32];
@@ -234,11 +155,11 @@ ctl_key_info(int argc, char **argv)
 	int rc, have_conf = 0;
 
 	if (!key_info_args(&o, argc, argv))
-		return ctl_usage(ctl_find("key-info"));
+		return ctl_usage(self);
 	/* Without -k, the key and database are the configuration's. */
 	memset(&c, 0, sizeof(c));
 	if (o.conf != NULL || o.key == NULL) {
-		if (!conf_load(&c, o.conf != NULL ? o.conf : DEFAULT_CONF, err,
+		if (!conf_load(&c, o.conf != NULL ? o.conf : CTL_DEFAULT_CONF, err,
 		    sizeof(err))) {
 			fprintf(stderr, "licgatectl: %s\n", err);
 			return CTL_BADINPUT;
@@ -254,3 +175,11 @@ ctl_key_info(int argc, char **argv)
 	explicit_bzero(seckey, sizeof(seckey));
 	return rc;
 }
+
+const struct ctl_verb ctl_verb_key_info = {
+	.name = "key-info",
+	.usage = "[-k FILE] [-c FILE | --db PATH] [--json]",
+	.summary = "a gateway key's address and whether the registry "
+	    "authorises it",
+	.run = key_info_run,
+};
