@@ -149,7 +149,7 @@ gateway_refresh(struct daemon *d)
 		log_warnx("reading this gateway's authorisation: %s", err);
 		return;
 	}
-	if (!daemon_http_gateway(d, g.state, g.block))
+	if (!daemon_web_gateway(d, g.state, g.block))
 		return;
 	if (g.state == STORE_GW_WITHDRAWN)
 		log_warnx("the registry withdrew this gateway's key at block "
@@ -170,7 +170,7 @@ state_changed(void *arg)
 	struct daemon *d = arg;
 
 	if (d->web != NULL) {
-		daemon_http_invalidate(d);
+		daemon_web_invalidate(d);
 		gateway_refresh(d);
 	}
 }
@@ -284,19 +284,19 @@ daemon_reload(struct daemon *d)
 	/* The option table says what a reload applies; those values are
 	 * swapped into the running configuration, field by field: the HTTP
 	 * threads read the rest of it meanwhile, and what they read of these
-	 * they take from daemon_http_reload. */
+	 * they take from daemon_web_reload. */
 	nrestart = conf_reload(&d->conf, &n, restart, CONF_MAX_OPTIONS);
 	for (i = 0; i < nrestart; i++)
 		log_warnx("reload: %s changed, which needs a restart: keeping "
 		    "the running value", restart[i]);
 	conf_free(&n);
 	log_set_verbose(d->conf.log_verbose);
-	daemon_http_reload(d);
+	daemon_web_reload(d);
 	log_info("reloaded %s", d->conf_file);
 }
 
 void
 daemon_sync_error(struct daemon *d)
 {
-	daemon_http_sync_error(d);
+	daemon_web_sync_error(d);
 }

@@ -24,7 +24,7 @@ struct daemon {
 	struct store *store;		/* the follower's (writer) */
 	struct follower *follower;
 	struct http_server *http;
-	struct daemon_http *web;	/* HTTP-side state (daemon_http.c) */
+	struct daemon_web *web;		/* shared with HTTP threads (daemon_web.c) */
 };
 
 /* Loads the configuration and key, opens the database, checks the node's
@@ -47,36 +47,49 @@ void daemon_reload(struct daemon *d);
 /* The follower failed a step (counted in /metrics). */
 void daemon_sync_error(struct daemon *d);
 
-/* The HTTP side (daemon_http.c). */
+/* The HTTP server (daemon_http.c): started after daemon_web_start's
+ * state, which it starts and frees. */
 int daemon_http_start(struct daemon *d, char *err, size_t errsz)
     __attribute__((warn_unused_result));
 void daemon_http_stop(struct daemon *d);
-void daemon_http_invalidate(struct daemon *d);
-void daemon_http_sync_error(struct daemon *d);
-void daemon_http_reload(struct daemon *d);
-void daemon_http_caught_up(struct daemon *d);
-/* The attestation TTL and max staleness as of the last (re)load: the HTTP
- * threads read them here, not in conf, which SIGHUP rewrites. */
-uint64_t daemon_http_ttl(struct daemon *d);
-uint64_t daemon_http_max_staleness(struct daemon *d);
+
+/* What the HTTP threads share with the follower (daemon_web.c). */
+void daemon_web_start(struct daemon *d);
+void daemon_web_free(struct daemon *d);
+/* A commit changed the state: bumps the generation cached tokens carry. */
+void daemon_web_invalidate(struct daemon *d);
+unsigned long daemon_web_generation(struct daemon *d);
+/* The follower failed a step, or is caught up with the node. */
+void daemon_web_sync_error(struct daemon *d);
+void daemon_web_caught_up(struct daemon *d);
+int daemon_web_is_caught_up(struct daemon *d);
+unsigned long daemon_web_sync_errors(struct daemon *d);
+/* Takes the attestation TTL and max staleness from conf; the HTTP threads
+ * read them through daemon_web_ttl and _max_staleness, not in conf, which
+ * SIGHUP rewrites. */
+void daemon_web_reload(struct daemon *d);
+uint64_t daemon_web_ttl(struct daemon *d);
+uint64_t daemon_web_max_staleness(struct daemon *d);
 /* Sets what the registry says of this gateway's key (enum store_gw_state
  * and the block of its last change); returns 1 when that changed. */
-int daemon_http_gateway(struct daemon *d, int state, uint64_t block);
+int daemon_web_gateway(struct daemon *d, int state, uint64_t block);
+/* That state, -1 before it is first read. */
+int daemon_web_gw_state(struct daemon *d);
 /* Whether the registry has withdrawn this gateway's key: nothing is
  * signed then. */
-int daemon_http_withdrawn(struct daemon *d);
-/* The state generation (bumped by daemon_http_invalidate). */
-unsigned long daemon_http_generation(struct daemon *d);
-/* Frees the token cache and the seen nonces (daemon_attest.c). */
-void daemon_attest_free(void);
-/* Notes the start: signed requests from before it are refused, since the
- * seen nonces of an earlier run are gone (daemon_attest.c). */
-void daemon_attest_start(void);
+int daemon_web_withdrawn(struct daemon *d);
 /* The calling HTTP thread's own read-only database connection, opened on
- * its first use and closed by daemon_http_stop; NULL with err when the
+ * its first use and closed by daemon_web_free; NULL with err when the
  * database cannot be opened. */
-struct store *daemon_http_store(struct daemon *d, char *err, size_t errsz);
-/* GET/POST /v1/attestation (daemon_attest.c). */
+struct store *daemon_web_store(struct daemon *d, char *err, size_t errsz);
+
+/* The attestation (daemon_attest.c). */
+/* Notes the start: signed requests from before it are refused, since the
+ * seen nonces of an earlier run are gone. */
+void daemon_attest_start(void);
+/* Frees the token cache and the seen nonces. */
+void daemon_attest_free(void);
+/* GET/POST /v1/attestation. */
 void daemon_attestation(void *arg, const struct http_attest *req,
     struct http_reply *rep);
 

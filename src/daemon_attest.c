@@ -172,7 +172,7 @@ set_times(struct daemon *d, struct token_claims *c, uint64_t now,
     uint64_t valid_until)
 {
 	c->iat = now;
-	c->exp = now + daemon_http_ttl(d);
+	c->exp = now + daemon_web_ttl(d);
 	if (c->verdict == VERDICT_VALID && valid_until != 0 &&
 	    valid_until < c->exp)
 		c->exp = valid_until > now ? valid_until : now + 1;
@@ -202,12 +202,12 @@ decide(struct daemon *d, const struct http_attest *req,
 
 	memset(&in, 0, sizeof(in));
 	in.now = (uint64_t)time(NULL);
-	if ((ro = daemon_http_store(d, err, errsz)) == NULL ||
+	if ((ro = daemon_web_store(d, err, errsz)) == NULL ||
 	    !store_lookup(ro, req->device, req->firmware, in.now, &lk, err,
 	    errsz))
 		return 0;
 	verdict_store_input(&in, &lic, &lk);
-	in.max_staleness = daemon_http_max_staleness(d);
+	in.max_staleness = daemon_web_max_staleness(d);
 	verdict_decide(&vr, &in);
 	memset(c, 0, sizeof(*c));
 	memcpy(c->iss, d->address, 20);
@@ -437,7 +437,7 @@ authenticate(struct daemon *d, const struct http_attest *in,
 		    "request (%s; see licgate-token(7))", lgv_result_name(r));
 		return 0;
 	}
-	if ((ro = daemon_http_store(d, err, sizeof(err))) == NULL ||
+	if ((ro = daemon_web_store(d, err, sizeof(err))) == NULL ||
 	    !store_lookup_device(ro, q.device, &lk, err, sizeof(err))) {
 		http_reply_error(rep, 500, "database", "%s", err);
 		return 0;
@@ -469,7 +469,7 @@ daemon_attestation(void *arg, const struct http_attest *in,
 	struct daemon *d = arg;
 	const struct http_attest *req = in;
 	struct http_attest signed_req;
-	unsigned long gen = daemon_http_generation(d);
+	unsigned long gen = daemon_web_generation(d);
 	uint64_t now = (uint64_t)time(NULL), state_until, until, valid_until = 0;
 	struct token_claims c;
 	enum cache_hit hit;
@@ -478,7 +478,7 @@ daemon_attestation(void *arg, const struct http_attest *in,
 	size_t len = 0;
 	double t0;
 
-	if (daemon_http_withdrawn(d)) {
+	if (daemon_web_withdrawn(d)) {
 		http_reply_error(rep, 503, "gateway-withdrawn", "the registry "
 		    "has withdrawn this gateway's key; it signs nothing until "
 		    "authorised again");

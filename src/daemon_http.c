@@ -1,7 +1,7 @@
-/* daemon_http.c: the backend behind http.c.  Handlers run on the HTTP
- * server's threads; each thread reads the database through its own
- * read-only connection (SQLite connections are not shared between threads
- * here), so neither the follower's batches nor other threads wait. */
+/* daemon_http.c: the backend behind http.c: status, readiness, metrics
+ * and the registry's rows (the attestation is daemon_attest.c's).
+ * Handlers run on the HTTP server's threads and read the database through
+ * daemon_web_store's per-thread connections. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -20,25 +20,6 @@
 #include "rpc.h"
 #include "verdict.h"
 #include "xmalloc.h"
-
-#define MAX_READERS 80		/* http.threads (64) and MHD's own */
-
-struct daemon_http {
-	unsigned long id;		/* tells this server from earlier ones */
-	pthread_mutex_t lock;		/* guards readers */
-	struct store *readers[MAX_READERS];
-	size_t nreaders;
-	char *db_path;
-	atomic_ulong generation;	/* bumped by every commit */
-	/* What SIGHUP may change, read by every HTTP thread. */
-	_Atomic uint64_t ttl, max_staleness;
-	atomic_ulong sync_errors;
-	atomic_int caught_up;
-	atomic_int gw_state;		/* enum store_gw_state */
-	_Atomic uint64_t gw_block;
-};
-
-static atomic_ulong server_ids;
 
 static uint64_t
 now_s(void)
@@ -77,7 +58,7 @@ on_status(void *arg, struct http_reply *rep)
 	struct store *ro;
 	json_t *o;
 
-	if ((ro = daemon_http_store(d, err, sizeof(err))) == NULL ||
+	if ((ro = daemon_web_store(d, err, sizeof(err))) == NULL ||
 	    !store_cursor(ro, &c, err, sizeof(err)) ||
 	    (o = store_status_json(ro, err, sizeof(err))) == NULL) {
 		http_reply_error(rep, 500, "database", "%s", err);
@@ -101,7 +82,7 @@ on_status(void *arg, struct http_reply *rep)
 		    json_integer_value(json_object_get(o, "node_head")) -
 		    (json_int_t)c.head_number));
 	json_object_set_new(o, "caught_up",
-	    json_boolean(atomic_load(&d->web->caught_up)));
+	    json_boolean(daemon_web_is_caught_up(d)));
 	http_reply_json(rep, 200, o);
 }
 
@@ -113,21 +94,21 @@ on_ready(void *arg, const char **why)
 	struct store *ro;
 	char err[256];
 
-	if (!atomic_load(&d->web->caught_up)) {
+	if (!daemon_web_is_caught_up(d)) {
 		*why = "not caught up with the chain";
 		return 0;
 	}
-	if (daemon_http_withdrawn(d)) {
+	if (daemon_web_withdrawn(d)) {
 		*why = "the registry has withdrawn this gateway's key";
 		return 0;
 	}
-	if ((ro = daemon_http_store(d, err, sizeof(err))) == NULL ||
+	if ((ro = daemon_web_store(d, err, sizeof(err))) == NULL ||
 	    !store_cursor(ro, &c, err, sizeof(err)) || !c.has_applied) {
 		*why = "no verified state yet";
 		return 0;
 	}
 	if (now_s() > c.applied_time &&
-	    now_s() - c.applied_time > daemon_http_max_staleness(d)) {
+	    now_s() - c.applied_time > daemon_web_max_staleness(d)) {
 		*why = "verified state is older than attestation.max_staleness";
 		return 0;
 	}
@@ -143,7 +124,7 @@ row_reply(struct daemon *d, struct http_reply *rep, const char *table,
 	json_t *o;
 	int found;
 
-	if ((ro = daemon_http_store(d, err, sizeof(err))) == NULL ||
+	if ((ro = daemon_web_store(d, err, sizeof(err))) == NULL ||
 	    (o = store_row_json(ro, table, key, &found, err,
 	    sizeof(err))) == NULL) {
 		http_reply_error(rep, 500, "database", "%s", err);
@@ -220,7 +201,7 @@ on_metrics(void *arg)
 	char err[256];
 	json_t *o;
 
-	if ((ro = daemon_http_store(d, err, sizeof(err))) == NULL ||
+	if ((ro = daemon_web_store(d, err, sizeof(err))) == NULL ||
 	    !store_cursor(ro, &c, err, sizeof(err)))
 		return;
 	metrics_gauge("licgate_verified_block", (double)c.head_number);
@@ -230,11 +211,11 @@ on_metrics(void *arg)
 	metrics_gauge("licgate_state_age_seconds", c.has_applied &&
 	    now_s() > c.applied_time ? (double)(now_s() - c.applied_time) : 0);
 	metrics_gauge("licgate_sync_errors",
-	    (double)atomic_load(&d->web->sync_errors));
+	    (double)daemon_web_sync_errors(d));
 	rpc_metrics();
 	metrics_gauge("licgate_gateway_authorised",
-	    atomic_load(&d->web->gw_state) == STORE_GW_AUTHORISED);
-	metrics_gauge("licgate_gateway_withdrawn", daemon_http_withdrawn(d));
+	    daemon_web_gw_state(d) == STORE_GW_AUTHORISED);
+	metrics_gauge("licgate_gateway_withdrawn", daemon_web_withdrawn(d));
 	/* Lag: the node's head when the follower last looked, less ours. */
 	if ((o = store_status_json(ro, err, sizeof(err))) != NULL) {
 		json_int_t head = json_integer_value(json_object_get(o,
@@ -261,19 +242,14 @@ daemon_http_start(struct daemon *d, char *err, size_t errsz)
 	};
 	const char *why;
 
-	d->web = xcalloc(1, sizeof(*d->web));
+	daemon_web_start(d);
 	daemon_attest_start();
 	for (size_t i = 0; i < sizeof(rpc_families) / sizeof(rpc_families[0]); i++)
 		metrics_help(rpc_families[i].name, rpc_families[i].type,
 		    rpc_families[i].help);
-	d->web->id = atomic_fetch_add(&server_ids, 1) + 1;
-	atomic_store(&d->web->gw_state, -1);	/* unknown until read */
-	pthread_mutex_init(&d->web->lock, NULL);
-	d->web->db_path = xstrdup(d->conf.db_path);
-	daemon_http_reload(d);
 	/* One reader now, so that a database that cannot be read stops the
 	 * start instead of every request. */
-	if (daemon_http_store(d, err, errsz) == NULL)
+	if (daemon_web_store(d, err, errsz) == NULL)
 		return 0;
 	memset(&hc, 0, sizeof(hc));
 	hc.listen = d->conf.http_listen;
@@ -306,102 +282,6 @@ daemon_http_stop(struct daemon *d)
 		http_stop(d->http);
 	d->http = NULL;
 	/* The server's threads are gone: their readers can close. */
-	for (size_t i = 0; i < d->web->nreaders; i++)
-		store_close(d->web->readers[i]);
-	pthread_mutex_destroy(&d->web->lock);
-	free(d->web->db_path);
 	daemon_attest_free();
-	free(d->web);
-	d->web = NULL;
-}
-
-void
-daemon_http_invalidate(struct daemon *d)
-{
-	atomic_fetch_add(&d->web->generation, 1);
-}
-
-void
-daemon_http_sync_error(struct daemon *d)
-{
-	atomic_fetch_add(&d->web->sync_errors, 1);
-	atomic_store(&d->web->caught_up, 0);
-}
-
-void
-daemon_http_caught_up(struct daemon *d)
-{
-	atomic_store(&d->web->caught_up, 1);
-}
-
-void
-daemon_http_reload(struct daemon *d)
-{
-	atomic_store(&d->web->ttl, d->conf.attestation_ttl);
-	atomic_store(&d->web->max_staleness, d->conf.max_staleness);
-	daemon_http_invalidate(d);
-}
-
-uint64_t
-daemon_http_ttl(struct daemon *d)
-{
-	return atomic_load(&d->web->ttl);
-}
-
-uint64_t
-daemon_http_max_staleness(struct daemon *d)
-{
-	return atomic_load(&d->web->max_staleness);
-}
-
-/* The calling thread's reader, and which server it belongs to. */
-static _Thread_local struct {
-	unsigned long server;
-	struct store *ro;
-} reader;
-
-struct store *
-daemon_http_store(struct daemon *d, char *err, size_t errsz)
-{
-	struct daemon_http *w = d->web;
-	struct store *ro;
-
-	if (reader.server == w->id)
-		return reader.ro;
-	pthread_mutex_lock(&w->lock);
-	if (w->nreaders == MAX_READERS) {
-		pthread_mutex_unlock(&w->lock);
-		snprintf(err, errsz, "more HTTP threads than database readers");
-		return NULL;
-	}
-	if (!store_open_ro(&ro, w->db_path, NULL, err, errsz)) {
-		pthread_mutex_unlock(&w->lock);
-		return NULL;
-	}
-	w->readers[w->nreaders++] = ro;
-	pthread_mutex_unlock(&w->lock);
-	reader.server = w->id;
-	reader.ro = ro;
-	return ro;
-}
-
-int
-daemon_http_gateway(struct daemon *d, int state, uint64_t block)
-{
-	int old = atomic_exchange(&d->web->gw_state, state);
-	uint64_t was = atomic_exchange(&d->web->gw_block, block);
-
-	return old != state || was != block;
-}
-
-int
-daemon_http_withdrawn(struct daemon *d)
-{
-	return atomic_load(&d->web->gw_state) == STORE_GW_WITHDRAWN;
-}
-
-unsigned long
-daemon_http_generation(struct daemon *d)
-{
-	return atomic_load(&d->web->generation);
+	daemon_web_free(d);
 }

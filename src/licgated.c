@@ -145,7 +145,7 @@ caught_up(struct daemon *d, struct progress *pg,
 		    mono_s() - pg->since);
 		sdnotify("READY=1");
 	}
-	daemon_http_caught_up(d);
+	daemon_web_caught_up(d);
 	/* The node's head and the time of the check, for status; written
 	 * when the head moves and once a minute, not at every poll. */
 	if (st->node_head == pg->noted_head && mono_s() - pg->noted_at < 60)
