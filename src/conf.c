@@ -5,13 +5,13 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "chain/hex.h"
 #include "conf.h"
+#include "log.h"
 #include "rpc.h"
 #include "xmalloc.h"
 
@@ -145,17 +145,6 @@ field(struct conf *c, const struct opt *o)
 	return (char *)c + o->off;
 }
 
-static int __attribute__((format(printf, 3, 4)))
-fail(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-	return 0;
-}
-
 /* Digits with an optional unit suffix; *mult from the suffix table. */
 static int
 parse_scaled(uint64_t *out, const char *v, const char *units,
@@ -197,7 +186,7 @@ set_value(struct conf *c, const struct opt *o, const char *v, char *msg,
 	case T_STRING:
 	case T_PATH:
 		if (*v == '\0')
-			return fail(msg, msgsz, "%s: empty value", o->name);
+			return errf(msg, msgsz, "%s: empty value", o->name);
 		free(*(char **)f);
 		*(char **)f = xstrdup(v);
 		return 1;
@@ -207,7 +196,7 @@ set_value(struct conf *c, const struct opt *o, const char *v, char *msg,
 		else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0)
 			*(int *)f = 0;
 		else
-			return fail(msg, msgsz, "%s: '%s' is not yes or no", o->name, v);
+			return errf(msg, msgsz, "%s: '%s' is not yes or no", o->name, v);
 		return 1;
 	case T_UINT:
 		ok = parse_scaled(&n, v, "", NULL);
@@ -223,7 +212,7 @@ set_value(struct conf *c, const struct opt *o, const char *v, char *msg,
 		const char *p = strstr(o->allowed, v);
 		if (len == 0 || p == NULL || (p != o->allowed && p[-1] != '|') ||
 		    (p[len] != '\0' && p[len] != '|'))
-			return fail(msg, msgsz, "%s: '%s' is not one of %s", o->name,
+			return errf(msg, msgsz, "%s: '%s' is not one of %s", o->name,
 			    v, o->allowed);
 		free(*(char **)f);
 		*(char **)f = xstrdup(v);
@@ -234,46 +223,46 @@ set_value(struct conf *c, const struct opt *o, const char *v, char *msg,
 		size_t *count = &c->rpc_nurl;
 		char shown[256];
 		if (strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0)
-			return fail(msg, msgsz, "%s: '%s' is not an http or https URL",
+			return errf(msg, msgsz, "%s: '%s' is not an http or https URL",
 			    o->name, rpc_redact(shown, sizeof(shown), v));
 		if (*count == CONF_MAX_URLS)
-			return fail(msg, msgsz, "%s: more than %d endpoints", o->name,
+			return errf(msg, msgsz, "%s: more than %d endpoints", o->name,
 			    CONF_MAX_URLS);
 		urls[(*count)++] = xstrdup(v);
 		return 1;
 	}
 	case T_ADDRESS:
 		if (!hex_decode_fixed(f, 20, v, &why))
-			return fail(msg, msgsz, "%s: '%s': %s (want 0x and 40 hex "
+			return errf(msg, msgsz, "%s: '%s': %s (want 0x and 40 hex "
 			    "digits)", o->name, v, why);
 		return 1;
 	case T_ADDRLIST: {
 		struct conf_addrs *a = f;
 		if (!hex_addr_list(a->a, CONF_MAX_SIGNERS, &a->n, v, &why))
-			return fail(msg, msgsz, "%s: '%s': %s (want 0x addresses "
+			return errf(msg, msgsz, "%s: '%s': %s (want 0x addresses "
 			    "separated by commas, at most %d)", o->name, v, why,
 			    CONF_MAX_SIGNERS);
 		return 1;
 	}
 	case T_HASH:
 		if (!hex_decode_fixed(f, 32, v, &why))
-			return fail(msg, msgsz, "%s: '%s': %s (want 0x and 64 hex "
+			return errf(msg, msgsz, "%s: '%s': %s (want 0x and 64 hex "
 			    "digits)", o->name, v, why);
 		return 1;
 	case T_LISTEN:
 		if (inet_pton(AF_INET, v, tmp) != 1 && inet_pton(AF_INET6, v, tmp) != 1)
-			return fail(msg, msgsz, "%s: '%s' is not an IPv4 or IPv6 "
+			return errf(msg, msgsz, "%s: '%s' is not an IPv4 or IPv6 "
 			    "address", o->name, v);
 		free(*(char **)f);
 		*(char **)f = xstrdup(v);
 		return 1;
 	}
 	if (!ok)
-		return fail(msg, msgsz, "%s: '%s' is not a %s", o->name, v,
+		return errf(msg, msgsz, "%s: '%s' is not a %s", o->name, v,
 		    o->type == T_UINT ? "whole number" : o->type == T_DURATION ?
 		    "duration (like 30s, 5m, 2h, 7d)" : "size (like 64k, 16M)");
 	if (n < o->min || n > o->max)
-		return fail(msg, msgsz, "%s: %s is out of range (%llu to %llu)",
+		return errf(msg, msgsz, "%s: %s is out of range (%llu to %llu)",
 		    o->name, v, (unsigned long long)o->min,
 		    (unsigned long long)o->max);
 	*(uint64_t *)f = n;
@@ -348,16 +337,16 @@ split_line(char *line, char **key, char **val, char *msg, size_t msgsz)
 	if (*line == '\0' || *line == '#')
 		return 1;
 	if ((eq = strchr(line, '=')) == NULL)
-		return fail(msg, msgsz, "expected 'option = value'");
+		return errf(msg, msgsz, "expected 'option = value'");
 	*eq = '\0';
 	*key = trim(line);
 	v = trim(eq + 1);
 	if (*v == '"') {
 		if ((end = strchr(v + 1, '"')) == NULL)
-			return fail(msg, msgsz, "%s: unterminated quote", *key);
+			return errf(msg, msgsz, "%s: unterminated quote", *key);
 		*end = '\0';
 		if (*trim(end + 1) != '\0' && *trim(end + 1) != '#')
-			return fail(msg, msgsz, "%s: text after the closing quote", *key);
+			return errf(msg, msgsz, "%s: text after the closing quote", *key);
 		*val = v + 1;
 		return 1;
 	}
@@ -365,7 +354,7 @@ split_line(char *line, char **key, char **val, char *msg, size_t msgsz)
 		*end = '\0';
 	*val = trim(v);
 	if (**key == '\0')
-		return fail(msg, msgsz, "missing option name before '='");
+		return errf(msg, msgsz, "missing option name before '='");
 	return 1;
 }
 
@@ -393,20 +382,20 @@ config_line(struct conf *c, char *line, unsigned lineno, unsigned *seen,
 	char *key, *val;
 
 	if (!split_line(line, &key, &val, msg, sizeof(msg)))
-		return fail(err, errsz, "%s:%u: %s", file, lineno, msg);
+		return errf(err, errsz, "%s:%u: %s", file, lineno, msg);
 	if (key == NULL)
 		return 1;
 	if ((o = find_opt(key, &suggest)) == NULL)
-		return fail(err, errsz, "%s:%u: unknown option '%s'%s%s%s", file,
+		return errf(err, errsz, "%s:%u: unknown option '%s'%s%s%s", file,
 		    lineno, key, suggest ? " (did you mean '" : "",
 		    suggest ? suggest : "", suggest ? "'?)" : "");
 	if (seen[o - opts] && !(o->flags & REPEATABLE))
-		return fail(err, errsz, "%s:%u: %s given twice (first on line %u)",
+		return errf(err, errsz, "%s:%u: %s given twice (first on line %u)",
 		    file, lineno, key, seen[o - opts]);
 	if (!seen[o - opts])
 		seen[o - opts] = lineno;
 	if (!set_value(c, o, val, msg, sizeof(msg)))
-		return fail(err, errsz, "%s:%u: %s", file, lineno, msg);
+		return errf(err, errsz, "%s:%u: %s", file, lineno, msg);
 	return 1;
 }
 
@@ -425,8 +414,8 @@ at_line(char *err, size_t errsz, const char *file, unsigned line,
     const char *msg)
 {
 	if (line > 0)
-		return fail(err, errsz, "%s:%u: %s", file, line, msg);
-	return fail(err, errsz, "%s: %s", file, msg);
+		return errf(err, errsz, "%s:%u: %s", file, line, msg);
+	return errf(err, errsz, "%s: %s", file, msg);
 }
 
 /* Engine none checks no consensus: any node could serve a chain of its
@@ -463,14 +452,14 @@ conf_load(struct conf *c, const char *file, char *err, size_t errsz)
 	if (!apply_defaults(c, err, errsz))
 		return 0;
 	if ((f = fopen(file, "r")) == NULL) {
-		fail(err, errsz, "%s: %s", file, strerror(errno));
+		errf(err, errsz, "%s: %s", file, strerror(errno));
 		goto fail;
 	}
 	while (fgets(line, sizeof(line), f) != NULL) {
 		lineno++;
 		total += strlen(line);
 		if (strlen(line) > CONFIG_MAX_LINE || total > CONFIG_MAX_FILE) {
-			fail(err, errsz, "%s:%u: line or file too long", file, lineno);
+			errf(err, errsz, "%s:%u: line or file too long", file, lineno);
 			goto fail_close;
 		}
 		if (!config_line(c, line, lineno, seen, file, err, errsz))
@@ -479,7 +468,7 @@ conf_load(struct conf *c, const char *file, char *err, size_t errsz)
 	fclose(f);
 	for (i = 0; i < NOPTS; i++)
 		if ((opts[i].flags & REQUIRED) && !seen[i]) {
-			fail(err, errsz, "%s: missing required option %s", file,
+			errf(err, errsz, "%s: missing required option %s", file,
 			    opts[i].name);
 			goto fail;
 		}
@@ -706,7 +695,7 @@ conf_print(FILE *out, const char *header, const struct conf_setting *set,
 
 	for (i = 0; i < n; i++)
 		if (find_opt(set[i].name, &suggest) == NULL)
-			return fail(err, errsz, "no option %s", set[i].name);
+			return errf(err, errsz, "no option %s", set[i].name);
 	print_comment(out, header);
 	for (i = 0; i < NOPTS; i++) {
 		print_help(out, &opts[i]);

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <unistd.h>
 
 #include "file.h"
+#include "log.h"
 #include "xmalloc.h"
 
 int
@@ -58,17 +58,6 @@ fail:
 	return 0;
 }
 
-static int
-secret_fail(char *err, size_t errsz, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errsz, fmt, ap);
-	va_end(ap);
-	return 0;
-}
-
 /* The checks of file_read_secret, on the descriptor that will be read, so
  * that the file cannot be swapped between the check and the read. */
 static int
@@ -77,20 +66,20 @@ secret_fd_ok(int fd, const char *path, size_t cap, char *err, size_t errsz)
 	struct stat st;
 
 	if (fstat(fd, &st) != 0)
-		return secret_fail(err, errsz, "%s: %s", path, strerror(errno));
+		return errf(err, errsz, "%s: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return secret_fail(err, errsz, "%s: not a regular file", path);
+		return errf(err, errsz, "%s: not a regular file", path);
 	if (st.st_uid != geteuid() && st.st_uid != 0)
-		return secret_fail(err, errsz, "%s: owned by uid %u, not by "
+		return errf(err, errsz, "%s: owned by uid %u, not by "
 		    "this user (uid %u) or root; run: chown %u %s", path,
 		    (unsigned)st.st_uid, (unsigned)geteuid(),
 		    (unsigned)geteuid(), path);
 	if (st.st_mode & (S_IRWXG | S_IRWXO))
-		return secret_fail(err, errsz, "%s: mode %04o lets group or "
+		return errf(err, errsz, "%s: mode %04o lets group or "
 		    "others read or write it; run: chmod 600 %s", path,
 		    (unsigned)(st.st_mode & 07777), path);
 	if (st.st_size < 0 || (uint64_t)st.st_size > cap)
-		return secret_fail(err, errsz, "%s: file too large (%jd bytes, "
+		return errf(err, errsz, "%s: file too large (%jd bytes, "
 		    "at most %zu)", path, (intmax_t)st.st_size, cap);
 	return 1;
 }
@@ -107,7 +96,7 @@ file_read_secret(uint8_t *buf, size_t cap, size_t *len, const char *path,
 	 * daemon before fstat refuses it. */
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK |
 	    O_CLOEXEC)) < 0)
-		return secret_fail(err, errsz, "%s: %s", path, errno == ELOOP ?
+		return errf(err, errsz, "%s: %s", path, errno == ELOOP ?
 		    "is a symbolic link (not followed for secrets)" :
 		    strerror(errno));
 	if (!secret_fd_ok(fd, path, cap, err, errsz))
@@ -117,7 +106,7 @@ file_read_secret(uint8_t *buf, size_t cap, size_t *len, const char *path,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			secret_fail(err, errsz, "%s: %s", path, strerror(errno));
+			errf(err, errsz, "%s: %s", path, strerror(errno));
 			goto done;
 		}
 		if (n == 0)
@@ -126,7 +115,7 @@ file_read_secret(uint8_t *buf, size_t cap, size_t *len, const char *path,
 	}
 	/* A file that grew past cap after fstat is refused, not cut. */
 	if (*len == cap && read(fd, (uint8_t[1]){ 0 }, 1) > 0) {
-		secret_fail(err, errsz, "%s: file too large (more than %zu "
+		errf(err, errsz, "%s: file too large (more than %zu "
 		    "bytes)", path, cap);
 		goto done;
 	}

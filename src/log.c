@@ -82,3 +82,14 @@ fatalx(const char *fmt, ...)
 	LOG_BODY(LOG_CRIT, 0);
 	exit(1);
 }
+
+int
+errf(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+	return 0;
+}

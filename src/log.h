@@ -1,6 +1,9 @@
-/* log.h: daemon and tool logging, to stderr in the foreground, syslog otherwise. */
+/* log.h: daemon and tool logging, to stderr in the foreground, syslog
+ * otherwise; and errf, the one way to fill an err/errsz buffer. */
 #ifndef LICGATE_LOG_H
 #define LICGATE_LOG_H
+
+#include <stddef.h>
 
 /* Sets the program name, where messages go (foreground: stderr) and whether
  * log_debug prints.  Safe to call again (SIGHUP, -d). */
@@ -19,5 +22,10 @@ void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * (out of memory, broken invariants), never for bad input. */
 void fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void fatalx(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Writes one line into err (errsz bytes, cut to fit); returns 0, so that
+ * a failing function can end with "return errf(err, errsz, ...);". */
+int errf(char *err, size_t errsz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

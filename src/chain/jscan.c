@@ -282,14 +282,21 @@ js_next(struct jscan *s, int close)
 	return 1;
 }
 
-int
-js_object(struct jscan *s)
+/* Enters the object or array (want) at the cursor; why names the other. */
+static int
+js_enter(struct jscan *s, enum js_type want, const char *why)
 {
 	if (s->why != NULL)
 		return 0;
-	if (js_peek(s) != JS_OBJECT)
-		return js_fail(s, "not an object");
+	if (js_peek(s) != want)
+		return js_fail(s, why);
 	return js_push(s);
+}
+
+int
+js_object(struct jscan *s)
+{
+	return js_enter(s, JS_OBJECT, "not an object");
 }
 
 int
@@ -313,11 +320,7 @@ js_member(struct jscan *s, const char **key, size_t *klen)
 int
 js_array(struct jscan *s)
 {
-	if (s->why != NULL)
-		return 0;
-	if (js_peek(s) != JS_ARRAY)
-		return js_fail(s, "not an array");
-	return js_push(s);
+	return js_enter(s, JS_ARRAY, "not an array");
 }
 
 int
