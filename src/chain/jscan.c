@@ -183,6 +183,17 @@ js_digits(struct jscan *s, uint64_t *v, const char *d, size_t n)
 	return 1;
 }
 
+/* The number at the cursor, which must be one, as js_number reads it. */
+static int
+js_number_here(struct jscan *s, const char **b, size_t *n)
+{
+	if (s->why != NULL)
+		return 0;
+	if (js_peek(s) != JS_NUMBER)
+		return js_fail(s, "not a number");
+	return js_number(s, b, n);
+}
+
 int
 js_uint(struct jscan *s, uint64_t *v)
 {
@@ -190,11 +201,7 @@ js_uint(struct jscan *s, uint64_t *v)
 	size_t n;
 
 	*v = 0;
-	if (s->why != NULL)
-		return 0;
-	if (js_peek(s) != JS_NUMBER)
-		return js_fail(s, "not a number");
-	if (!js_number(s, &b, &n))
+	if (!js_number_here(s, &b, &n))
 		return 0;
 	return js_digits(s, v, b, n);
 }
@@ -208,11 +215,7 @@ js_int(struct jscan *s, int64_t *v)
 	int neg;
 
 	*v = 0;
-	if (s->why != NULL)
-		return 0;
-	if (js_peek(s) != JS_NUMBER)
-		return js_fail(s, "not a number");
-	if (!js_number(s, &b, &n))
+	if (!js_number_here(s, &b, &n))
 		return 0;
 	neg = b[0] == '-';
 	if (!js_digits(s, &u, b + neg, n - (size_t)neg))
