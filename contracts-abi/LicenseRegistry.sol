@@ -59,7 +59,7 @@ contract LicenseRegistry {
     event DeviceRoleChanged(address indexed device, uint8 role);
     event DeviceRevoked(address indexed device, uint32 reason);
     event FirmwareRegistered(bytes32 indexed imageHash, address indexed vendor, uint64 version, uint8 role, uint64 endOfSupport, string uri);
-    event FirmwareRevoked(bytes32 indexed imageHash, uint32 reason, uint64 version);
+    event FirmwareRevoked(bytes32 indexed imageHash, uint32 reason);
     event SecurityFloorRaised(address indexed vendor, uint8 indexed role, uint64 minVersion);
     event LicenseIssued(uint256 indexed licenseId, address indexed device, address indexed vendor, uint8 role, uint64 maxVersion, uint64 notBefore, uint64 expiresAt, uint256 features);
     event LicenseRenewed(uint256 indexed licenseId, uint64 expiresAt);
@@ -187,7 +187,7 @@ contract LicenseRegistry {
         if (f.vendor != msg.sender) revert NotFirmwareVendor(imageHash, msg.sender);
         if (f.revoked) revert FirmwareIsRevoked(imageHash);
         f.revoked = true;
-        _log2(FirmwareRevoked.selector, imageHash, abi.encode(reason, f.version));
+        _log2(FirmwareRevoked.selector, imageHash, abi.encode(reason));
     }
 
     /// Raises the caller's minimum firmware version for a role; never lowers it.
