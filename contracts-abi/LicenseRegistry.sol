@@ -64,6 +64,7 @@ contract LicenseRegistry {
     event LicenseIssued(uint256 indexed licenseId, address indexed device, address indexed vendor, uint8 role, uint64 maxVersion, uint64 notBefore, uint64 expiresAt, uint256 features);
     event LicenseRenewed(uint256 indexed licenseId, uint64 expiresAt);
     event LicenseRevoked(uint256 indexed licenseId, uint32 reason);
+    event InstallsAnchored(address indexed gateway, bytes32 indexed root, uint64 firstSeq, uint64 count);
 
     error NotAdmin(address caller);
     error NotVendor(address caller);
@@ -89,6 +90,8 @@ contract LicenseRegistry {
     error UnknownLicense(uint256 licenseId);
     error NotLicenseVendor(uint256 licenseId, address caller);
     error LicenseIsRevoked(uint256 licenseId);
+    error NotGateway(address caller);
+    error EmptyBatch();
 
     modifier onlyAdmin() {
         if (msg.sender != admin) revert NotAdmin(msg.sender);
@@ -140,6 +143,16 @@ contract LicenseRegistry {
         if (!isGateway[gateway]) revert UnknownGateway(gateway);
         isGateway[gateway] = false;
         _log2(GatewayWithdrawn.selector, _a(gateway), "");
+    }
+
+    /// Records the Merkle root of a batch of devices' install reports that
+    /// the calling gateway collected: reports firstSeq..firstSeq+count-1 of
+    /// that gateway's sequence.  Only an authorised gateway may anchor; the
+    /// registry keeps nothing but the event, which enters eventDigest.
+    function anchorInstalls(bytes32 root, uint64 firstSeq, uint64 count) external {
+        if (!isGateway[msg.sender]) revert NotGateway(msg.sender);
+        if (root == bytes32(0) || count == 0) revert EmptyBatch();
+        _log3(InstallsAnchored.selector, _a(msg.sender), root, abi.encode(firstSeq, count));
     }
 
     // ---- devices ----

@@ -70,6 +70,11 @@ const struct registry_def registry_defs[REG_KIND_COUNT] = {
 	{ REG_LICENSE_REVOKED, "LicenseRevoked", "LicenseRevoked(uint256,uint32)",
 	    "0x73f0ab101816d51a46282eae22d9da70b692412913c864c24bef522f0529b019",
 	    { { "licenseId", ABI_UINT256, 1 }, { "reason", ABI_UINT32, 0 } }, 2 },
+	{ REG_INSTALLS_ANCHORED, "InstallsAnchored",
+	    "InstallsAnchored(address,bytes32,uint64,uint64)",
+	    "0xbc1915f550c40b4e26fb6be56f313206708ce4b33a6cbb98e6feaf190119217a",
+	    { IA("gateway"), { "root", ABI_BYTES32, 1 },
+	    { "firstSeq", ABI_UINT64, 0 }, { "count", ABI_UINT64, 0 } }, 4 },
 };
 
 /* Bytes at the top of a word that must be zero for a static type. */
@@ -591,10 +596,22 @@ const char registry_tables_sql[] =
 	"  ELSE 'active' END AS status, revoke_reason, updated_block"
 	"  FROM licenses;";
 
+/* Batches of install reports a gateway anchored: the first anchor of a
+ * root counts (a gateway that sends one twice gains nothing). */
+const char registry_tables_added_sql[] =
+	"CREATE TABLE IF NOT EXISTS anchors ("
+	"  gateway TEXT NOT NULL, root TEXT NOT NULL,"
+	"  first_seq INTEGER NOT NULL, count INTEGER NOT NULL,"
+	"  block INTEGER NOT NULL, PRIMARY KEY (gateway, root)) STRICT;"
+	"CREATE VIEW IF NOT EXISTS v_anchors AS SELECT gateway, root,"
+	"  first_seq, first_seq + count - 1 AS last_seq, count, block"
+	"  FROM anchors;";
+
 const char registry_clear_sql[] =
 	"DELETE FROM vendors; DELETE FROM gateways;"
 	"DELETE FROM devices; DELETE FROM firmware; DELETE FROM floors;"
-	"DELETE FROM licenses; DELETE FROM meta WHERE key = 'admin'";
+	"DELETE FROM licenses; DELETE FROM anchors;"
+	"DELETE FROM meta WHERE key = 'admin'";
 
 /* The contract only emits an update for a row it created, so an update
  * never misses; the admin is kept in meta, as the contract keeps one. */
@@ -636,6 +653,8 @@ const char *const registry_apply_sql[REG_KIND_COUNT] = {
 	[REG_LICENSE_REVOKED] =
 	    "UPDATE licenses SET revoked = 1, revoke_reason = ?2, "
 	    "updated_block = ?9 WHERE id = ?1",
+	[REG_INSTALLS_ANCHORED] =
+	    "INSERT OR IGNORE INTO anchors VALUES (?1, ?2, ?3, ?4, ?9)",
 };
 
 static void
@@ -731,5 +750,8 @@ const struct registry_dump_table registry_dump_tables[] = {
 	    { DT("device"), DT("vendor"), DI("role"), DI("maxVersion"),
 	    DI("notBefore"), DI("expiresAt"),
 	    { "features", REGISTRY_AS_SHORT_HEX }, DB("revoked") } },
+	{ "anchors", "SELECT gateway || '/' || root, first_seq, count "
+	    "FROM anchors",
+	    { DI("firstSeq"), DI("count") } },
 	{ NULL, NULL, { DT(NULL) } }
 };

@@ -32,6 +32,7 @@ enum registry_kind {
 	REG_LICENSE_ISSUED,
 	REG_LICENSE_RENEWED,
 	REG_LICENSE_REVOKED,
+	REG_INSTALLS_ANCHORED,
 	REG_KIND_COUNT
 };
 
@@ -132,9 +133,12 @@ void registry_digest_step_hashed(uint8_t d[32], const uint8_t (*topics)[32],
  * statements and owns the rest of the database (meta, blocks, events). */
 
 /* The state tables (vendors, gateways, devices, firmware, floors,
- * licenses), their indexes and views, as SQL statements; the empty
- * state's tables. */
+ * licenses, anchors), their indexes and views, as SQL statements; the
+ * empty state's tables. */
 extern const char registry_tables_sql[];
+/* The tables added since the first schema, each created only if missing:
+ * run on every open for writing, so that an older file gains them. */
+extern const char registry_tables_added_sql[];
 /* Empties them: the state made from no event (the admin is meta's row
  * "admin"). */
 extern const char registry_clear_sql[];

@@ -219,9 +219,10 @@ store_open(struct store **out, const char *path,
 		goto fail;
 	if (fresh && !create_schema(s, id, err, errsz))
 		goto fail;
-	/* Engine snapshots came after schema 1; an older file gains the
-	 * table on its first open for writing. */
-	if (!store_exec(s, store_engine_schema, err, errsz))
+	/* Engine snapshots and the registry's anchors came after schema 1;
+	 * an older file gains their tables on its first open for writing. */
+	if (!store_exec(s, store_engine_schema, err, errsz) ||
+	    !store_exec(s, registry_tables_added_sql, err, errsz))
 		goto fail;
 	if (!fresh && !check_identity(s, path, id, err, errsz))
 		goto fail;

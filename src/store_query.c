@@ -47,7 +47,9 @@ dump_value(sqlite3_stmt *st, int i, enum registry_dump_as as)
 }
 
 /* One table as an object keyed by its first column; a table whose only
- * column has no name maps keys to plain values (floors). */
+ * column has no name maps keys to plain values (floors).  A table a file
+ * does not have yet (registry_tables_added_sql, made on licgated's next
+ * start) is empty. */
 static json_t *
 dump_table(struct store *s, const struct registry_dump_table *t, char *err,
     size_t errsz)
@@ -55,8 +57,18 @@ dump_table(struct store *s, const struct registry_dump_table *t, char *err,
 	json_t *obj = json_object(), *row;
 	sqlite3_stmt *st;
 	const struct registry_dump_col *c;
+	char sql[128];
+	int64_t have;
 	int rc, i;
 
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM sqlite_master "
+	    "WHERE type = 'table' AND name = '%s'", t->member);
+	if (!store_query_int(s, sql, &have, err, errsz)) {
+		json_decref(obj);
+		return NULL;
+	}
+	if (have == 0)
+		return obj;
 	if (!store_prepare(s, &st, t->sql, err, errsz)) {
 		json_decref(obj);
 		return NULL;

@@ -451,6 +451,8 @@ START_TEST(registry_apply_statements)
 	    "PRIMARY KEY, value ANY) STRICT", NULL, NULL, NULL), SQLITE_OK);
 	ck_assert_msg(sqlite3_exec(db, registry_tables_sql, NULL, NULL, NULL)
 	    == SQLITE_OK, "%s", sqlite3_errmsg(db));
+	ck_assert_msg(sqlite3_exec(db, registry_tables_added_sql, NULL, NULL,
+	    NULL) == SQLITE_OK, "%s", sqlite3_errmsg(db));
 	for (k = 0; k < REG_KIND_COUNT; k++) {
 		ck_assert_msg(sqlite3_prepare_v2(db, registry_apply_sql[k], -1,
 		    &st, NULL) == SQLITE_OK, "%s: %s", registry_defs[k].name,

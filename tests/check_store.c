@@ -1,4 +1,4 @@
-/* check_store.c: the SQLite cache with the 77 registry logs captured from
+/* check_store.c: the SQLite cache with the registry logs captured from
  * anvil (tests/data/registry/logs.json): batches, digest, confirmation,
  * rewind, rebuild from events, and refusal of foreign databases. */
 #include "config.h"
@@ -214,7 +214,8 @@ END_TEST
 START_TEST(test_rebuild_equals_incremental)
 {
 	struct store *s = open_new();
-	json_t *a, *b;
+	json_t *a, *b, *v;
+	const char *key;
 	char err[256];
 	uint64_t n;
 
@@ -227,6 +228,14 @@ START_TEST(test_rebuild_equals_incremental)
 	ck_assert_msg(json_equal(a, b), "rebuild differs");
 	ck_assert_int_eq(json_integer_value(json_object_get(b, "events")),
 	    (json_int_t)nlogs);
+	/* capture-logs.mjs anchors one batch, reports 1..100. */
+	ck_assert_uint_eq(json_object_size(json_object_get(b, "anchors")), 1);
+	json_object_foreach(json_object_get(b, "anchors"), key, v) {
+		ck_assert_int_eq(json_integer_value(json_object_get(v,
+		    "firstSeq")), 1);
+		ck_assert_int_eq(json_integer_value(json_object_get(v,
+		    "count")), 100);
+	}
 	json_decref(a);
 	json_decref(b);
 	store_close(s);
@@ -810,6 +819,39 @@ START_TEST(test_schema1_upgraded)
 }
 END_TEST
 
+/* A file made before the anchors table (licgatectl reading it before
+ * licgated's next start) dumps no anchors rather than failing, and gains
+ * the table and its view when opened for writing. */
+START_TEST(test_anchors_table_added)
+{
+	struct store *s = open_new(), *r;
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	char err[256];
+	json_t *d;
+
+	store_close(s);
+	raw_sql("DROP VIEW v_anchors; DROP TABLE anchors");
+	ck_assert_msg(store_open_ro(&r, dbpath, NULL, err, sizeof(err)), "%s",
+	    err);
+	ck_assert_msg((d = store_dump(r, err, sizeof(err))) != NULL, "%s", err);
+	ck_assert(json_is_object(json_object_get(d, "anchors")));
+	ck_assert_uint_eq(json_object_size(json_object_get(d, "anchors")), 0);
+	json_decref(d);
+	store_close(r);
+	s = open_new();
+	store_close(s);
+	db = raw_open();
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
+	    "sqlite_master WHERE name IN ('anchors', 'v_anchors')", -1, &st,
+	    NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), 2);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -832,6 +874,7 @@ main(void)
 	tcase_add_test(tc, test_lookup_every_license);
 	tcase_add_test(tc, test_lookup_support_and_vendor);
 	tcase_add_test(tc, test_schema1_upgraded);
+	tcase_add_test(tc, test_anchors_table_added);
 	suite_add_tcase(su, tc);
 	return tu_run(su);
 }

@@ -24,6 +24,7 @@ await send(v1, 'renewLicense', [1, 2100000000]);
 await send(v1, 'revokeLicense', [1, 2]);
 await send(v1, 'revokeFirmware', [fw, 1]);
 await send(v1, 'revokeDevice', [dev, 3]);
+await send(registry(provider, address, 9), 'anchorInstalls', [ethers.keccak256(ethers.toUtf8Bytes('reports 1..100')), 1, 100]);
 await send(admin, 'withdrawGateway', [A(9)]);
 await random(provider, address, 60, 11);
 await send(admin, 'removeVendor', [A(1)]);

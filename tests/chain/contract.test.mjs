@@ -69,6 +69,22 @@ test('only the admin manages vendors and gateways', T, async () => {
   assert.equal(await admin.isGateway(A(9)), false);
 });
 
+test('only an authorised gateway anchors install reports', T, async () => {
+  const gw = registry(provider, addr, 8);
+  const root = ethers.keccak256(ethers.toUtf8Bytes('a batch of install reports'));
+  await rejects(gw, 'anchorInstalls', [root, 1, 3], 'NotGateway');
+  await rejects(v1, 'anchorInstalls', [root, 1, 3], 'NotGateway');
+  await send(admin, 'authorizeGateway', [A(8), 'hall 4']);
+  const e = eventOf(gw, await send(gw, 'anchorInstalls', [root, 1, 3]));
+  assert.deepEqual([e.name, e.args.gateway, e.args.root, e.args.firstSeq, e.args.count],
+    ['InstallsAnchored', A(8), root, 1n, 3n]);
+  await rejects(gw, 'anchorInstalls', [root, 4, 0], 'EmptyBatch');
+  await rejects(gw, 'anchorInstalls', [ethers.ZeroHash, 4, 1], 'EmptyBatch');
+  // A withdrawn gateway's anchors are refused.
+  await send(admin, 'withdrawGateway', [A(8)]);
+  await rejects(gw, 'anchorInstalls', [root, 4, 2], 'NotGateway');
+});
+
 test('device ids are the addresses of their keys, in every key form', T, async () => {
   for (const [i, form] of [[1, 'u65'], [2, 'c33'], [3, 'raw64']]) {
     const k = deviceKey(100 + i);

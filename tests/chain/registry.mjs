@@ -78,7 +78,7 @@ export function deviceKey(i) {
 // State rebuilt from the logs alone, as an independent reader sees it.
 export async function dump(provider, address) {
   const iface = registry(provider, address).interface;
-  const s = { admin: null, vendors: {}, gateways: {}, devices: {}, firmware: {}, floors: {}, licenses: {}, events: 0 };
+  const s = { admin: null, vendors: {}, gateways: {}, devices: {}, firmware: {}, floors: {}, licenses: {}, anchors: {}, events: 0 };
   for (const log of await registryLogs(provider, address)) {
     const e = iface.parseLog(log);
     const a = e.args;
@@ -98,6 +98,11 @@ export async function dump(provider, address) {
       case 'LicenseIssued': s.licenses[a.licenseId.toString()] = { device: a.device.toLowerCase(), vendor: a.vendor.toLowerCase(), role: Number(a.role), maxVersion: Number(a.maxVersion), notBefore: Number(a.notBefore), expiresAt: Number(a.expiresAt), features: ethers.toBeHex(a.features), revoked: false }; break;
       case 'LicenseRenewed': s.licenses[a.licenseId.toString()].expiresAt = Number(a.expiresAt); break;
       case 'LicenseRevoked': s.licenses[a.licenseId.toString()].revoked = true; break;
+      case 'InstallsAnchored': {
+        const k = `${a.gateway.toLowerCase()}/${a.root}`;
+        s.anchors[k] ??= { firstSeq: Number(a.firstSeq), count: Number(a.count) };
+        break;
+      }
       default: throw new Error(`unknown event ${e.name}`);
     }
   }
@@ -281,6 +286,8 @@ async function gasTable(provider) {
   await g('revokeLicense', v, 'revokeLicense', [1, 2]);
   await g('revokeFirmware', v, 'revokeFirmware', [h, 1]);
   await g('revokeDevice', v, 'revokeDevice', [dev, 1]);
+  const gw = registry(provider, d.address, 9);
+  await g('anchorInstalls', gw, 'anchorInstalls', [ethers.keccak256(ethers.toUtf8Bytes('reports')), 1, 100]);
   await g('withdrawGateway', a, 'withdrawGateway', [wallet(provider, 9).address]);
   await g('removeVendor', a, 'removeVendor', [vend]);
   await g('transferAdmin', a, 'transferAdmin', [wallet(provider, 8).address]);
