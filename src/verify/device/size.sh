@@ -12,7 +12,7 @@ out=$1
 parts() {
 	sed -n '/^Linker script and memory map/,$p' "$1" | awk '
 	function part(f) {
-		if (f ~ /\/lgv\.o$/ || f ~ /\/sha256\.o$/) return "verifier"
+		if (f ~ /\/(lgv|sha256|p256_none)\.o$/) return "verifier"
 		if (f ~ /\/lib\/secp256k1\//) return "secp256k1"
 		if (f ~ /\/lib\/mbedtls\// || f ~ /\/p256_mbedtls\.o$/) return "mbedtls"
 		if (f ~ /lib(c_nano|gcc)\.a/) return "libc"
