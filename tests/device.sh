@@ -34,7 +34,7 @@ F=0x$(printf 'image-1' | sha256sum | cut -c1-64)
 $V firmware register "$F" 5 1 2000000000 https://fw.example/1 >/dev/null 2>&1
 $V license issue "$A" 1 10 0 2000000000 7 >/dev/null 2>&1
 gw_conf "chain.confirmations = 2"
-gw_start
+gw_start || { echo "not ok - licgated starts"; exit 1; }
 gw_settle 2
 pub=$("$ctl" key-info -k "$GW_TMP/gw.key" | awk '/^public key/ {print $3}')
 nonce=0x$(printf '%032x' 17)
