@@ -113,7 +113,8 @@ check "on the Cortex-M3, lgv_p256_verify refuses the 4 altered ones" \
 	'[ "$(grep -c ": refused (right)$" "$out/p256.out")" -eq 4 ]'
 check "the P-256 image exits 0" '[ $rc -eq 0 ]'
 
-"$dev/size.sh" "$out" > "$out/size.md"
+check "the sizes of the verifier, libsecp256k1 and Mbed TLS are read from the link maps" \
+	'"$dev/size.sh" "$out" > "$out/size.md"'
 sed 's/^/# /' "$out/size.md"
 check "ES256K verification fits the goal, 64 KiB flash and 8 KiB RAM with the stack" \
 	'grep -q "(goal <= 65536: met).*(goal <= 8192: met)" "$out/size.md"'

@@ -4,8 +4,7 @@ TESTS += tests/device.sh
 EXTRA_DIST += tests/device.sh src/verify/device
 
 # Builds and runs it (a real token from licgated, as the test does) and
-# prints its flash, RAM and stack, the table in README.md.  The libraries'
-# sources and builds stay in device/cache for the next run.
+# prints its flash, RAM and stack, the table in README.md.
 device-size: src/licgated src/licgatectl
 	@mkdir -p device
 	@$(AM_TESTS_ENVIRONMENT) $(SHELL) $(abs_top_srcdir)/tests/device.sh \

@@ -3,15 +3,20 @@
 # OUT/es256k.elf (lgv.c, sha256.c, libsecp256k1) and OUT/p256.elf
 # (lgv_p256_verify with Mbed TLS), each with a linker map OUT/*.map that
 # size.sh reads.  The two libraries come from Debian 12's source packages,
-# fetched with apt into OUT/cache with a private source list (the
-# machine's apt sources are not changed) and cross-built once; a second
-# run reuses them.  Needs arm-none-eabi-gcc and newlib (scripts/deps.sh).
+# fetched with apt with a private source list (the machine's apt sources
+# are not changed) and cross-built once into a cache that outlives build
+# directories (test.sh removes them): $LICGATE_DEVICE_CACHE, by default
+# ~/.cache/licgate-device.  Needs arm-none-eabi-gcc and newlib
+# (scripts/deps.sh).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 out=$1 vec=$2
-cache=$out/cache
+cache=${LICGATE_DEVICE_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/licgate-device}
 mkdir -p "$out" "$cache"
+# One build at a time uses the cache (two build directories, worktrees).
+exec 9>"$cache/.lock"
+flock 9
 
 # The versions Debian 12 (bookworm) ships.
 SECP_VERSION=0.2.0-2
@@ -28,7 +33,7 @@ apt_mirror() {
 			if ($i ~ /^https?:/) { print $i; exit } }'
 	for f in /etc/apt/sources.list.d/*.sources; do
 		[ -f "$f" ] && awk '/^URIs:/ { u = $2 } /^Suites:/ && / bookworm( |$)/ { s = 1 }
-			/^$/ { if (u != "" && s) { print u; exit } u = ""; s = 0 }
+			/^$/ { if (u != "" && s) exit; u = ""; s = 0 }
 			END { if (u != "" && s) print u }' "$f"
 	done
 }
@@ -41,11 +46,12 @@ apt_private() {
 		-o Dir::Cache="$cache/apt/cache" "$@"
 }
 
-# fetch PACKAGE VERSION DIR: Debian's source of PACKAGE, unpacked with its
-# patches into $cache/DIR, unless already there.
+# fetch PACKAGE VERSION: Debian's source of PACKAGE, unpacked with its
+# patches into $cache/PACKAGE-VERSION, unless already there.
 fetch() {
 	local mirror
-	[ -f "$cache/$3/.lg-fetched" ] && return 0
+	local dir=$cache/$1-$2
+	[ -f "$dir/.lg-fetched" ] && return 0
 	if [ ! -f "$cache/apt/lists/.lg-updated" ]; then
 		mirror=$(apt_mirror | head -n 1)
 		[ -n "$mirror" ] || { echo "build.sh: no bookworm mirror in /etc/apt" >&2; return 1; }
@@ -55,13 +61,13 @@ fetch() {
 			{ cat "$cache/apt/update.log" >&2; return 1; }
 		touch "$cache/apt/lists/.lg-updated"
 	fi
-	rm -rf "$cache/$3" "$cache/src-$1"
-	mkdir -p "$cache/src-$1"
-	(cd "$cache/src-$1" && apt_private source "$1=$2") > "$cache/src-$1.log" 2>&1 ||
-		{ cat "$cache/src-$1.log" >&2; return 1; }
-	mv "$cache/src-$1/$1-${2%-*}" "$cache/$3"
-	rm -rf "$cache/src-$1"
-	touch "$cache/$3/.lg-fetched"
+	rm -rf "$dir" "$dir.tmp"
+	mkdir -p "$dir.tmp"
+	(cd "$dir.tmp" && apt_private source "$1=$2") > "$dir.log" 2>&1 ||
+		{ cat "$dir.log" >&2; return 1; }
+	mv "$dir.tmp/$1-${2%-*}" "$dir"
+	rm -rf "$dir.tmp"
+	touch "$dir/.lg-fetched"
 }
 
 # cc OUTDIR FLAGS... FILES: each file compiled for the target into OUTDIR.
@@ -74,22 +80,21 @@ cc_each() {
 	done
 }
 
-# The libraries, rebuilt only when this script or the Mbed TLS
-# configuration changed.
+# The libraries into $lib, named after this script and the Mbed TLS
+# configuration, so that a change to either builds them again.
 build_libs() {
-	local stamp s=$cache/secp256k1 m=$cache/mbedtls
-	stamp=$(cat "$0" "$here/mbedtls_config.h" | md5sum | cut -c1-32)
-	[ "$(cat "$cache/lib/.lg-stamp" 2>/dev/null)" = "$stamp" ] && return 0
-	rm -rf "$cache/lib"
+	local s=$cache/libsecp256k1-$SECP_VERSION m=$cache/mbedtls-$MBEDTLS_VERSION
+	[ -f "$lib/.lg-built" ] && return 0
+	rm -rf "$lib"
 	# Verification only: the smallest table of multiples of G (window 2),
 	# the smallest signing table (never linked: gc-sections), no modules.
-	cc_each "$cache/lib/secp256k1" -DECMULT_WINDOW_SIZE=2 -DECMULT_GEN_PREC_BITS=2 \
+	cc_each "$lib/secp256k1" -DECMULT_WINDOW_SIZE=2 -DECMULT_GEN_PREC_BITS=2 \
 		-DUSE_EXTERNAL_DEFAULT_CALLBACKS -I"$s/include" -I"$s/src" \
 		"$s/src/secp256k1.c" "$s/src/precomputed_ecmult.c" \
 		"$s/src/precomputed_ecmult_gen.c"
-	cc_each "$cache/lib/mbedtls" -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"' \
+	cc_each "$lib/mbedtls" -DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"' \
 		-I"$here" -I"$m/include" "$m"/library/{bignum,ecp,ecp_curves,ecdsa,asn1parse,asn1write,constant_time,platform,platform_util,memory_buffer_alloc}.c
-	echo "$stamp" > "$cache/lib/.lg-stamp"
+	touch "$lib/.lg-built"
 }
 
 # link NAME OBJECTS...: OUT/NAME.elf and its map; newlib (nano) supplies
@@ -101,17 +106,18 @@ link() {
 		-Wl,--gc-sections -Wl,-Map="$out/$name.map" "$@" -o "$out/$name.elf"
 }
 
-fetch libsecp256k1 "$SECP_VERSION" secp256k1
-fetch mbedtls "$MBEDTLS_VERSION" mbedtls
+fetch libsecp256k1 "$SECP_VERSION"
+fetch mbedtls "$MBEDTLS_VERSION"
+lib=$cache/lib-$(cat "$0" "$here/mbedtls_config.h" | md5sum | cut -c1-12)
 build_libs
 W="-std=c11 -Wall -Wextra -Werror"
-cc_each "$out/obj" $W -ffreestanding -I"$top/src" -I"$cache/secp256k1/include" \
+cc_each "$out/obj" $W -ffreestanding -I"$top/src" -I"$cache/libsecp256k1-$SECP_VERSION/include" \
 	"$top/src/verify/lgv.c"
 cc_each "$out/obj" $W -I"$top/src" -I"$here" "$here/sha256.c" "$here/board.c" \
 	"$here/es256k.c" "$vec"
-cc_each "$out/obj" $W -I"$top/src" -I"$here" -I"$cache/mbedtls/include" \
+cc_each "$out/obj" $W -I"$top/src" -I"$here" -I"$cache/mbedtls-$MBEDTLS_VERSION/include" \
 	-DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"' "$here/p256.c" "$here/p256_mbedtls.c"
-o=$out/obj l=$cache/lib
+o=$out/obj l=$lib
 # lgv.c with ES256 asks for the integrator's P-256 verify: the ES256K
 # image gets one that refuses (p256_none.c).
 none=

@@ -13,8 +13,8 @@ parts() {
 	sed -n '/^Linker script and memory map/,$p' "$1" | awk '
 	function part(f) {
 		if (f ~ /\/(lgv|sha256|p256_none)\.o$/) return "verifier"
-		if (f ~ /\/lib\/secp256k1\//) return "secp256k1"
-		if (f ~ /\/lib\/mbedtls\// || f ~ /\/p256_mbedtls\.o$/) return "mbedtls"
+		if (f ~ /\/secp256k1\/[^/]*\.o$/) return "secp256k1"
+		if (f ~ /\/mbedtls\/[^/]*\.o$/ || f ~ /\/p256_mbedtls\.o$/) return "mbedtls"
 		if (f ~ /lib(c_nano|gcc)\.a/) return "libc"
 		return "harness"
 	}
@@ -52,6 +52,11 @@ mf=$(col "$p" mbedtls 2) mr=$(col "$p" mbedtls 3)
 plf=$(col "$p" libc 2) plr=$(col "$p" libc 3)
 ks=$(get "$out/es256k.out" stack) ps=$(get "$out/p256.out" stack)
 heap=$(get "$out/p256.out" heap) hbuf=$(get "$out/p256.out" heap_buffer)
+# A part missing from a map means this script no longer recognises its
+# files: no table rather than a wrong one.
+for v in "$vf" "$sf" "$mf"; do
+	[ "${v:-0}" -gt 0 ] || { echo "size.sh: a part is missing from the maps" >&2; exit 1; }
+done
 kf=$((vf + sf + lf)) kr=$((vr + sr + lr))
 pf=$((mf + plf)) pr=$((mr + plr + hbuf))
 verdict() { [ "$1" -le "$2" ] && echo "met" || echo "NOT met"; }
@@ -68,6 +73,10 @@ row "Mbed TLS 2.28.3 (Debian 12) P-256, lgv_p256_verify" "$mf" "$mr" ""
 row "newlib, libgcc (P-256 image)" "$plf" "$plr" ""
 row "**P-256 verify alone** (RAM: a $hbuf B heap, $heap used)" "**$pf**" "**$pr**" "**$ps**"
 row "ES256, projected: verifier + P-256 (not yet linked)" "$((vf + pf))" "$((vr + pr))" "-"
+echo
+echo "Whole images (arm-none-eabi-size; the harness, board code and test vectors included,"
+echo "bss holding the 32 KiB reserved for the stack):"
+arm-none-eabi-size "$out/es256k.elf" "$out/p256.elf" | sed "s|$out/||; s/^/    /"
 echo
 echo "ES256K: $kf B flash (goal <= 65536: $(verdict "$kf" 65536)), $((kr + ks)) B RAM" \
 	"with the stack (goal <= 8192: $(verdict $((kr + ks)) 8192))."
