@@ -542,6 +542,33 @@ registry_digest_step_hashed(uint8_t d[32], const uint8_t (*topics)[32],
 	keccak256_final(&k, d);
 }
 
+/* Calls ----------------------------------------------------------------- */
+
+/* A uint64 as an ABI word. */
+static void
+abi_put_u64(uint8_t w[32], uint64_t v)
+{
+	int i;
+
+	memset(w, 0, 32);
+	for (i = 0; i < 8; i++)
+		w[31 - i] = (uint8_t)(v >> (8 * i));
+}
+
+void
+registry_anchor_call(uint8_t out[REGISTRY_ANCHOR_CALL_LEN],
+    const uint8_t root[32], uint64_t first_seq, uint64_t count)
+{
+	static const char sig[] = "anchorInstalls(bytes32,uint64,uint64)";
+	uint8_t h[32];
+
+	keccak256(h, sig, sizeof(sig) - 1);
+	memcpy(out, h, 4);
+	memcpy(out + 4, root, 32);
+	abi_put_u64(out + 36, first_seq);
+	abi_put_u64(out + 68, count);
+}
+
 /* The state tables ------------------------------------------------------ */
 
 /* What the events leave for a gateway to read: one table per kind of

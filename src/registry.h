@@ -114,6 +114,13 @@ json_t *registry_args_json(const struct registry_event *ev);
  * (the follower stores one per event).  The caller frees it. */
 char *registry_args_text(const struct registry_event *ev);
 
+/* The calldata of anchorInstalls(root, firstSeq, count), the call an
+ * authorised gateway makes to anchor a batch of install reports:
+ * the function's selector and three ABI words. */
+#define REGISTRY_ANCHOR_CALL_LEN 100
+void registry_anchor_call(uint8_t out[REGISTRY_ANCHOR_CALL_LEN],
+    const uint8_t root[32], uint64_t first_seq, uint64_t count);
+
 /* The contract's storage slots of eventCount and eventDigest (its first
  * two state variables: LicenseRegistry.sol says nothing may move them),
  * as eth_getProof keys. */

@@ -1,7 +1,8 @@
-/* check_core.c: hex parsing, Keccak-256, SHA-256 and secp256k1 on known
- * answers and real chain data. */
+/* check_core.c: hex parsing, Keccak-256, SHA-256, secp256k1 and signed
+ * transactions on known answers and real chain data. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -12,6 +13,7 @@
 #include "chain/hex.h"
 #include "chain/jscan.h"
 #include "chain/sig.h"
+#include "chain/tx.h"
 #include "testutil.h"
 
 static void
@@ -470,6 +472,65 @@ START_TEST(sig_sign_is_libsecp256k1s)
 }
 END_TEST
 
+/* Signs t with EIP-155's example key and compares the raw bytes and the
+ * hash with want_raw and want_hash. */
+static void
+assert_signed(const struct tx *t, const char *want_raw, const char *want_hash)
+{
+	uint8_t key[32], hash[32], *raw, *want;
+	size_t len, wlen;
+	const char *why;
+
+	ck_assert(hex_decode_fixed(key, 32, "0x46464646464646464646464646464646"
+	    "46464646464646464646464646464646", &why));
+	ck_assert(hex_decode_alloc(&want, &wlen, want_raw, 4096, &why));
+	ck_assert_msg(tx_sign(&raw, &len, hash, t, key, &why), "%s", why);
+	ck_assert_uint_eq(len, wlen);
+	ck_assert_mem_eq(raw, want, len);
+	assert_hash(hash, want_hash);
+	free(raw);
+	free(want);
+}
+
+/* EIP-155's own example transaction, byte for byte. */
+START_TEST(tx_legacy_eip155_example)
+{
+	struct tx t = { .type = TX_LEGACY, .chain_id = 1, .nonce = 9,
+	    .gas_limit = 21000, .gas_price = 20000000000ULL,
+	    .value = 1000000000000000000ULL };
+	const char *why;
+
+	ck_assert(hex_decode_fixed(t.to, 20,
+	    "0x3535353535353535353535353535353535353535", &why));
+	assert_signed(&t, "0xf86c098504a817c800825208943535353535353535353535"
+	    "353535353535353535880de0b6b3a76400008025a028ef61340bd939bc2195fe5375"
+	    "67866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb70330"
+	    "4b3800ccf555c9f3dc64214b297fb1966a3b6d83",
+	    "0x33469b22e9f636356c4160a87eb19df52b7412e8eac32a4a55ffe88ea8350788");
+}
+END_TEST
+
+/* An EIP-1559 call as ethers 6.17.0's Wallet.signTransaction signs it
+ * (the same key, chain 31337, nonce 7, fees 1 and 3 gwei, 60,000 gas,
+ * data 0xdeadbeef00). */
+START_TEST(tx_eip1559_as_ethers)
+{
+	static const uint8_t data[] = { 0xde, 0xad, 0xbe, 0xef, 0x00 };
+	struct tx t = { .type = TX_EIP1559, .chain_id = 31337, .nonce = 7,
+	    .gas_limit = 60000, .max_priority_fee = 1000000000,
+	    .max_fee = 3000000000ULL, .data = data, .data_len = sizeof(data) };
+	const char *why;
+
+	ck_assert(hex_decode_fixed(t.to, 20,
+	    "0x5fbdb2315678afecb367f032d93f642f64180aa3", &why));
+	assert_signed(&t, "0x02f871827a6907843b9aca0084b2d05e0082ea60945fbdb2"
+	    "315678afecb367f032d93f642f64180aa38085deadbeef00c001a035170ad916bd"
+	    "f2c50c6d47444e4c4d375bbe2e71edcc8d2f15b875e03e97cb4aa03cb960d5a0"
+	    "62f343472bfedfadfade6df2aa0a883160dc5a42816eb015d1774e",
+	    "0xaf2669b69a8cc5867487cb01a989739463bba227d38ba27a3fdbf63f46b958b4");
+}
+END_TEST
+
 /* A real Clique seal (Goerli block 1) recovers to the genesis signer. */
 START_TEST(sig_recover_goerli_seal)
 {
@@ -511,6 +572,8 @@ core_suite(void)
 	tcase_add_test(tc, sig_nonce_is_libsecp256k1s);
 	tcase_add_test(tc, sig_sign_is_libsecp256k1s);
 	tcase_add_test(tc, sig_recover_goerli_seal);
+	tcase_add_test(tc, tx_legacy_eip155_example);
+	tcase_add_test(tc, tx_eip1559_as_ethers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "chain/hash.h"
+#include "chain/hex.h"
 #include "registry.h"
 #include "testutil.h"
 
@@ -431,6 +432,38 @@ START_TEST(registry_digest_rule)
 }
 END_TEST
 
+/* anchorInstalls' calldata as ethers 6.17.0's Interface.encodeFunctionData
+ * encodes it, and the function is in the committed ABI. */
+START_TEST(registry_anchor_calldata)
+{
+	uint8_t root[32], call[REGISTRY_ANCHOR_CALL_LEN], *want;
+	json_t *abi = load_abi(), *e;
+	const char *why, *name;
+	size_t i, n;
+	int found = 0;
+
+	memset(root, 0xab, sizeof(root));
+	registry_anchor_call(call, root, 1, 100);
+	ck_assert(hex_decode_alloc(&want, &n, "0xea7aac4b"
+	    "abababababababababababababababababababababababababababababababab"
+	    "0000000000000000000000000000000000000000000000000000000000000001"
+	    "0000000000000000000000000000000000000000000000000000000000000064",
+	    4096, &why));
+	ck_assert_uint_eq(n, sizeof(call));
+	ck_assert_mem_eq(call, want, n);
+	free(want);
+	json_array_foreach(abi, i, e) {
+		name = json_string_value(json_object_get(e, "name"));
+		if (name != NULL && strcmp(name, "anchorInstalls") == 0 &&
+		    json_array_size(json_object_get(e, "inputs")) == 3)
+			found = 1;
+	}
+	ck_assert_msg(found, "anchorInstalls(bytes32,uint64,uint64) is not "
+	    "in the ABI");
+	json_decref(abi);
+}
+END_TEST
+
 /* Each event's statement runs on the state tables and binds only the
  * event's own arguments and the block; a license id is kept as an integer
  * and one past SQLite's integers is refused, not aliased. */
@@ -503,6 +536,7 @@ registry_suite(void)
 	tcase_add_test(tc, registry_args_text_is_jansson_dump);
 	tcase_add_test(tc, registry_digest_rule);
 	tcase_add_test(tc, registry_apply_statements);
+	tcase_add_test(tc, registry_anchor_calldata);
 	suite_add_tcase(s, tc);
 	return s;
 }
