@@ -23,3 +23,11 @@ FUZZ_TARGETS += fuzz/fuzz_rlp
 fuzz_fuzz_rlp_SOURCES = fuzz/fuzz_rlp.c src/chain/rlp.c src/xmalloc.c src/log.c
 fuzz_fuzz_rlp_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS)
 fuzz_fuzz_rlp_LDFLAGS = $(FUZZ_LD_OPTS)
+
+# The Merkle tree of install reports (RFC 9162).
+src_liblicgate_a_SOURCES += src/merkle.c src/merkle.h
+check_PROGRAMS += tests/check_merkle
+TESTS += tests/check_merkle
+tests_check_merkle_SOURCES = tests/check_merkle.c
+tests_check_merkle_CFLAGS = $(TEST_CC_OPTS)
+tests_check_merkle_LDADD = $(TEST_LIBS)
