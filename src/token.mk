@@ -1,6 +1,7 @@
 # Attestations: the token writer (gateway) and the device verifier.
 src_liblicgate_a_SOURCES += src/token.c src/token.h src/verify/lgv.c \
-	src/verify/lgv.h src/verify/lgv_sha256.c src/replay.c src/replay.h
+	src/verify/lgv.h src/verify/lgv_sha256.c src/verify/lgv_p256.c \
+	src/replay.c src/replay.h
 src_licgatectl_SOURCES += src/ctl_verify_token.c src/ctl_request.c
 check_PROGRAMS += tests/check_token
 TESTS += tests/check_token tests/verify_freestanding.sh
