@@ -46,7 +46,7 @@ mint(uint8_t *tok, const struct token_claims *c, const uint8_t key[32])
 {
 	size_t len;
 
-	ck_assert(token_sign(tok, TOKEN_MAX, &len, c, key));
+	ck_assert(token_sign(tok, TOKEN_MAX, &len, c, LGV_ALG_ES256K, key));
 	return len;
 }
 
