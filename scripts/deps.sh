@@ -2,11 +2,12 @@
 # npm packages licgate needs, only what is missing, on Debian 12.
 
 # Debian 12 (bookworm) packages: build tools, the libraries README.md's
-# "Build by hand" names, Check, and the tools the tests and benchmarks drive.
+# "Build by hand" names, Check, and the tools the tests and benchmarks drive
+# (python3-cryptography and python3-cbor2: tests/cose/verify_es256.py).
 LG_APT_PACKAGES="build-essential autoconf automake libtool pkg-config
  libsecp256k1-dev nettle-dev libcurl4-openssl-dev libjansson-dev
  libsqlite3-dev libmicrohttpd-dev check sqlite3 curl ca-certificates
- clang libclang-rt-14-dev wrk"
+ clang libclang-rt-14-dev wrk python3-cryptography python3-cbor2"
 
 lg_sudo() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

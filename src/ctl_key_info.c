@@ -135,8 +135,8 @@ key_info_report(int alg, const uint8_t seckey[32], const char *db, int json)
 		putchar('\n');
 		json_decref(o);
 	} else {
-		printf("algorithm  %s\naddress    %s\npublic key %s\n",
-		    key_alg_name(alg), addr, pub);
+		printf("address    %s\npublic key %s\nalgorithm  %s\n",
+		    addr, pub, key_alg_name(alg));
 		if (row == NULL)
 			printf("registry   unknown (no database: give -c FILE or "
 			    "--db PATH)\n");

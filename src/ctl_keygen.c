@@ -20,9 +20,9 @@ print_key(int alg, const uint8_t seckey[32])
 
 	if (!ctl_key_names(addr, pub, alg, seckey))
 		return;
-	printf("algorithm  %s\n", key_alg_name(alg));
 	printf("address    %s\n", addr);
 	printf("public key %s\n", pub);
+	printf("algorithm  %s\n", key_alg_name(alg));
 }
 
 static int
