@@ -17,7 +17,7 @@ tests_check_replay_LDADD = $(TEST_LIBS) -lpthread
 
 TESTS += tests/attest.sh
 EXTRA_DIST += tests/attest.sh tests/cose/package.json tests/cose/package-lock.json \
-	tests/cose/verify.mjs
+	tests/cose/verify.mjs tests/cose/verify_es256.py
 
 FUZZ_TARGETS += fuzz/fuzz_token
 fuzz_fuzz_token_SOURCES = fuzz/fuzz_token.c src/verify/lgv.c src/verify/lgv_sha256.c \
