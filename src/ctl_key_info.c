@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chain/hex.h"
 #include "conf.h"
 #include "ctl.h"
 #include "ctl_util.h"
@@ -103,6 +104,19 @@ print_authorisation(const json_t *row, int found)
 		    json_string_value(json_object_get(row, "label")), at, asof);
 }
 
+/* The 65-byte form too: what a P-256 device registers (the registry
+ * decompresses a 33-byte key on secp256k1 only). */
+static void
+put_uncompressed(json_t *o, int alg, const uint8_t seckey[32])
+{
+	uint8_t pub[65];
+	char h[2 * 65 + 3];
+
+	if (key_pubkey(pub, sizeof(pub), alg, seckey))
+		json_object_set_new(o, "public_key_uncompressed",
+		    json_string(hex_encode(h, pub, sizeof(pub))));
+}
+
 /* Prints the key and, when a database is known, whether the registry
  * authorises it.  Exit 1 when it does not. */
 static int
@@ -127,6 +141,7 @@ key_info_report(int alg, const uint8_t seckey[32], const char *db, int json)
 	if (json) {
 		o = json_pack("{s:s, s:s, s:s}", "address", addr, "public_key",
 		    pub, "alg", key_alg_name(alg));
+		put_uncompressed(o, alg, seckey);
 		json_object_set_new(o, "authorised", row == NULL ? json_null() :
 		    json_boolean(authorised));
 		if (found)
