@@ -21,7 +21,7 @@ EXTRA_DIST += tests/attest.sh tests/cose/package.json tests/cose/package-lock.js
 
 FUZZ_TARGETS += fuzz/fuzz_token
 fuzz_fuzz_token_SOURCES = fuzz/fuzz_token.c src/verify/lgv.c src/verify/lgv_sha256.c \
-	src/chain/hash.c
+	src/verify/lgv_p256.c src/chain/p256.c src/chain/hash.c
 fuzz_fuzz_token_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(SECP256K1_CFLAGS) $(NETTLE_CFLAGS)
 fuzz_fuzz_token_LDFLAGS = $(FUZZ_LD_OPTS)
 fuzz_fuzz_token_LDADD = $(SECP256K1_LIBS) $(NETTLE_LIBS)
@@ -44,7 +44,8 @@ EXTRA_DIST += tests/device_auth.sh tests/cose/request.mjs tests/cose/timing.mjs
 
 FUZZ_TARGETS += fuzz/fuzz_request
 fuzz_fuzz_request_SOURCES = fuzz/fuzz_request.c src/verify/lgv.c \
-	src/verify/lgv_sha256.c src/chain/hash.c
+	src/verify/lgv_sha256.c src/verify/lgv_p256.c src/chain/p256.c \
+	src/chain/hash.c
 fuzz_fuzz_request_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(SECP256K1_CFLAGS) $(NETTLE_CFLAGS)
 fuzz_fuzz_request_LDFLAGS = $(FUZZ_LD_OPTS)
 fuzz_fuzz_request_LDADD = $(SECP256K1_LIBS) $(NETTLE_LIBS)
