@@ -619,6 +619,7 @@ conf_free(struct conf *c)
 	free(c->db_path);
 	free(c->http_listen);
 	free(c->key_file);
+	free(c->attestation_alg);
 	memset(c, 0, sizeof(*c));
 }
 
