@@ -254,8 +254,9 @@ vargs(struct vopts *o, const char **file, int argc, char **argv)
 		default: return 0;
 		}
 	if (o->alg != 0 && o->key_alg != 0 && o->alg != o->key_alg) {
-		fprintf(stderr, "licgatectl: --alg %s, but --gateway-key is a "
-		    "%s key\n", key_alg_name(o->alg), key_alg_name(o->key_alg));
+		fprintf(stderr, "licgatectl: --alg %s, but --gateway-key is "
+		    "a key for %s\n", key_alg_name(o->alg),
+		    key_alg_name(o->key_alg));
 		return 0;
 	}
 	if (o->alg == 0)

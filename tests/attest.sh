@@ -154,7 +154,7 @@ check "the independent COSE reader verifies all $n tokens" '[ $rc -eq 0 ] && [ "
 check "every token is at most 256 bytes" '! grep -qE "\"size\":(2(5[7-9]|[6-9][0-9])|[3-9][0-9][0-9])" <<<"$out"'
 # ... and every ES256 token by Python's cryptography and cbor2, its claims
 # the same as licgatectl verify printed.
-files=$(ls "$GW_TMP"/es.* | grep -vE '\.(json|log|key|conf|db.*)$' | sort -t. -k2 -n)
+files=$(ls "$GW_TMP"/es.* | grep -vE '\.(json|log|key|pub|conf|db.*)$' | sort -t. -k2 -n)
 out=$(/usr/bin/python3 "$es256py" --key "$espub" --compare $files); rc=$?
 check "Python's cryptography and cbor2 verify all $n ES256 tokens, with licgatectl's claims" \
 	'[ $rc -eq 0 ] && [ "$(grep -c "\"ok\": true" <<<"$out")" -eq "$n" ] || { echo "# rc $rc: $(grep -v "\"ok\": true" <<<"$out")"; false; }'
@@ -167,6 +167,9 @@ check "an ES256 token under a key pinned as ES256K is refused: bad-alg" \
 	'[ $rc -eq 1 ] && grep -q "^token      REFUSED: bad-alg .*the token is ES256" <<<"$out"'
 out=$("$ctl" verify "$GW_TMP/es.1" --gateway-key "$espub" --alg es256 --device "$A" --nonce "$(printf '0x%032x' 1)"); rc=$?
 check "licgatectl verify --alg es256 with the public key hex verifies it" '[ $rc -eq 0 ] && grep -qx "alg        ES256" <<<"$out"'
+printf 'p256\n%s\n' "$espub" > "$GW_TMP/es.pub"
+out=$("$ctl" verify "$GW_TMP/es.1" --gateway-key "$GW_TMP/es.pub" --device "$A" --nonce "$(printf '0x%032x' 1)"); rc=$?
+check "licgatectl verify takes the curve from a public key file's p256 line" '[ $rc -eq 0 ] && grep -q "^token      verified" <<<"$out"'
 cp "$GW_TMP/es.1" "$GW_TMP/esbad"
 b=$(od -An -tu1 -j60 -N1 "$GW_TMP/esbad")
 printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$GW_TMP/esbad" bs=1 seek=60 conv=notrunc 2>/dev/null
