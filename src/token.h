@@ -1,7 +1,8 @@
 /* token.h: license attestations as COSE_Sign1 (RFC 9052, tag 18) with
- * ES256K (RFC 8812, alg -47) or ES256 (RFC 9053, alg -7): deterministic CBOR (RFC 8949 section 4.2)
- * carrying a CWT claims set (RFC 8392).  Every key and value is documented
- * in licgate-token(7).  The device side reads them with src/verify/. */
+ * ES256K (RFC 8812, alg -47) or ES256 (RFC 9053, alg -7): deterministic
+ * CBOR (RFC 8949 section 4.2) carrying a CWT claims set (RFC 8392).
+ * Every key and value is documented in licgate-token(7).  The device side
+ * reads them with src/verify/. */
 #ifndef LICGATE_TOKEN_H
 #define LICGATE_TOKEN_H
 

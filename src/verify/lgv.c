@@ -168,7 +168,8 @@ zero(void *p, size_t n)
 }
 
 /* The COSE_Sign1 envelope, tag 18, with the protected header {1: -47} or
- * {1: -7}, an empty unprotected map and a 64-byte signature, and nothing after it. */
+ * {1: -7}, an empty unprotected map and a 64-byte signature, and nothing
+ * after it. */
 static enum lgv_result
 rd_envelope(struct parts *pt, const uint8_t *p, size_t len, size_t max)
 {

@@ -106,8 +106,8 @@ enum lgv_result lgv_decode(struct lgv_token *out, const uint8_t *tok,
     size_t len);
 
 /* A device's signed request for an attestation (licgate-token(7),
- * REQUESTS): COSE_Sign1 with ES256K or ES256 over {2: device, 3: gateway, 6: iat,
- * 10: nonce, -65538: firmware}, signed with the key the device was
+ * REQUESTS): COSE_Sign1 with ES256K or ES256 over {2: device, 3: gateway,
+ * 6: iat, 10: nonce, -65538: firmware}, signed with the key the device was
  * registered with.  The gateway's address and the time bind a request to
  * one gateway and a short window, so that a captured one cannot be sent
  * again elsewhere or later. */
