@@ -218,7 +218,8 @@ daemon_start(struct daemon **out, const char *conf_file, int foreground,
 	log_info("started: chain %llu, registry %s, database %s",
 	    (unsigned long long)d->conf.chain_id,
 	    hex_encode(addr, d->conf.registry, 20), d->conf.db_path);
-	log_info("gateway address %s", hex_encode(addr, d->address, 20));
+	log_info("gateway address %s, tokens signed %s",
+	    hex_encode(addr, d->address, 20), key_alg_name(d->alg));
 	if (strcmp(d->conf.chain_engine, "none") == 0)
 		log_warnx("chain.engine = none: no consensus is checked, so the "
 		    "RPC node could serve a chain of its own%s",

@@ -160,6 +160,9 @@ check "Python's cryptography and cbor2 verify all $n ES256 tokens, with licgatec
 	'[ $rc -eq 0 ] && [ "$(grep -c "\"ok\": true" <<<"$out")" -eq "$n" ] || { echo "# rc $rc: $(grep -v "\"ok\": true" <<<"$out")"; false; }'
 check "every ES256 token with a 16-byte nonce is at most 256 bytes" \
 	'! grep -qE "\"size\": (2(5[7-9]|[6-9][0-9])|[3-9][0-9][0-9])" <<<"$out"'
+check "the ES256 gateway's log and /v1/status say ES256" \
+	'grep -q "tokens signed ES256$" "$ES_LOG" && [ "$(curl -sf "http://127.0.0.1:$ES_PORT/v1/status" | jget alg)" = ES256 ] &&
+	 [ "$(curl -sf "http://127.0.0.1:$GW_PORT/v1/status" | jget alg)" = ES256K ]'
 check "the ES256 tokens name the P-256 gateway's address as iss" \
 	'[ "$(grep -c "\"iss\": \"$("$ctl" key-info -k "$GW_TMP/es.key" | awk "/^address/ {print \$2}")\"" <<<"$out")" -eq "$n" ]'
 out=$("$ctl" verify "$GW_TMP/es.1" --gateway-key "$espub"); rc=$?
