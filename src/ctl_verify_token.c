@@ -101,7 +101,7 @@ read_secret_key(struct vopts *o, const char *path)
 static int
 read_key(struct vopts *o, const char *arg)
 {
-	char text[2 * 65 + 8];
+	char text[sizeof(KEY_P256_MARK) + 2 * 65 + 8];
 	const char *why = "not 0x and 33 or 65 bytes of hex", *hex = text;
 	uint8_t *buf = NULL;
 	size_t n, m = sizeof(KEY_P256_MARK) - 1;

@@ -170,9 +170,9 @@ check "an ES256 token under a key pinned as ES256K is refused: bad-alg" \
 	'[ $rc -eq 1 ] && grep -q "^token      REFUSED: bad-alg .*the token is ES256" <<<"$out"'
 out=$("$ctl" verify "$GW_TMP/es.1" --gateway-key "$espub" --alg es256 --device "$A" --nonce "$(printf '0x%032x' 1)"); rc=$?
 check "licgatectl verify --alg es256 with the public key hex verifies it" '[ $rc -eq 0 ] && grep -qx "alg        ES256" <<<"$out"'
-printf 'p256\n%s\n' "$espub" > "$GW_TMP/es.pub"
+printf 'p256\n%s\n' "$("$ctl" key-info -k "$GW_TMP/es.key" --json | jget public_key_uncompressed)" > "$GW_TMP/es.pub"
 out=$("$ctl" verify "$GW_TMP/es.1" --gateway-key "$GW_TMP/es.pub" --device "$A" --nonce "$(printf '0x%032x' 1)"); rc=$?
-check "licgatectl verify takes the curve from a public key file's p256 line" '[ $rc -eq 0 ] && grep -q "^token      verified" <<<"$out"'
+check "licgatectl verify takes the curve from a public key file's p256 line (65-byte key)" '[ $rc -eq 0 ] && grep -q "^token      verified" <<<"$out"'
 cp "$GW_TMP/es.1" "$GW_TMP/esbad"
 b=$(od -An -tu1 -j60 -N1 "$GW_TMP/esbad")
 printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$GW_TMP/esbad" bs=1 seek=60 conv=notrunc 2>/dev/null
