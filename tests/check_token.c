@@ -668,13 +668,18 @@ START_TEST(rfc6979_p256)
 		  "0xf1abb023518351cd71d881567b1ea663ed3efcf6c5132b354f28d3b0b7d38367"
 		  "019f4113742a2b14bd25926b49c649155f267e60d3814b4c0cc84250e46f0083" },
 	};
-	uint8_t h[32], k[32], sig[64], pub[65], *x, *u, *want_k, *want_rs;
+	uint8_t h[32], k[32], sig[64], pub[65], c33[33], *x, *u, *want_k,
+	    *want_rs;
 	size_t n, i;
 
 	x = tu_hex(x_hex, &n);
 	u = tu_hex(u_hex, &n);
 	ck_assert(p256_pubkey_create(pub, 65, x));
 	ck_assert_mem_eq(pub, u, 65);
+	/* Uy is odd: 03 || Ux, and 02 || Ux is the other point. */
+	ck_assert(p256_pubkey_create(c33, 33, x));
+	ck_assert_uint_eq(c33[0], 0x03);
+	ck_assert_mem_eq(c33 + 1, u + 1, 32);
 	for (i = 0; i < 2; i++) {
 		sha256(h, v[i].msg, strlen(v[i].msg));
 		want_k = tu_hex(v[i].k, &n);
@@ -685,6 +690,10 @@ START_TEST(rfc6979_p256)
 		ck_assert_mem_eq(sig, want_rs, 64);
 		ck_assert(p256_verify(sig, h, u, 65));
 		ck_assert(p256_verify(sig, h, u + 1, 64));
+		c33[0] = 0x03;
+		ck_assert(p256_verify(sig, h, c33, 33));
+		c33[0] = 0x02;
+		ck_assert(!p256_verify(sig, h, c33, 33));
 		sig[63] ^= 1;
 		ck_assert(!p256_verify(sig, h, u, 65));
 		free(want_k);
