@@ -2,7 +2,8 @@
 # demo.sh: the README's first command.  Installs what is missing, builds,
 # starts a local chain (anvil) with the license registry and sample data,
 # starts licgated, fetches an attestation for each device with curl and
-# verifies it as the device would; then shows a lying node caught.
+# verifies it as the device would, and once more from a second licgated
+# with an ES256 (P-256) key; then shows a lying node caught.
 #   ./demo.sh          run the demo, stop everything it started
 #   ./demo.sh --keep   leave anvil and licgated running, print what to try
 set -uo pipefail
@@ -109,6 +110,30 @@ for i in 1 2 3; do
 	"$ctl" verify "$tmp/token.$i" --gateway-key "$gwpub" --device "${dev[$i]}" --nonce "$nonce" --firmware "${fw[$i]}" | sed 's/^/  /'
 done
 
+step "the same device and image from an ES256 (P-256) gateway, for devices with a stock COSE library"
+"$ctl" keygen --alg es256 -o "$tmp/es256.key" | sed 's/^/  /' || die "keygen --alg es256 failed"
+sed -e "s|^key.file = .*|key.file = $tmp/es256.key|" -e "s|^db.path = .*|db.path = $tmp/es256.db|" \
+	"$tmp/gateway.conf" > "$tmp/es256.conf"
+echo "attestation.alg = ES256" >> "$tmp/es256.conf"
+./build/src/licgated -d -c "$tmp/es256.conf" 2>"$tmp/es256.log" &
+espid=$!
+[ $keep -eq 1 ] || trap 'kill $gwpid $espid 2>/dev/null; chain_stop; rm -rf "$tmp"' EXIT
+for i in $(seq 1 600); do
+	grep -q "caught up" "$tmp/es256.log" && break
+	kill -0 $espid 2>/dev/null || { cat "$tmp/es256.log"; die "the ES256 licgated stopped"; }
+	sleep 0.05
+done
+esport=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/es256.log")
+[ -n "$esport" ] || die "the ES256 licgated did not start"
+espub=$("$ctl" key-info -k "$tmp/es256.key" | awk '/^public key/ {print $3}')
+nonce=0x$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+echo "\$ curl 'http://127.0.0.1:$esport/v1/attestation?device=${dev[1]}&firmware=${fw[1]}&nonce=$nonce'"
+curl -sf -o "$tmp/token.es256" "http://127.0.0.1:$esport/v1/attestation?device=${dev[1]}&firmware=${fw[1]}&nonce=$nonce" || die "no ES256 attestation"
+echo "\$ licgatectl verify token.es256 --gateway-key $espub --alg es256 --device ${dev[1]} --nonce $nonce --firmware ${fw[1]}"
+"$ctl" verify "$tmp/token.es256" --gateway-key "$espub" --alg es256 --device "${dev[1]}" --nonce "$nonce" --firmware "${fw[1]}" | sed 's/^/  /'
+echo "\$ python3 tests/cose/verify_es256.py --key $espub token.es256   (python3-cryptography and cbor2)"
+/usr/bin/python3 tests/cose/verify_es256.py --key "$espub" "$tmp/token.es256" | sed 's/^/  /' || die "the stock COSE check failed"
+
 step "device 1 signs its request with its own key (POST); the gateway checks it against the registry"
 k=$(R devkey 1 | J d.privateKey)
 (umask 077; printf '%s\n' "${k#0x}" > "$tmp/device1.key")
@@ -139,16 +164,17 @@ echo "  (licgated refuses such a block the same way, and keeps serving the last 
 if [ $keep -eq 1 ]; then
 	cat <<EOT
 
-licgated keeps running (pid $gwpid) on $base, anvil at $ANVIL_URL (pid $ANVIL_PID).
+licgated keeps running (pid $gwpid) on $base, the ES256 one (pid $espid) on
+http://127.0.0.1:$esport, anvil at $ANVIL_URL (pid $ANVIL_PID).
 Try:
   curl -s -H 'Accept: application/json' '$base/v1/attestation?device=${dev[1]}&firmware=${fw[1]}'
   curl -s $base/v1/status
   build/src/licgatectl status -c $tmp/gateway.conf
   sqlite3 $tmp/gateway.db 'SELECT * FROM v_licenses'
-Stop them with: kill $gwpid $ANVIL_PID; rm -rf $tmp
+Stop them with: kill $gwpid $espid $ANVIL_PID; rm -rf $tmp
 EOT
 else
-	kill -TERM $gwpid; wait $gwpid
+	kill -TERM $gwpid $espid; wait $gwpid $espid
 	rm -rf "$tmp"
 	echo
 	echo "demo finished; everything it started is stopped."

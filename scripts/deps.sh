@@ -3,11 +3,12 @@
 
 # Debian 12 (bookworm) packages: build tools, the libraries README.md's
 # "Build by hand" names, Check, and the tools the tests and benchmarks drive
-# (the Cortex-M cross compiler, its C library and QEMU for tests/device.sh).
+# (the Cortex-M cross compiler, its C library and QEMU for tests/device.sh;
+# python3-cryptography and python3-cbor2 for tests/cose/verify_es256.py).
 LG_APT_PACKAGES="build-essential autoconf automake libtool pkg-config
  libsecp256k1-dev nettle-dev libcurl4-openssl-dev libjansson-dev
  libsqlite3-dev libmicrohttpd-dev check sqlite3 curl ca-certificates
- clang libclang-rt-14-dev wrk
+ clang libclang-rt-14-dev wrk python3-cryptography python3-cbor2
  gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm"
 
 lg_sudo() {

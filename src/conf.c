@@ -117,7 +117,10 @@ static const struct opt opts[] = {
 	    .help = "idle connections are closed after this (slow clients)" },
 	{ .name = "key.file", .type = T_PATH, .off = O(key_file),
 	    .def = "/etc/licgate/gateway.key",
-	    .help = "the gateway's secp256k1 signing key (owner only, mode 0600, no symlink)" },
+	    .help = "the gateway's signing key (owner only, mode 0600, no symlink)" },
+	{ .name = "attestation.alg", .type = T_ENUM, .off = O(attestation_alg),
+	    .def = "ES256K", .allowed = "ES256K|ES256",
+	    .help = "the tokens' COSE algorithm; key.file must be a key of its curve" },
 	{ .name = "attestation.ttl", .type = T_DURATION, .off = O(attestation_ttl),
 	    .def = "5m", .min = 1, .max = 86400 * 7, .flags = RELOAD,
 	    .help = "lifetime of an attestation (a valid one never past its license's end)" },
@@ -169,6 +172,24 @@ parse_scaled(uint64_t *out, const char *v, const char *units,
 	return 1;
 }
 
+/* Whether v is one of the words of allowed ("a|b|c"), whole: ES256 is
+ * not ES256K. */
+static int
+enum_allowed(const char *allowed, const char *v)
+{
+	size_t len = strlen(v), n;
+	const char *p = allowed;
+
+	for (;;) {
+		n = strcspn(p, "|");
+		if (len > 0 && n == len && strncmp(p, v, n) == 0)
+			return 1;
+		if (p[n] == '\0')
+			return 0;
+		p += n + 1;
+	}
+}
+
 /* Parses v for o into the config; returns 1, or 0 with msg. */
 static int
 set_value(struct conf *c, const struct opt *o, const char *v, char *msg,
@@ -208,10 +229,7 @@ set_value(struct conf *c, const struct opt *o, const char *v, char *msg,
 		ok = parse_scaled(&n, v, "kMG", size);
 		break;
 	case T_ENUM: {
-		size_t len = strlen(v);
-		const char *p = strstr(o->allowed, v);
-		if (len == 0 || p == NULL || (p != o->allowed && p[-1] != '|') ||
-		    (p[len] != '\0' && p[len] != '|'))
+		if (!enum_allowed(o->allowed, v))
 			return errf(msg, msgsz, "%s: '%s' is not one of %s", o->name,
 			    v, o->allowed);
 		free(*(char **)f);
@@ -601,6 +619,7 @@ conf_free(struct conf *c)
 	free(c->db_path);
 	free(c->http_listen);
 	free(c->key_file);
+	free(c->attestation_alg);
 	memset(c, 0, sizeof(*c));
 }
 

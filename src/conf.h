@@ -46,6 +46,7 @@ struct conf {
 	uint64_t http_request_timeout;		/* seconds */
 	uint64_t http_threads;			/* 0: one per CPU */
 	char *key_file;
+	char *attestation_alg;			/* ES256K, ES256 */
 	uint64_t attestation_ttl;		/* seconds */
 	uint64_t max_staleness;			/* seconds */
 	int require_device_auth;

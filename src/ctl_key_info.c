@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "chain/hex.h"
 #include "conf.h"
 #include "ctl.h"
 #include "ctl_util.h"
@@ -15,11 +16,11 @@
 
 /* Reads a key file after checking its mode; returns CTL_OK or an exit code. */
 static int
-key_read(uint8_t seckey[32], const char *path)
+key_read(uint8_t seckey[32], int *alg, const char *path)
 {
 	char msg[512];
 
-	if (!key_load(seckey, path, msg, sizeof(msg))) {
+	if (!key_load(seckey, alg, path, msg, sizeof(msg))) {
 		fprintf(stderr, "licgatectl: %s\n", msg);
 		return CTL_BADINPUT;
 	}
@@ -103,18 +104,31 @@ print_authorisation(const json_t *row, int found)
 		    json_string_value(json_object_get(row, "label")), at, asof);
 }
 
+/* The 65-byte form too: what a P-256 device registers (the registry
+ * decompresses a 33-byte key on secp256k1 only). */
+static void
+put_uncompressed(json_t *o, int alg, const uint8_t seckey[32])
+{
+	uint8_t pub[65];
+	char h[2 * 65 + 3];
+
+	if (key_pubkey(pub, sizeof(pub), alg, seckey))
+		json_object_set_new(o, "public_key_uncompressed",
+		    json_string(hex_encode(h, pub, sizeof(pub))));
+}
+
 /* Prints the key and, when a database is known, whether the registry
  * authorises it.  Exit 1 when it does not. */
 static int
-key_info_report(const uint8_t seckey[32], const char *db, int json)
+key_info_report(int alg, const uint8_t seckey[32], const char *db, int json)
 {
 	char addr[43], pub[69], err[1024];
 	json_t *row = NULL, *o;
 	int found = 0, authorised;
 
-	if (!ctl_key_names(addr, pub, seckey)) {
-		fprintf(stderr, "licgatectl: key-info: not a valid secp256k1 "
-		    "key\n");
+	if (!ctl_key_names(addr, pub, alg, seckey)) {
+		fprintf(stderr, "licgatectl: key-info: not a valid %s key\n",
+		    key_alg_name(alg));
 		return CTL_BADINPUT;
 	}
 	if (db != NULL && (row = gateway_row(db, addr, &found, err,
@@ -125,7 +139,9 @@ key_info_report(const uint8_t seckey[32], const char *db, int json)
 	authorised = found && json_integer_value(json_object_get(row,
 	    "active")) != 0;
 	if (json) {
-		o = json_pack("{s:s, s:s}", "address", addr, "public_key", pub);
+		o = json_pack("{s:s, s:s, s:s}", "address", addr, "public_key",
+		    pub, "alg", key_alg_name(alg));
+		put_uncompressed(o, alg, seckey);
 		json_object_set_new(o, "authorised", row == NULL ? json_null() :
 		    json_boolean(authorised));
 		if (found)
@@ -134,7 +150,8 @@ key_info_report(const uint8_t seckey[32], const char *db, int json)
 		putchar('\n');
 		json_decref(o);
 	} else {
-		printf("address    %s\npublic key %s\n", addr, pub);
+		printf("address    %s\npublic key %s\nalgorithm  %s\n",
+		    addr, pub, key_alg_name(alg));
 		if (row == NULL)
 			printf("registry   unknown (no database: give -c FILE or "
 			    "--db PATH)\n");
@@ -152,7 +169,7 @@ key_info_run(const struct ctl_verb *self, int argc, char **argv)
 	uint8_t seckey[32];
 	char err[1024];
 	struct conf c;
-	int rc, have_conf = 0;
+	int rc, have_conf = 0, alg;
 
 	if (!key_info_args(&o, argc, argv))
 		return ctl_usage(self);
@@ -166,9 +183,9 @@ key_info_run(const struct ctl_verb *self, int argc, char **argv)
 		}
 		have_conf = 1;
 	}
-	rc = key_read(seckey, o.key != NULL ? o.key : c.key_file);
+	rc = key_read(seckey, &alg, o.key != NULL ? o.key : c.key_file);
 	if (rc == CTL_OK)
-		rc = key_info_report(seckey, o.db != NULL ? o.db :
+		rc = key_info_report(alg, seckey, o.db != NULL ? o.db :
 		    have_conf ? c.db_path : NULL, o.json);
 	if (have_conf)
 		conf_free(&c);

@@ -1,7 +1,8 @@
 /* ctl_request.c: `licgatectl request`: signs an attestation request the way
  * a device does, with the device library's own code (src/verify/), for
  * POST /v1/attestation.  The device's key file has the gateway key's
- * format (licgatectl keygen writes both). */
+ * format (licgatectl keygen writes both), secp256k1 (ES256K) or P-256
+ * (ES256): the request is signed with the key's own algorithm. */
 #include "config.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "chain/hex.h"
+#include "chain/p256.h"
 #include "chain/sig.h"
 #include "ctl.h"
 #include "key.h"
@@ -27,7 +29,10 @@ struct ropts {
 };
 
 /* --gateway: the gateway's address (GET /v1/status names it), or its
- * public key (licgatectl key-info prints it), whose address is taken. */
+ * public key (licgatectl key-info prints it), whose address is taken: a
+ * 65-byte key on either curve (the address is the same rule on both), a
+ * compressed one on secp256k1 (on P-256 its address differs: give the
+ * address). */
 static int
 parse_gateway(struct lgv_request *rq, const char *arg)
 {
@@ -37,7 +42,8 @@ parse_gateway(struct lgv_request *rq, const char *arg)
 
 	if (!hex_decode(key, sizeof(key), &n, arg, &why) ||
 	    (n != 20 && n != 33 && n != 65) ||
-	    (n != 20 && !sig_pubkey_to_address(rq->gateway, key, n))) {
+	    (n != 20 && !sig_pubkey_to_address(rq->gateway, key, n) &&
+	    (n != 65 || !p256_pubkey_to_address(rq->gateway, key, n)))) {
 		fprintf(stderr, "licgatectl: --gateway %s: not 0x and an address "
 		    "(20 bytes) or a public key (33 or 65 bytes)\n", arg);
 		return 0;
@@ -157,27 +163,37 @@ write_request(const char *path, const uint8_t *p, size_t n)
 	return CTL_OK;
 }
 
+/* lgv_request_sign_with's signer for a P-256 device key held in memory. */
+static int
+sign_p256(void *seckey, uint8_t sig[64], const uint8_t digest[32])
+{
+	return p256_sign(sig, digest, seckey);
+}
+
 static int
 request_run(const struct ctl_verb *self, int argc, char **argv)
 {
-	uint8_t seckey[32], pub[33], req[LGV_REQUEST_MAX];
+	uint8_t seckey[32], pub[65], req[LGV_REQUEST_MAX];
 	struct ropts o;
 	char msg[512];
 	size_t len;
+	int alg;
 
 	if (!request_args(&o, argc, argv))
 		return ctl_usage(self);
-	if (!key_load(seckey, o.key, msg, sizeof(msg))) {
+	if (!key_load(seckey, &alg, o.key, msg, sizeof(msg))) {
 		fprintf(stderr, "licgatectl: %s\n", msg);
 		return CTL_BADINPUT;
 	}
 	/* The device is the address of its key, as the registry has it. */
-	if (!sig_pubkey_create(pub, sizeof(pub), seckey) ||
-	    !sig_pubkey_to_address(o.rq.device, pub, sizeof(pub)) ||
-	    lgv_request_sign(req, sizeof(req), &len, &o.rq, seckey) != LGV_OK) {
+	if (!key_pubkey(pub, sizeof(pub), alg, seckey) ||
+	    !key_pubkey_address(o.rq.device, alg, pub, sizeof(pub)) ||
+	    (alg == LGV_ALG_ES256 ? lgv_request_sign_with(req, sizeof(req),
+	    &len, &o.rq, alg, sign_p256, seckey) : lgv_request_sign(req,
+	    sizeof(req), &len, &o.rq, seckey)) != LGV_OK) {
 		explicit_bzero(seckey, sizeof(seckey));
-		fprintf(stderr, "licgatectl: %s: not a valid secp256k1 key\n",
-		    o.key);
+		fprintf(stderr, "licgatectl: %s: not a valid %s key\n",
+		    o.key, key_alg_name(alg));
 		return CTL_BADINPUT;
 	}
 	explicit_bzero(seckey, sizeof(seckey));

@@ -10,11 +10,11 @@
 #include <time.h>
 
 #include "chain/hex.h"
-#include "chain/sig.h"
 #include "conf.h"
 #include "ctl.h"
 #include "ctl_util.h"
 #include "file.h"
+#include "key.h"
 
 int
 ctl_load_json(json_t **out, const char *file)
@@ -59,12 +59,13 @@ ctl_iso(char buf[32], uint64_t t)
 }
 
 int
-ctl_key_names(char addr_hex[43], char pub_hex[69], const uint8_t seckey[32])
+ctl_key_names(char addr_hex[43], char pub_hex[69], int alg,
+    const uint8_t seckey[32])
 {
 	uint8_t pub[33], addr[20];
 
-	if (!sig_pubkey_create(pub, sizeof(pub), seckey) ||
-	    !sig_pubkey_to_address(addr, pub, sizeof(pub)))
+	if (!key_pubkey(pub, sizeof(pub), alg, seckey) ||
+	    !key_pubkey_address(addr, alg, pub, sizeof(pub)))
 		return 0;
 	hex_encode(addr_hex, addr, 20);
 	hex_encode(pub_hex, pub, sizeof(pub));

@@ -26,9 +26,9 @@ int ctl_bad_json(const char *file, const struct jerr *e);
 /* Writes unix time t as "2026-11-24T22:20:54Z" into buf; returns buf. */
 const char *ctl_iso(char buf[32], uint64_t t);
 
-/* Writes the address and compressed public key of seckey as 0x hex;
- * returns 0 when seckey is not a valid key. */
-int ctl_key_names(char addr_hex[43], char pub_hex[69],
+/* Writes the address and compressed public key of seckey, a key of type
+ * alg (key.h), as 0x hex; returns 0 when seckey is not a valid key. */
+int ctl_key_names(char addr_hex[43], char pub_hex[69], int alg,
     const uint8_t seckey[32]);
 
 /* The options of the verbs that read a gateway's database. */

@@ -17,6 +17,7 @@
 #include "ctl.h"
 #include "ctl_util.h"
 #include "file.h"
+#include "key.h"
 #include "token.h"
 #include "verdict.h"
 #include "verify/lgv.h"
@@ -24,6 +25,8 @@
 struct vopts {
 	uint8_t key[65];
 	size_t key_len;
+	int alg;		/* --alg, or the key file's; 0: ES256K */
+	int key_alg;		/* the curve a --gateway-key file named */
 	uint8_t device[20];
 	int has_device;
 	uint8_t nonce[LGV_NONCE_MAX];
@@ -74,14 +77,34 @@ read_token(uint8_t *out, size_t *len, const char *path)
 	return ok;
 }
 
-/* --gateway-key: hex (33 or 65 bytes), or a file holding that hex. */
+/* A licgate key file given to --gateway-key: its public key and curve. */
+static int
+read_secret_key(struct vopts *o, const char *path)
+{
+	uint8_t seckey[32];
+	char msg[512];
+	int ok;
+
+	if (!key_load(seckey, &o->key_alg, path, msg, sizeof(msg))) {
+		fprintf(stderr, "licgatectl: --gateway-key %s\n", msg);
+		return 0;
+	}
+	ok = key_pubkey(o->key, 65, o->key_alg, seckey);
+	o->key_len = 65;
+	explicit_bzero(seckey, sizeof(seckey));
+	return ok;
+}
+
+/* --gateway-key: hex (33 or 65 bytes), or a file holding that hex, after
+ * a first line "p256" for a P-256 key as in key files, or a licgate key
+ * file itself (licgatectl keygen's), whose public key is taken. */
 static int
 read_key(struct vopts *o, const char *arg)
 {
-	char text[2 * 65 + 8];
-	const char *why = "not 0x and 33 or 65 bytes of hex";
+	char text[sizeof(KEY_P256_MARK) + 2 * 65 + 8];
+	const char *why = "not 0x and 33 or 65 bytes of hex", *hex = text;
 	uint8_t *buf = NULL;
-	size_t n;
+	size_t n, m = sizeof(KEY_P256_MARK) - 1;
 	int ok;
 
 	if (strncmp(arg, "0x", 2) != 0) {
@@ -95,9 +118,16 @@ read_key(struct vopts *o, const char *arg)
 		memcpy(text, buf, n);
 		text[n] = '\0';
 		free(buf);
+		o->key_alg = LGV_ALG_ES256K;
+		if (strncmp(text, KEY_P256_MARK, m) == 0) {
+			o->key_alg = LGV_ALG_ES256;
+			hex += m;
+		}
+		if (strncmp(hex, "0x", 2) != 0)
+			return read_secret_key(o, arg);
 	} else
 		snprintf(text, sizeof(text), "%s", arg);
-	ok = hex_decode(o->key, sizeof(o->key), &o->key_len, text, &why) &&
+	ok = hex_decode(o->key, sizeof(o->key), &o->key_len, hex, &why) &&
 	    (o->key_len == 33 || o->key_len == 65);
 	if (!ok)
 		fprintf(stderr, "licgatectl: --gateway-key %s: %s\n", arg, why);
@@ -157,6 +187,7 @@ vargs(struct vopts *o, const char **file, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "gateway-key", required_argument, NULL, 'k' },
+		{ "alg", required_argument, NULL, 'a' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "nonce", required_argument, NULL, 'n' },
 		{ "now", required_argument, NULL, 't' },
@@ -211,10 +242,25 @@ vargs(struct vopts *o, const char **file, int argc, char **argv)
 			if (!vpin(o, ch, optarg))
 				return 0;
 			break;
+		case 'a':
+			if ((o->alg = key_alg_parse(optarg)) == 0) {
+				fprintf(stderr, "licgatectl: --alg %s: not es256k "
+				    "or es256\n", optarg);
+				return 0;
+			}
+			break;
 		case 'j': o->json = 1; break;
 		case 'h': return -1;
 		default: return 0;
 		}
+	if (o->alg != 0 && o->key_alg != 0 && o->alg != o->key_alg) {
+		fprintf(stderr, "licgatectl: --alg %s, but --gateway-key is "
+		    "a key for %s\n", key_alg_name(o->alg),
+		    key_alg_name(o->key_alg));
+		return 0;
+	}
+	if (o->alg == 0)
+		o->alg = o->key_alg != 0 ? o->key_alg : LGV_ALG_ES256K;
 	if (optind != argc - 1 || !has_key) {
 		if (!has_key && optind == argc - 1)
 			fprintf(stderr, "licgatectl: --gateway-key is required\n");
@@ -258,6 +304,8 @@ token_json(const struct lgv_token *t, enum lgv_result r, size_t len)
 	c.block_number = t->block_number;
 	memcpy(c.block_hash, t->block_hash, TOKEN_BLOCK_HASH_LEN);
 	o = token_claims_json(&c);
+	if (key_alg_name(t->alg) != NULL)
+		json_object_set_new(o, "alg", json_string(key_alg_name(t->alg)));
 	json_object_set_new(o, "result", json_string(lgv_result_name(r)));
 	json_object_set_new(o, "size", json_integer((json_int_t)len));
 	return o;
@@ -277,6 +325,7 @@ token_print(const struct lgv_token *t, enum lgv_result r, size_t len)
 		printf("token      REFUSED: %s (%zu bytes)\n", lgv_result_name(r),
 		    len);
 	printf("verdict    %s\n", vname(t->verdict));
+	printf("alg        %s\n", key_alg_name(t->alg));
 	printf("device     %s\n", hex_encode(h, t->sub, 20));
 	printf("gateway    %s\n", hex_encode(h, t->iss, 20));
 	printf("firmware   %s version %" PRIu64 "\n",
@@ -325,10 +374,11 @@ verify_run(const struct ctl_verb *self, int argc, char **argv)
 	e.chain_id = o.chain_id;
 	e.registry = o.has_registry ? o.registry : NULL;
 	e.max_lifetime = o.max_lifetime;
+	e.gateway_alg = o.alg;
 	r = lgv_verify(&t, tok, len, &e);
 	if (r == LGV_BAD_KEY) {
-		fprintf(stderr, "licgatectl: --gateway-key: not a secp256k1 "
-		    "public key\n");
+		fprintf(stderr, "licgatectl: --gateway-key: not a %s public "
+		    "key\n", o.alg == LGV_ALG_ES256 ? "P-256" : "secp256k1");
 		return CTL_BADINPUT;
 	}
 	if (o.json) {
@@ -337,8 +387,11 @@ verify_run(const struct ctl_verb *self, int argc, char **argv)
 		putchar('\n');
 		json_decref(j);
 	} else if (r == LGV_MALFORMED || r == LGV_BAD_ALG)
-		printf("token      REFUSED: %s (%zu bytes)\n", lgv_result_name(r),
-		    len);
+		printf("token      REFUSED: %s (%zu bytes)%s%s\n",
+		    lgv_result_name(r), len, r == LGV_BAD_ALG &&
+		    key_alg_name(t.alg) != NULL ? ": the token is " : "",
+		    r == LGV_BAD_ALG && key_alg_name(t.alg) != NULL ?
+		    key_alg_name(t.alg) : "");
 	else
 		token_print(&t, r, len);
 	return r == LGV_OK ? CTL_OK : CTL_MISMATCH;
@@ -346,7 +399,7 @@ verify_run(const struct ctl_verb *self, int argc, char **argv)
 
 const struct ctl_verb ctl_verb_verify = {
 	.name = "verify",
-	.usage = "TOKENFILE --gateway-key HEX|FILE "
+	.usage = "TOKENFILE --gateway-key HEX|FILE [--alg es256k|es256] "
 	    "[--device ADDR] [--nonce HEX] [--firmware HASH] [--chain-id N] "
 	    "[--registry ADDR] [--max-lifetime SECONDS] [--now UNIX] "
 	    "[--min-block N] [--json]",

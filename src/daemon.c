@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "chain/hex.h"
-#include "chain/sig.h"
 #include "daemon.h"
 #include "file.h"
 #include "key.h"
@@ -103,10 +102,10 @@ load_key(struct daemon *d, char *err, size_t errsz)
 {
 	uint8_t pub[33];
 
-	if (!key_load(d->seckey, d->conf.key_file, err, errsz))
+	if (!key_load_conf(d->seckey, &d->alg, &d->conf, err, errsz))
 		return 0;
-	if (!sig_pubkey_create(pub, sizeof(pub), d->seckey) ||
-	    !sig_pubkey_to_address(d->address, pub, sizeof(pub))) {
+	if (!key_pubkey(pub, sizeof(pub), d->alg, d->seckey) ||
+	    !key_pubkey_address(d->address, d->alg, pub, sizeof(pub))) {
 		snprintf(err, errsz, "%s: unusable key", d->conf.key_file);
 		return 0;
 	}
@@ -219,7 +218,8 @@ daemon_start(struct daemon **out, const char *conf_file, int foreground,
 	log_info("started: chain %llu, registry %s, database %s",
 	    (unsigned long long)d->conf.chain_id,
 	    hex_encode(addr, d->conf.registry, 20), d->conf.db_path);
-	log_info("gateway address %s", hex_encode(addr, d->address, 20));
+	log_info("gateway address %s, tokens signed %s",
+	    hex_encode(addr, d->address, 20), key_alg_name(d->alg));
 	if (strcmp(d->conf.chain_engine, "none") == 0)
 		log_warnx("chain.engine = none: no consensus is checked, so the "
 		    "RPC node could serve a chain of its own%s",

@@ -17,6 +17,7 @@ struct daemon {
 	char *conf_file;
 	struct conf conf;
 	uint8_t seckey[32];
+	int alg;			/* its type: LGV_ALG_ES256K or _ES256 */
 	uint8_t address[20];		/* the gateway's address */
 	struct rpc_client *rpc;
 	struct rpc_client *rpc_proof;	/* the follower's second connection */

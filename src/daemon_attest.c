@@ -18,6 +18,7 @@
 #include "chain/hex.h"
 #include "chain/sig.h"
 #include "daemon.h"
+#include "key.h"
 #include "metrics.h"
 #include "replay.h"
 #include "token.h"
@@ -302,6 +303,15 @@ static const uint8_t dummy_key[65] = {
 	0xa8, 0xfd, 0x17, 0xb4, 0x48, 0xa6, 0x85, 0x54, 0x19, 0x9c, 0x47, 0xd0,
 	0x8f, 0xfb, 0x10, 0xd4, 0xb8
 };
+/* The same for ES256 requests: P-256's generator, uncompressed. */
+static const uint8_t dummy_key_p256[65] = {
+	0x04, 0x6b, 0x17, 0xd1, 0xf2, 0xe1, 0x2c, 0x42, 0x47, 0xf8, 0xbc, 0xe6,
+	0xe5, 0x63, 0xa4, 0x40, 0xf2, 0x77, 0x03, 0x7d, 0x81, 0x2d, 0xeb, 0x33,
+	0xa0, 0xf4, 0xa1, 0x39, 0x45, 0xd8, 0x98, 0xc2, 0x96, 0x4f, 0xe3, 0x42,
+	0xe2, 0xfe, 0x1a, 0x7f, 0x9b, 0x8e, 0xe7, 0xeb, 0x4a, 0x7c, 0x0f, 0x9e,
+	0x16, 0x2b, 0xce, 0x33, 0x57, 0x6b, 0x31, 0x5e, 0xce, 0xcb, 0xb6, 0x40,
+	0x68, 0x37, 0xbf, 0x51, 0xf5
+};
 
 /* key (33, 64 or 65 bytes) as 65, at the cost of one square root
  * whatever form it came in: a compressed key needs one to parse, the others
@@ -333,6 +343,24 @@ key_uncompressed(uint8_t out[65], const uint8_t *key, size_t keylen)
 	    SECP256K1_EC_UNCOMPRESSED);
 }
 
+/* signed_by for an ES256 request: the registered key's bytes read as a
+ * P-256 point (a registered key was made on one curve, and nobody knows
+ * a secret key for the same bytes on the other, so the request may say
+ * which).  Both checks always run. */
+static int
+signed_by_p256(const struct http_attest *in, const uint8_t *key,
+    size_t keylen, struct lgv_request *q)
+{
+	uint8_t addr[20];
+	int addr_ok, sig_ok;
+
+	addr_ok = key_pubkey_address(addr, LGV_ALG_ES256, key, keylen) &&
+	    memcmp(addr, q->device, 20) == 0;
+	sig_ok = lgv_request_verify(q, in->signed_req, in->signed_len, key,
+	    keylen) == LGV_OK;
+	return addr_ok && sig_ok;
+}
+
 /* Whether a device-signed request carries the signature of key, whose
  * address must be the device's (the registry derives one from the other,
  * and the gateway checks it again).  Every check always runs, on the dummy
@@ -344,6 +372,8 @@ signed_by(const struct http_attest *in, const uint8_t *key, size_t keylen,
 	uint8_t full[65], addr[20];
 	int key_ok, addr_ok, sig_ok;
 
+	if (q->alg == LGV_ALG_ES256)
+		return signed_by_p256(in, key, keylen, q);
 	if (!(key_ok = key_uncompressed(full, key, keylen)))
 		(void)key_uncompressed(full, dummy_key, sizeof(dummy_key));
 	addr_ok = sig_pubkey_to_address(addr, full, sizeof(full)) &&
@@ -445,7 +475,8 @@ authenticate(struct daemon *d, const struct http_attest *in,
 	known = lk.device.found && lk.device.public_key_len > 0;
 	ok = known ? signed_by(in, lk.device.public_key,
 	    lk.device.public_key_len, &q) :
-	    signed_by(in, dummy_key, sizeof(dummy_key), &q);
+	    signed_by(in, q.alg == LGV_ALG_ES256 ? dummy_key_p256 : dummy_key,
+	    sizeof(dummy_key), &q);
 	if ((d->conf.require_device_auth && (!known || lk.device.revoked)) ||
 	    (lk.device.found && !ok)) {
 		forbid(rep, "unauthenticated");
@@ -511,7 +542,7 @@ daemon_attestation(void *arg, const struct http_attest *in,
 	} else if (getrandom(c.cti, sizeof(c.cti), 0) != (ssize_t)sizeof(c.cti))
 		memset(c.cti, 0, sizeof(c.cti));
 	t0 = mono();
-	if (!token_sign(tok, sizeof(tok), &len, &c, d->seckey)) {
+	if (!token_sign(tok, sizeof(tok), &len, &c, d->alg, d->seckey)) {
 		http_reply_error(rep, 500, "signing", "could not sign");
 		return;
 	}

@@ -15,6 +15,7 @@
 
 #include "chain/hex.h"
 #include "daemon.h"
+#include "key.h"
 #include "log.h"
 #include "metrics.h"
 #include "rpc.h"
@@ -71,6 +72,7 @@ on_status(void *arg, struct http_reply *rep)
 	    json_string(hex_encode(hex, d->conf.registry, 20)));
 	json_object_set_new(o, "gateway",
 	    json_string(hex_encode(hex, d->address, 20)));
+	json_object_set_new(o, "alg", json_string(key_alg_name(d->alg)));
 	put_block(o, "verified", c.has_head, c.head_number, c.head_hash,
 	    c.head_time);
 	put_block(o, "effective", c.has_applied, c.applied_number, NULL,

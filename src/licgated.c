@@ -64,6 +64,7 @@ load_all(struct conf *c, uint8_t seckey[32], const char *file, char *err,
     size_t errsz)
 {
 	struct engine *e;
+	int alg;
 
 	if (!conf_load(c, file, err, errsz))
 		return 0;
@@ -72,7 +73,7 @@ load_all(struct conf *c, uint8_t seckey[32], const char *file, char *err,
 		return 0;
 	}
 	engine_destroy(e);
-	return key_load(seckey, c->key_file, err, errsz);
+	return key_load_conf(seckey, &alg, c, err, errsz);
 }
 
 /* The sync loop ---------------------------------------------------------- */

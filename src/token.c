@@ -6,7 +6,7 @@
 
 #include "chain/hash.h"
 #include "chain/hex.h"
-#include "chain/sig.h"
+#include "key.h"
 #include "token.h"
 #include "verdict.h"
 
@@ -116,17 +116,21 @@ token_encode_claims(uint8_t *out, size_t cap, const struct token_claims *c)
 	return b.overflow ? 0 : b.len;
 }
 
-/* The protected header: the bstr-wrapped map {1: -47}. */
-static const uint8_t token_protected[] = { 0xa1, 0x01, 0x38, 0x2e };
+/* The protected headers: the bstr-wrapped maps {1: -47} and {1: -7}. */
+static const uint8_t token_protected_es256k[] = { 0xa1, 0x01, 0x38, 0x2e };
+static const uint8_t token_protected_es256[] = { 0xa1, 0x01, 0x26 };
 
 int
 token_sign(uint8_t *out, size_t cap, size_t *outlen,
-    const struct token_claims *c, const uint8_t seckey[32])
+    const struct token_claims *c, int alg, const uint8_t seckey[32])
 {
 	uint8_t payload[TOKEN_MAX], tbs[TOKEN_MAX + 64], digest[32], sig[64];
 	struct cbuf s = { tbs, sizeof(tbs), 0, 0 };
 	struct cbuf b = { out, cap, 0, 0 };
-	size_t plen;
+	const uint8_t *token_protected = alg == LGV_ALG_ES256 ?
+	    token_protected_es256 : token_protected_es256k;
+	size_t plen, hlen = alg == LGV_ALG_ES256 ?
+	    sizeof(token_protected_es256) : sizeof(token_protected_es256k);
 
 	*outlen = 0;
 	if ((plen = token_encode_claims(payload, sizeof(payload), c)) == 0)
@@ -134,17 +138,17 @@ token_sign(uint8_t *out, size_t cap, size_t *outlen,
 	/* Sig_structure = ["Signature1", protected, external_aad h'', payload] */
 	head(&s, 4, 4);
 	text(&s, "Signature1");
-	bytes(&s, token_protected, sizeof(token_protected));
+	bytes(&s, token_protected, hlen);
 	bytes(&s, NULL, 0);
 	bytes(&s, payload, plen);
 	if (s.overflow)
 		return 0;
 	sha256(digest, tbs, s.len);
-	if (!sig_sign(sig, NULL, digest, seckey))
+	if (!key_sign(sig, alg, digest, seckey))
 		return 0;
 	head(&b, 6, 18);
 	head(&b, 4, 4);
-	bytes(&b, token_protected, sizeof(token_protected));
+	bytes(&b, token_protected, hlen);
 	head(&b, 5, 0);
 	bytes(&b, payload, plen);
 	bytes(&b, sig, 64);

@@ -1,7 +1,8 @@
 /* token.h: license attestations as COSE_Sign1 (RFC 9052, tag 18) with
- * ES256K (RFC 8812, alg -47): deterministic CBOR (RFC 8949 section 4.2)
- * carrying a CWT claims set (RFC 8392).  Every key and value is documented
- * in licgate-token(7).  The device side reads them with src/verify/. */
+ * ES256K (RFC 8812, alg -47) or ES256 (RFC 9053, alg -7): deterministic
+ * CBOR (RFC 8949 section 4.2) carrying a CWT claims set (RFC 8392).
+ * Every key and value is documented in licgate-token(7).  The device side
+ * reads them with src/verify/. */
 #ifndef LICGATE_TOKEN_H
 #define LICGATE_TOKEN_H
 
@@ -47,11 +48,12 @@ struct token_claims {
 	uint8_t block_hash[TOKEN_BLOCK_HASH_LEN];
 };
 
-/* Encodes and signs c with seckey into out (cap bytes, TOKEN_MAX is
- * enough); *outlen is the token's length.  Returns 1, or 0 (cap too small,
- * bad key). */
+/* Encodes and signs c with seckey, a key of type alg (LGV_ALG_ES256K or
+ * LGV_ALG_ES256, key.h), into out (cap bytes, TOKEN_MAX is enough);
+ * *outlen is the token's length.  Returns 1, or 0 (cap too small, bad key
+ * or alg). */
 int token_sign(uint8_t *out, size_t cap, size_t *outlen,
-    const struct token_claims *c, const uint8_t seckey[32])
+    const struct token_claims *c, int alg, const uint8_t seckey[32])
     __attribute__((warn_unused_result));
 
 /* The claims readable, as JSON (addresses and hashes as 0x hex, times as

@@ -1,6 +1,7 @@
 # Attestations: the token writer (gateway) and the device verifier.
 src_liblicgate_a_SOURCES += src/token.c src/token.h src/verify/lgv.c \
-	src/verify/lgv.h src/verify/lgv_sha256.c src/replay.c src/replay.h
+	src/verify/lgv.h src/verify/lgv_sha256.c src/verify/lgv_p256.c \
+	src/replay.c src/replay.h
 src_licgatectl_SOURCES += src/ctl_verify_token.c src/ctl_request.c
 check_PROGRAMS += tests/check_token
 TESTS += tests/check_token tests/verify_freestanding.sh
@@ -16,11 +17,11 @@ tests_check_replay_LDADD = $(TEST_LIBS) -lpthread
 
 TESTS += tests/attest.sh
 EXTRA_DIST += tests/attest.sh tests/cose/package.json tests/cose/package-lock.json \
-	tests/cose/verify.mjs
+	tests/cose/verify.mjs tests/cose/verify_es256.py
 
 FUZZ_TARGETS += fuzz/fuzz_token
 fuzz_fuzz_token_SOURCES = fuzz/fuzz_token.c src/verify/lgv.c src/verify/lgv_sha256.c \
-	src/chain/hash.c
+	src/verify/lgv_p256.c src/chain/p256.c src/chain/hash.c
 fuzz_fuzz_token_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(SECP256K1_CFLAGS) $(NETTLE_CFLAGS)
 fuzz_fuzz_token_LDFLAGS = $(FUZZ_LD_OPTS)
 fuzz_fuzz_token_LDADD = $(SECP256K1_LIBS) $(NETTLE_LIBS)
@@ -43,7 +44,8 @@ EXTRA_DIST += tests/device_auth.sh tests/cose/request.mjs tests/cose/timing.mjs
 
 FUZZ_TARGETS += fuzz/fuzz_request
 fuzz_fuzz_request_SOURCES = fuzz/fuzz_request.c src/verify/lgv.c \
-	src/verify/lgv_sha256.c src/chain/hash.c
+	src/verify/lgv_sha256.c src/verify/lgv_p256.c src/chain/p256.c \
+	src/chain/hash.c
 fuzz_fuzz_request_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(SECP256K1_CFLAGS) $(NETTLE_CFLAGS)
 fuzz_fuzz_request_LDFLAGS = $(FUZZ_LD_OPTS)
 fuzz_fuzz_request_LDADD = $(SECP256K1_LIBS) $(NETTLE_LIBS)

@@ -4,9 +4,16 @@
 # observed over HTTP; each token is checked by licgatectl verify (the device
 # verifier) and by an independent reader (tests/cose/verify.mjs: npm cbor and
 # Node's crypto).  Changes become visible only after chain.confirmations.
+# A second licgated with a P-256 key (attestation.alg = ES256) follows the
+# same chain beside it, and every verdict is also asked of it and checked
+# by licgatectl verify and by Debian's python3-cryptography and cbor2
+# (tests/cose/verify_es256.py), until the restarts at the end.
 . "${LICGATE_SRCDIR:-.}/tests/gw.sh"
 cose=${LICGATE_SRCDIR:-.}/tests/cose/verify.mjs
+es256py=${LICGATE_SRCDIR:-.}/tests/cose/verify_es256.py
+ES_PID=
 gw_chain
+trap 'kill -9 $ES_PID 2>/dev/null; gw_cleanup' EXIT
 V="$R --from 1"
 $R vendor add "$($R account 1 | jget address)" "Acme" >/dev/null 2>&1
 dev() { $R devkey "$1" | jget "$2"; }
@@ -21,20 +28,37 @@ $V firmware register "$F2" 3 2 2000000000 https://fw.example/2 >/dev/null 2>&1
 $V license issue "$A" 1 10 0 2000000000 7 >/dev/null 2>&1
 $V license issue "$B" 2 10 0 2000000000 7 >/dev/null 2>&1
 rpc anvil_mine '["0x2"]' >/dev/null
+"$ctl" keygen --alg es256 -o "$GW_TMP/es.key" >/dev/null
+gw_conf "chain.confirmations = 2" "attestation.alg = ES256" \
+	"key.file = $GW_TMP/es.key" "db.path = $GW_TMP/es.db"
+mv "$GW_TMP/gw.conf" "$GW_TMP/es.conf"
 gw_conf "chain.confirmations = 2"
 gw_start
+ES_LOG=$GW_TMP/es.log
+"$gwd" -d -c "$GW_TMP/es.conf" 2>"$ES_LOG" &
+ES_PID=$!
+GW_LOG=$ES_LOG GW_PID=$ES_PID gw_wait_log 'listening on http://' || { echo "not ok - the ES256 licgated did not start"; cat "$ES_LOG"; exit 1; }
+ES_PORT=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$ES_LOG" | tail -1)
+es_effective() { "$ctl" status --db "$GW_TMP/es.db" --json 2>/dev/null | jget effective_block; }
 gw_wait_head "$(chain_head)"
+for i in $(seq 1 1200); do [ "$(es_effective)" -ge "$(gw_effective)" ] 2>/dev/null && break; sleep 0.05; done
 pub=$("$ctl" key-info -k "$GW_TMP/gw.key" | awk '/^public key/ {print $3}')
+espub=$("$ctl" key-info -k "$GW_TMP/es.key" | awk '/^public key/ {print $3}')
 n=0
 
 # verdict DEVICE FIRMWARE: fetches a nonce attestation, verifies it as the
 # device would, everything pinned, and prints the verdict (or "refused:
 # why").  Exit 0 only for valid; a signed refusal exits 1 and says DENIED.
+# With ES=1, from the ES256 gateway, its key file given to licgatectl
+# verify (which takes the curve from it), the claims kept for the Python
+# reader.
 verdict() {
-	local nonce out rc
+	local nonce out rc tok=$GW_TMP/tok.$n port=$GW_PORT key=$pub
+	[ -n "${ES:-}" ] && tok=$GW_TMP/es.$n port=$ES_PORT key=$GW_TMP/es.key
 	nonce=$(printf '0x%032x' "$n")
-	curl -sf -o "$GW_TMP/tok.$n" "http://127.0.0.1:$GW_PORT/v1/attestation?device=$1&firmware=$2&nonce=$nonce" || { echo "http-error"; return; }
-	out=$("$ctl" verify "$GW_TMP/tok.$n" --gateway-key "$pub" --device "$1" --nonce "$nonce" \
+	curl -sf -o "$tok" "http://127.0.0.1:$port/v1/attestation?device=$1&firmware=$2&nonce=$nonce" || { echo "http-error"; return; }
+	[ -n "${ES:-}" ] && "$ctl" verify "$tok" --gateway-key "$key" --json > "$tok.json"
+	out=$("$ctl" verify "$tok" --gateway-key "$key" --device "$1" --nonce "$nonce" \
 		--firmware "$2" --chain-id 31337 --registry "$REG"); rc=$?
 	if ! { [ $rc -eq 0 ] && grep -q "^token      verified" <<<"$out" && grep -qx "verdict    valid" <<<"$out"; } &&
 	   ! { [ $rc -eq 1 ] && grep -q "^token      DENIED" <<<"$out" && ! grep -qx "verdict    valid" <<<"$out"; }; then
@@ -42,12 +66,22 @@ verdict() {
 	fi
 	awk '/^verdict/ {print $2}' <<<"$out"
 }
-settle() { gw_settle 2; }
+# settle: the confirmations mined, effective on both gateways.
+settle() {
+	gw_settle 2 || return 1
+	[ -z "$ES_PID" ] && return 0
+	local want=$(( $(chain_head) - 2 )) i
+	for i in $(seq 1 600); do [ "$(es_effective)" -ge "$want" ] && return 0; sleep 0.05; done
+	return 1
+}
 is() {
 	local got want=$4
 	n=$((n + 1))	# here, not in the $(...) subshell
 	got=$(verdict "$2" "$3")
 	check "$1: $want" '[ "$got" = "$want" ] || { echo "# got $got"; false; }'
+	[ -z "$ES_PID" ] && return
+	got=$(ES=1 verdict "$2" "$3")
+	check "$1: $want (ES256)" '[ "$got" = "$want" ] || { echo "# got $got"; false; }'
 }
 
 is "licensed device, firmware of its role" "$A" "$F1" valid
@@ -118,6 +152,35 @@ files=$(ls "$GW_TMP"/tok.* | sort -t. -k2 -n)
 out=$(cd "$(dirname "$cose")" && node verify.mjs --key "$pub" $files); rc=$?
 check "the independent COSE reader verifies all $n tokens" '[ $rc -eq 0 ] && [ "$(grep -c "\"ok\":true" <<<"$out")" -eq "$n" ]'
 check "every token is at most 256 bytes" '! grep -qE "\"size\":(2(5[7-9]|[6-9][0-9])|[3-9][0-9][0-9])" <<<"$out"'
+# ... and every ES256 token by Python's cryptography and cbor2, its claims
+# the same as licgatectl verify printed.
+files=$(ls "$GW_TMP"/es.* | grep -vE '\.(json|log|key|pub|conf|db.*)$' | sort -t. -k2 -n)
+out=$(/usr/bin/python3 "$es256py" --key "$espub" --compare $files); rc=$?
+check "Python's cryptography and cbor2 verify all $n ES256 tokens, with licgatectl's claims" \
+	'[ $rc -eq 0 ] && [ "$(grep -c "\"ok\": true" <<<"$out")" -eq "$n" ] || { echo "# rc $rc: $(grep -v "\"ok\": true" <<<"$out")"; false; }'
+check "every ES256 token with a 16-byte nonce is at most 256 bytes" \
+	'! grep -qE "\"size\": (2(5[7-9]|[6-9][0-9])|[3-9][0-9][0-9])" <<<"$out"'
+check "the ES256 gateway's log and /v1/status say ES256" \
+	'grep -q "tokens signed ES256$" "$ES_LOG" && [ "$(curl -sf "http://127.0.0.1:$ES_PORT/v1/status" | jget alg)" = ES256 ] &&
+	 [ "$(curl -sf "http://127.0.0.1:$GW_PORT/v1/status" | jget alg)" = ES256K ]'
+check "the ES256 tokens name the P-256 gateway's address as iss" \
+	'[ "$(grep -c "\"iss\": \"$("$ctl" key-info -k "$GW_TMP/es.key" | awk "/^address/ {print \$2}")\"" <<<"$out")" -eq "$n" ]'
+out=$("$ctl" verify "$GW_TMP/es.1" --gateway-key "$espub"); rc=$?
+check "an ES256 token under a key pinned as ES256K is refused: bad-alg" \
+	'[ $rc -eq 1 ] && grep -q "^token      REFUSED: bad-alg .*the token is ES256" <<<"$out"'
+out=$("$ctl" verify "$GW_TMP/es.1" --gateway-key "$espub" --alg es256 --device "$A" --nonce "$(printf '0x%032x' 1)"); rc=$?
+check "licgatectl verify --alg es256 with the public key hex verifies it" '[ $rc -eq 0 ] && grep -qx "alg        ES256" <<<"$out"'
+printf 'p256\n%s\n' "$("$ctl" key-info -k "$GW_TMP/es.key" --json | jget public_key_uncompressed)" > "$GW_TMP/es.pub"
+out=$("$ctl" verify "$GW_TMP/es.1" --gateway-key "$GW_TMP/es.pub" --device "$A" --nonce "$(printf '0x%032x' 1)"); rc=$?
+check "licgatectl verify takes the curve from a public key file's p256 line (65-byte key)" '[ $rc -eq 0 ] && grep -q "^token      verified" <<<"$out"'
+cp "$GW_TMP/es.1" "$GW_TMP/esbad"
+b=$(od -An -tu1 -j60 -N1 "$GW_TMP/esbad")
+printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$GW_TMP/esbad" bs=1 seek=60 conv=notrunc 2>/dev/null
+check "a tampered ES256 token is refused by Python's cryptography and by licgatectl" \
+	'! cmp -s "$GW_TMP/es.1" "$GW_TMP/esbad" &&
+	 ! /usr/bin/python3 "$es256py" --key "$espub" "$GW_TMP/esbad" >/dev/null &&
+	 ! "$ctl" verify "$GW_TMP/esbad" --gateway-key "$GW_TMP/es.key" >/dev/null'
+kill -TERM "$ES_PID"; wait "$ES_PID"; ES_PID=
 # One bit of exp flipped: a flip, so that the byte differs whatever it was.
 cp "$GW_TMP/tok.1" "$GW_TMP/bad"
 b=$(od -An -tu1 -j60 -N1 "$GW_TMP/bad")

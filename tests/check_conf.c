@@ -76,6 +76,7 @@ START_TEST(conf_defaults_and_values)
 	ck_assert_str_eq(c.http_listen, "127.0.0.1");
 	ck_assert_uint_eq(c.max_staleness, 3600);
 	ck_assert_int_eq(c.require_device_auth, 0);
+	ck_assert_str_eq(c.attestation_alg, "ES256K");
 	ck_assert_uint_eq(c.registry[0], 0x5f);
 	ck_assert_uint_eq(c.checkpoint_hash[31], 0x11);
 	conf_free(&c);
@@ -83,7 +84,10 @@ START_TEST(conf_defaults_and_values)
 	    "  chain.engine = \"qbft\"   # quoted\n"
 	    "attestation.ttl = 2m\nattestation.max_staleness = 7d\n"
 	    "http.max_body_size = 8k\nhttp.listen = ::1\n"
-	    "attestation.require_device_auth = yes\n\n# comment\n"), "");
+	    "attestation.require_device_auth = yes\n\n# comment\n"
+	    "attestation.alg = ES256\n"), "");
+	/* a word that begins another (ES256, ES256K) is still a word */
+	ck_assert_str_eq(c.attestation_alg, "ES256");
 	ck_assert_uint_eq(c.rpc_nurl, 2);
 	ck_assert_str_eq(c.rpc_url[1], "https://u:p@node.example/x");
 	ck_assert_str_eq(c.chain_engine, "qbft");
@@ -108,6 +112,10 @@ START_TEST(conf_errors)
 	    "6: chain.engine: 'pow' is not one of none|clique|qbft|quorum");
 	expect(REQ "chain.engine = cliq\n",
 	    "6: chain.engine: 'cliq' is not one of none|clique|qbft|quorum");
+	expect(REQ "attestation.alg = ES25\n",
+	    "6: attestation.alg: 'ES25' is not one of ES256K|ES256");
+	expect(REQ "attestation.alg = K\n",
+	    "6: attestation.alg: 'K' is not one of ES256K|ES256");
 	expect(REQ "rpc.timeout = 10 minutes\n",
 	    "6: rpc.timeout: '10 minutes' is not a duration (like 30s, 5m, 2h, 7d)");
 	expect(REQ "rpc.timeout = 0s\n", "6: rpc.timeout: 0s is out of range (1 to 600)");

@@ -2,11 +2,13 @@
  * verifier (src/verify/), and every refusal the verifier owes a device. */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <secp256k1.h>
 
 #include "chain/hash.h"
+#include "chain/p256.h"
 #include "chain/sig.h"
 #include "testutil.h"
 #include "token.h"
@@ -46,7 +48,7 @@ mint(uint8_t *tok, const struct token_claims *c, const uint8_t key[32])
 {
 	size_t len;
 
-	ck_assert(token_sign(tok, TOKEN_MAX, &len, c, key));
+	ck_assert(token_sign(tok, TOKEN_MAX, &len, c, LGV_ALG_ES256K, key));
 	return len;
 }
 
@@ -609,6 +611,7 @@ START_TEST(request_layout_refusals)
 {
 	static const uint8_t es256k[] = { 0xa1, 0x01, 0x38, 0x2e };
 	static const uint8_t es256[] = { 0xa1, 0x01, 0x26 };
+	static const uint8_t eddsa[] = { 0xa1, 0x01, 0x27 };
 	uint8_t req[LGV_REQUEST_MAX], out[512], p2[128], pub[33];
 	struct lgv_request r, got;
 	size_t len, plen, n;
@@ -621,8 +624,13 @@ START_TEST(request_layout_refusals)
 	n = resign(out, es256k, sizeof(es256k), p2, plen, dev_key);
 	ck_assert_uint_eq(n, len);
 	ck_assert_mem_eq(out, req, len);
-	n = resign(out, es256, sizeof(es256), p2, plen, dev_key);
+	n = resign(out, eddsa, sizeof(eddsa), p2, plen, dev_key);
 	ck_assert_int_eq(lgv_request_verify(&got, out, n, pub, 33), LGV_BAD_ALG);
+	/* a request saying ES256 is checked on P-256: a secp256k1
+	 * signature under it is no signature */
+	n = resign(out, es256, sizeof(es256), p2, plen, dev_key);
+	ck_assert_int_eq(lgv_request_verify(&got, out, n, pub, 33),
+	    LGV_BAD_SIGNATURE);
 	/* keys out of canonical order: nonce (10) before device (2) */
 	p2[1] = 0x0a;
 	n = resign(out, es256k, sizeof(es256k), p2, plen, dev_key);
@@ -636,6 +644,231 @@ START_TEST(request_layout_refusals)
 	n = resign(out, es256k, sizeof(es256k), p2, plen + 2, dev_key);
 	ck_assert_int_eq(lgv_request_verify(&got, out, n, pub, 33),
 	    LGV_MALFORMED);
+}
+END_TEST
+
+/* ES256 (P-256) ------------------------------------------------------- */
+
+/* RFC 6979 appendix A.2.5: P-256, SHA-256, the messages "sample" and
+ * "test": the nonce k and the signature, both exactly the RFC's. */
+START_TEST(rfc6979_p256)
+{
+	static const char *const x_hex = "0xc9afa9d845ba75166b5c215767b1d6934e"
+	    "50c3db36e89b127b8a622b120f6721";
+	static const char *const u_hex = "0x0460fed4ba255a9d31c961eb74c6356d68"
+	    "c049b8923b61fa6ce669622e60f29fb67903fe1008b8bc99a41ae9e95628bc64f2"
+	    "f1b20c2d7e9f5177a3c294d4462299";
+	static const struct { const char *msg, *k, *rs; } v[] = {
+		{ "sample",
+		  "0xa6e3c57dd01abe90086538398355dd4c3b17aa873382b0f24d6129493d8aad60",
+		  "0xefd48b2aacb6a8fd1140dd9cd45e81d69d2c877b56aaf991c34d0ea84eaf3716"
+		  "f7cb1c942d657c41d436c7a1b6e29f65f3e900dbb9aff4064dc4ab2f843acda8" },
+		{ "test",
+		  "0xd16b6ae827f17175e040871a1c7ec3500192c4c92677336ec2537acaee0008e0",
+		  "0xf1abb023518351cd71d881567b1ea663ed3efcf6c5132b354f28d3b0b7d38367"
+		  "019f4113742a2b14bd25926b49c649155f267e60d3814b4c0cc84250e46f0083" },
+	};
+	uint8_t h[32], k[32], sig[64], pub[65], c33[33], *x, *u, *want_k,
+	    *want_rs;
+	size_t n, i;
+
+	x = tu_hex(x_hex, &n);
+	u = tu_hex(u_hex, &n);
+	ck_assert(p256_pubkey_create(pub, 65, x));
+	ck_assert_mem_eq(pub, u, 65);
+	/* Uy is odd: 03 || Ux, and 02 || Ux is the other point. */
+	ck_assert(p256_pubkey_create(c33, 33, x));
+	ck_assert_uint_eq(c33[0], 0x03);
+	ck_assert_mem_eq(c33 + 1, u + 1, 32);
+	for (i = 0; i < 2; i++) {
+		sha256(h, v[i].msg, strlen(v[i].msg));
+		want_k = tu_hex(v[i].k, &n);
+		want_rs = tu_hex(v[i].rs, &n);
+		p256_nonce_rfc6979(k, x, h, 0);
+		ck_assert_mem_eq(k, want_k, 32);
+		ck_assert(p256_sign(sig, h, x));
+		ck_assert_mem_eq(sig, want_rs, 64);
+		ck_assert(p256_verify(sig, h, u, 65));
+		ck_assert(p256_verify(sig, h, u + 1, 64));
+		c33[0] = 0x03;
+		ck_assert(p256_verify(sig, h, c33, 33));
+		c33[0] = 0x02;
+		ck_assert(!p256_verify(sig, h, c33, 33));
+		sig[63] ^= 1;
+		ck_assert(!p256_verify(sig, h, u, 65));
+		free(want_k);
+		free(want_rs);
+	}
+	free(x);
+	free(u);
+}
+END_TEST
+
+static size_t
+mint256(uint8_t *tok, const struct token_claims *c, const uint8_t key[32])
+{
+	size_t len;
+
+	ck_assert(token_sign(tok, TOKEN_MAX, &len, c, LGV_ALG_ES256, key));
+	return len;
+}
+
+/* An ES256 token: {1: -7}, read back whole with the P-256 key pinned, at
+ * most 256 bytes with a 16-byte nonce, one byte shorter than ES256K's. */
+START_TEST(es256_round_trip)
+{
+	static const uint8_t start[] = { 0xd2, 0x84, 0x43, 0xa1, 0x01, 0x26,
+	    0xa0, 0x58 };
+	uint8_t tok[TOKEN_MAX], tok_k[TOKEN_MAX], pub[33], pub65[65];
+	struct token_claims c;
+	struct lgv_expect e;
+	struct lgv_token t;
+	size_t len;
+
+	claims(&c, 16);
+	len = mint256(tok, &c, gw_key);
+	ck_assert_mem_eq(tok, start, sizeof(start));
+	ck_assert_uint_le(len, 256);
+	ck_assert_uint_eq(len + 1, mint(tok_k, &c, gw_key));
+	ck_assert(p256_pubkey_create(pub, 33, gw_key));
+	ck_assert(p256_pubkey_create(pub65, 65, gw_key));
+	expect(&e, pub, &c);
+	e.gateway_alg = LGV_ALG_ES256;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
+	ck_assert_int_eq(t.alg, LGV_ALG_ES256);
+	ck_assert_mem_eq(t.sub, c.sub, 20);
+	ck_assert_uint_eq(t.block_number, 123456);
+	e.gateway_key = pub65;
+	e.gateway_key_len = 65;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
+	/* Deterministic: the same claims give the same bytes. */
+	ck_assert_uint_eq(mint256(tok_k, &c, gw_key), len);
+	ck_assert_mem_eq(tok_k, tok, len);
+	/* Another key's signature. */
+	ck_assert(p256_pubkey_create(pub, 33, other_key));
+	e.gateway_key = pub;
+	e.gateway_key_len = 33;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_BAD_SIGNATURE);
+}
+END_TEST
+
+START_TEST(es256_every_byte_changed)
+{
+	uint8_t tok[TOKEN_MAX], pub[33];
+	struct token_claims c;
+	struct lgv_expect e;
+	struct lgv_token t;
+	size_t len, i;
+
+	claims(&c, 16);
+	len = mint256(tok, &c, gw_key);
+	ck_assert(p256_pubkey_create(pub, 33, gw_key));
+	expect(&e, pub, &c);
+	e.gateway_alg = LGV_ALG_ES256;
+	for (i = 0; i < len; i++) {
+		tok[i] ^= 0x01;
+		ck_assert_msg(lgv_verify(&t, tok, len, &e) != LGV_OK,
+		    "byte %zu changed and still accepted", i);
+		tok[i] ^= 0x01;
+	}
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
+}
+END_TEST
+
+/* The device pins the curve with the key; the token never chooses it. */
+START_TEST(es256_pinned_curve)
+{
+	uint8_t tok[TOKEN_MAX], pub_r[33], pub_k[33];
+	struct token_claims c;
+	struct lgv_expect e;
+	struct lgv_token t;
+	size_t len;
+
+	claims(&c, 16);
+	ck_assert(p256_pubkey_create(pub_r, 33, gw_key));
+	pubkey(pub_k, gw_key);
+	len = mint256(tok, &c, gw_key);
+	expect(&e, pub_r, &c);		/* gateway_alg 0: ES256K */
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_BAD_ALG);
+	ck_assert_int_eq(t.alg, LGV_ALG_ES256);
+	e.gateway_alg = LGV_ALG_ES256K;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_BAD_ALG);
+	len = mint(tok, &c, gw_key);
+	expect(&e, pub_k, &c);
+	e.gateway_alg = LGV_ALG_ES256;
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_BAD_ALG);
+	/* lgv_decode reads both and says which. */
+	ck_assert_int_eq(lgv_decode(&t, tok, len), LGV_OK);
+	ck_assert_int_eq(t.alg, LGV_ALG_ES256K);
+}
+END_TEST
+
+/* COSE does not ask ES256 for a low S: n - s verifies too. */
+START_TEST(es256_high_s)
+{
+	static const uint8_t n[32] = {
+		0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x00, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xbc, 0xe6, 0xfa, 0xad, 0xa7, 0x17,
+		0x9e, 0x84, 0xf3, 0xb9, 0xca, 0xc2, 0xfc, 0x63, 0x25, 0x51 };
+	uint8_t tok[TOKEN_MAX], pub[33], *s;
+	struct token_claims c;
+	struct lgv_expect e;
+	struct lgv_token t;
+	size_t len;
+	int i, borrow = 0;
+
+	claims(&c, 16);
+	len = mint256(tok, &c, gw_key);
+	ck_assert(p256_pubkey_create(pub, 33, gw_key));
+	expect(&e, pub, &c);
+	e.gateway_alg = LGV_ALG_ES256;
+	s = tok + len - 32;
+	for (i = 31; i >= 0; i--) {
+		int d = n[i] - s[i] - borrow;
+		borrow = d < 0;
+		s[i] = (uint8_t)(d + (borrow ? 256 : 0));
+	}
+	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
+}
+END_TEST
+
+static int
+sign_p256_cb(void *key, uint8_t sig[64], const uint8_t digest[32])
+{
+	return p256_sign(sig, digest, key);
+}
+
+/* A P-256 device's request: {1: -7}, checked on P-256 whatever form the
+ * registry holds its key in, and never on secp256k1. */
+START_TEST(es256_request)
+{
+	static const uint8_t envelope[] = { 0xd2, 0x84, 0x43, 0xa1, 0x01, 0x26,
+	    0xa0, 0x58 };
+	uint8_t req[LGV_REQUEST_MAX], pub33[33], pub65[65], k33[33];
+	struct lgv_request r, got;
+	size_t len;
+
+	request(&r, 16);
+	ck_assert(p256_pubkey_create(pub65, 65, dev_key));
+	ck_assert(p256_pubkey_to_address(r.device, pub65, 65));
+	ck_assert_int_eq(lgv_request_sign_with(req, sizeof(req), &len, &r,
+	    LGV_ALG_ES256, sign_p256_cb, (void *)dev_key), LGV_OK);
+	ck_assert_mem_eq(req, envelope, sizeof(envelope));
+	ck_assert_int_eq(lgv_request_decode(&got, req, len), LGV_OK);
+	ck_assert_int_eq(got.alg, LGV_ALG_ES256);
+	ck_assert_mem_eq(got.device, r.device, 20);
+	ck_assert(p256_pubkey_create(pub33, 33, dev_key));
+	ck_assert_int_eq(lgv_request_verify(&got, req, len, pub33, 33), LGV_OK);
+	ck_assert_int_eq(lgv_request_verify(&got, req, len, pub65, 65), LGV_OK);
+	ck_assert_int_eq(lgv_request_verify(&got, req, len, pub65 + 1, 64),
+	    LGV_OK);
+	pubkey(k33, dev_key);
+	ck_assert_int_ne(lgv_request_verify(&got, req, len, k33, 33), LGV_OK);
+	req[len - 1] ^= 1;
+	ck_assert_int_eq(lgv_request_verify(&got, req, len, pub65, 65),
+	    LGV_BAD_SIGNATURE);
+	ck_assert_int_eq(lgv_request_sign_with(req, sizeof(req), &len, &r, -8,
+	    sign_p256_cb, (void *)dev_key), LGV_BAD_ALG);
 }
 END_TEST
 
@@ -663,6 +896,12 @@ main(void)
 	tcase_add_test(tc, request_every_byte_changed);
 	tcase_add_test(tc, request_refusals);
 	tcase_add_test(tc, request_layout_refusals);
+	tcase_add_test(tc, rfc6979_p256);
+	tcase_add_test(tc, es256_round_trip);
+	tcase_add_test(tc, es256_every_byte_changed);
+	tcase_add_test(tc, es256_pinned_curve);
+	tcase_add_test(tc, es256_high_s);
+	tcase_add_test(tc, es256_request);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

@@ -10,7 +10,8 @@
 # outsider cannot tell a registered device from an unknown one: same status,
 # body and /metrics counters, and the same time to answer (measured).  Also
 # `licgatectl key-info`, which reads whether the registry authorises the
-# gateway's key from the verified state.
+# gateway's key from the verified state.  A P-256 device, registered by its
+# 65-byte key, signs ES256 requests.
 . "${LICGATE_SRCDIR:-.}/tests/gw.sh"
 cose=$(cd "${LICGATE_SRCDIR:-.}/tests/cose" && pwd)
 gw_chain
@@ -28,6 +29,11 @@ $V device revoke "$B" 3 >/dev/null 2>&1
 for i in 11 12 13; do	# device key files as licgatectl keygen writes them
 	k=$(dev $i privateKey); printf '%s\n' "${k#0x}" > "$GW_TMP/dev$i.key"; chmod 600 "$GW_TMP/dev$i.key"
 done
+# A P-256 device (its requests ES256), registered by its 65-byte key.
+"$ctl" keygen --alg es256 -o "$GW_TMP/dev14.key" >/dev/null
+P=$("$ctl" key-info -k "$GW_TMP/dev14.key" --json | jget address)
+$V device register "$("$ctl" key-info -k "$GW_TMP/dev14.key" --json | jget public_key_uncompressed)" 1 >/dev/null 2>&1
+$V license issue "$P" 1 10 0 2000000000 7 >/dev/null 2>&1
 gw_conf "chain.confirmations = 2"
 gw_start
 gw_settle 2
@@ -85,6 +91,13 @@ ask 12; st=$(post "$GW_TMP/req.$n")
 check "a revoked device (registered with a compressed key) gets device-revoked" '[ "$st" = 200 ] && [ "$(verdict "$B")" = device-revoked ]'
 ask 13; st=$(post "$GW_TMP/req.$n")
 check "an unregistered device gets device-unknown while auth is not required" '[ "$st" = 200 ] && [ "$(verdict "$U")" = device-unknown ]'
+ask 14; st=$(post "$GW_TMP/req.$n")
+check "a P-256 device's ES256 request (licgatectl request) gets a valid token for its nonce" \
+	'[ "$(od -An -tx1 -N6 "$GW_TMP/req.$n" | tr -d " ")" = d28443a10126 ] && [ "$st" = 200 ] && [ "$(verdict "$P")" = valid ]'
+head -c -1 "$GW_TMP/req.$n" > "$GW_TMP/req.p256bad"; printf '\001' >> "$GW_TMP/req.p256bad"
+cmp -s "$GW_TMP/req.$n" "$GW_TMP/req.p256bad" && { head -c -1 "$GW_TMP/req.$n" > "$GW_TMP/req.p256bad"; printf '\002' >> "$GW_TMP/req.p256bad"; }
+st=$(post "$GW_TMP/req.p256bad")
+check "the P-256 device's request with its signature altered is refused (403)" '[ "$st" = 403 ]'
 st=$(curl -s -o /dev/null -w '%{http_code}' "$url?device=$A&firmware=$F")
 check "GET is served while auth is not required" '[ "$st" = 200 ]'
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # keys.sh: licgatectl keygen and key-info: mode 0600, no silent overwrite,
 # refusal of readable keys, of symbolic links, of other users' and of
-# oversized files, and the address ethers computes from the key.
+# oversized files, and the address ethers computes from the key; P-256
+# keys (keygen --alg es256) and licgated's refusal of a key whose curve is
+# not attestation.alg's.
 set -u
 ctl=${LICGATE_BUILDDIR:-.}/src/licgatectl
 chain=${LICGATE_SRCDIR:-.}/tests/chain
@@ -47,4 +49,42 @@ fi
 head -c 4096 /dev/zero > "$tmp/big.key"; chmod 600 "$tmp/big.key"
 msg=$("$ctl" key-info -k "$tmp/big.key" 2>&1); rc=$?
 check "key-info refuses an oversized key file by its size" '[ $rc -eq 2 ] && grep -q "big.key: file too large" <<<"$msg"'
+
+# P-256 keys for ES256: the file says its curve, the address is keccak of
+# X||Y as Node's OpenSSL and ethers compute it, and licgated will not sign
+# with a key of another curve than attestation.alg names.
+check "key-info says a secp256k1 key is ES256K" '"$ctl" key-info -k "$tmp/real.key" | grep -qx "algorithm  ES256K"'
+out=$("$ctl" keygen --alg es256 -o "$tmp/p256.key"); rc=$?
+check "keygen --alg es256 exits 0, mode 0600" '[ $rc -eq 0 ] && [ "$(stat -c %a "$tmp/p256.key")" = 600 ]'
+check "a P-256 key file is the line p256, then 64 hex digits and a newline" \
+	'[ "$(wc -c < "$tmp/p256.key")" -eq 70 ] && [ "$(head -1 "$tmp/p256.key")" = p256 ] && tail -n +2 "$tmp/p256.key" | grep -qxE "[0-9a-f]{64}"'
+want=$(cd "$chain" && node -e 'const {ethers} = require("ethers");
+  const k = require("fs").readFileSync(process.argv[1], "utf8").split("\n")[1];
+  const e = require("crypto").createECDH("prime256v1"); e.setPrivateKey(k, "hex");
+  console.log("0x" + ethers.keccak256(e.getPublicKey().subarray(1)).slice(-40))' "$tmp/p256.key")
+check "keygen --alg es256 prints the address of keccak(X||Y) of the P-256 key" \
+	'[ -n "$want" ] && grep -q "^address    $want$" <<<"$out" && grep -qx "algorithm  ES256" <<<"$out"'
+info=$("$ctl" key-info -k "$tmp/p256.key" --json)
+check "key-info reads a P-256 key: its address and alg ES256" \
+	'grep -q "\"address\": \"$want\"" <<<"$info" && grep -q "\"alg\": \"ES256\"" <<<"$info"'
+"$ctl" keygen --alg rsa -o "$tmp/rsa.key" >/dev/null 2>&1; rc=$?
+check "keygen --alg of an unknown algorithm is a usage error" '[ $rc -eq 2 ] && [ ! -e "$tmp/rsa.key" ]'
+gwd=${LICGATE_BUILDDIR:-.}/src/licgated
+conf() {	# conf KEYFILE [ALG]: a configuration licgated -n checks
+	printf '%s\n' "rpc.url = http://127.0.0.1:1" "chain.id = 31337" \
+		"chain.checkpoint_number = 0" "chain.checkpoint_hash = 0x$(printf '%064d' 1)" \
+		"registry.address = 0x$(printf '%040d' 5)" "db.path = $tmp/gw.db" \
+		"key.file = $1" ${2:+"attestation.alg = $2"} > "$tmp/gw.conf"
+}
+conf "$tmp/p256.key"
+msg=$("$gwd" -n -c "$tmp/gw.conf" 2>&1); rc=$?
+check "licgated refuses a P-256 key under the default attestation.alg, naming both" \
+	'[ $rc -ne 0 ] && grep -q "p256.key: a P-256 key (ES256), but attestation.alg = ES256K" <<<"$msg"'
+conf "$tmp/real.key" ES256
+msg=$("$gwd" -n -c "$tmp/gw.conf" 2>&1); rc=$?
+check "licgated refuses a secp256k1 key under attestation.alg = ES256, naming both" \
+	'[ $rc -ne 0 ] && grep -q "real.key: a secp256k1 key (ES256K), but attestation.alg = ES256" <<<"$msg"'
+conf "$tmp/p256.key" ES256
+msg=$("$gwd" -n -c "$tmp/gw.conf" 2>&1); rc=$?
+check "licgated -n accepts a P-256 key under attestation.alg = ES256" '[ $rc -eq 0 ] || { echo "# $msg"; false; }'
 exit $fail

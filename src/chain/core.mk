@@ -1,8 +1,8 @@
-# Chain primitives shared by everything: hex, hashes, RLP, secp256k1.
+# Chain primitives shared by everything: hex, hashes, RLP, secp256k1, P-256.
 src_liblicgate_a_SOURCES += src/log.c src/log.h src/xmalloc.c src/xmalloc.h \
 	src/chain/hex.c src/chain/hex.h src/chain/hash.c src/chain/hash.h \
 	src/chain/rlp.c src/chain/rlp.h src/chain/sig.c src/chain/sig.h \
-	src/chain/tx.c src/chain/tx.h \
+	src/chain/tx.c src/chain/tx.h src/chain/p256.c src/chain/p256.h \
 	src/chain/jsonv.c src/chain/jsonv.h src/chain/jscan.c src/chain/jscan.h \
 	src/chain/header.c src/chain/header.h \
 	src/file.c src/file.h

@@ -93,10 +93,10 @@ rd_fixed(struct rd *r, uint8_t *out, size_t n)
 	return 1;
 }
 
-/* The protected header must be exactly {1: -47}; another algorithm is
- * named as such. */
+/* The protected header must be exactly {1: -47} or {1: -7} (*alg says
+ * which); another algorithm is named as such. */
 static enum lgv_result
-rd_protected(const uint8_t *p, size_t n)
+rd_protected(const uint8_t *p, size_t n, int *alg)
 {
 	struct rd r = { p, n, 0, 0 };
 	unsigned m;
@@ -105,7 +105,12 @@ rd_protected(const uint8_t *p, size_t n)
 	if (!rd_expect(&r, 5, 1) || !rd_expect(&r, 0, 1) ||
 	    !rd_head(&r, &m, &v) || (m != 0 && m != 1) || r.off != n)
 		return LGV_MALFORMED;
-	return m == 1 && v == 46 ? LGV_OK : LGV_BAD_ALG;
+	*alg = m == 1 && v == 46 ? LGV_ALG_ES256K : 0;
+#ifndef LGV_NO_ES256
+	if (m == 1 && v == 6)
+		*alg = LGV_ALG_ES256;
+#endif
+	return *alg != 0 ? LGV_OK : LGV_BAD_ALG;
 }
 
 static void
@@ -149,6 +154,7 @@ rd_claims(struct rd *r, struct lgv_token *t)
 struct parts {
 	const uint8_t *prot, *payload, *sig;
 	size_t prot_len, payload_len, sig_len;
+	int alg;
 };
 
 /* Zeroes without memset, which a freestanding device may not have. */
@@ -161,8 +167,9 @@ zero(void *p, size_t n)
 		*b++ = 0;
 }
 
-/* The COSE_Sign1 envelope, tag 18, with the protected header {1: -47}, an
- * empty unprotected map and a 64-byte signature, and nothing after it. */
+/* The COSE_Sign1 envelope, tag 18, with the protected header {1: -47} or
+ * {1: -7}, an empty unprotected map and a 64-byte signature, and nothing
+ * after it. */
 static enum lgv_result
 rd_envelope(struct parts *pt, const uint8_t *p, size_t len, size_t max)
 {
@@ -172,7 +179,7 @@ rd_envelope(struct parts *pt, const uint8_t *p, size_t len, size_t max)
 	if (len > max || !rd_expect(&r, 6, 18) || !rd_expect(&r, 4, 4) ||
 	    !rd_bytes(&r, &pt->prot, &pt->prot_len, 1, 16))
 		return LGV_MALFORMED;
-	if ((pr = rd_protected(pt->prot, pt->prot_len)) != LGV_OK)
+	if ((pr = rd_protected(pt->prot, pt->prot_len, &pt->alg)) != LGV_OK)
 		return pr;
 	if (!rd_expect(&r, 5, 0) ||
 	    !rd_bytes(&r, &pt->payload, &pt->payload_len, 1, max) ||
@@ -201,6 +208,7 @@ rd_token(struct parts *pt, struct lgv_token *t, const uint8_t *tok,
 	zero(t, sizeof(*t));
 	if ((r = rd_envelope(pt, tok, len, LGV_TOKEN_MAX)) != LGV_OK)
 		return r;
+	t->alg = pt->alg;
 	rd_payload(&c, pt);
 	rd_claims(&c, t);
 	return c.bad || c.off != c.len ? LGV_MALFORMED : LGV_OK;
@@ -263,6 +271,29 @@ parse_key(secp256k1_pubkey *pub, const uint8_t *key, size_t len)
 	return len != 0 && secp256k1_ec_pubkey_parse(ctx, pub, key, len);
 }
 
+#ifndef LGV_NO_ES256
+/* ES256: the integrator's P-256 verify, given a SEC1 key (a 64-byte X||Y
+ * gets its 0x04); any s that verifies is accepted, as COSE allows. */
+static enum lgv_result
+check_p256(const struct parts *pt, const uint8_t *key, size_t keylen)
+{
+	uint8_t full[65], digest[32];
+
+	if (key == NULL || (keylen != 33 && keylen != 64 && keylen != 65))
+		return LGV_BAD_KEY;
+	if (keylen == 64) {
+		full[0] = 0x04;
+		memcpy(full + 1, key, 64);
+		key = full;
+		keylen = 65;
+	}
+	if (!sig_digest(digest, pt) ||
+	    lgv_p256_verify(key, keylen, digest, pt->sig) != 1)
+		return LGV_BAD_SIGNATURE;
+	return LGV_OK;
+}
+#endif
+
 static enum lgv_result
 check_signature(const struct parts *pt, const uint8_t *key, size_t keylen)
 {
@@ -271,6 +302,10 @@ check_signature(const struct parts *pt, const uint8_t *key, size_t keylen)
 	secp256k1_pubkey pub;
 	uint8_t digest[32];
 
+#ifndef LGV_NO_ES256
+	if (pt->alg == LGV_ALG_ES256)
+		return check_p256(pt, key, keylen);
+#endif
 	if (key == NULL || !parse_key(&pub, key, keylen))
 		return LGV_BAD_KEY;
 	if (!secp256k1_ecdsa_signature_parse_compact(ctx, &sig, pt->sig) ||
@@ -323,6 +358,8 @@ lgv_verify(struct lgv_token *out, const uint8_t *tok, size_t len,
 
 	if ((r = rd_token(&pt, out, tok, len)) != LGV_OK)
 		return r;
+	if (pt.alg != (e->gateway_alg != 0 ? e->gateway_alg : LGV_ALG_ES256K))
+		return LGV_BAD_ALG;
 	if ((r = check_signature(&pt, e->gateway_key,
 	    e->gateway_key_len)) != LGV_OK)
 		return r;
@@ -376,6 +413,7 @@ rd_request_all(struct parts *pt, struct lgv_request *q, const uint8_t *req,
 	if ((r = rd_envelope(pt, req, len, LGV_REQUEST_MAX)) != LGV_OK)
 		return r;
 	rd_payload(&c, pt);
+	q->alg = pt->alg;
 	rd_request(&c, q);
 	if (c.bad || c.off != c.len) {
 		zero(q, sizeof(*q));
@@ -462,19 +500,40 @@ sign_digest(uint8_t sig64[64], const uint8_t digest[32],
 	return ok;
 }
 
+static int
+sign_es256k(void *seckey, uint8_t sig[64], const uint8_t digest[32])
+{
+	return sign_digest(sig, digest, seckey);
+}
+
 enum lgv_result
 lgv_request_sign(uint8_t *out, size_t cap, size_t *outlen,
     const struct lgv_request *r, const uint8_t seckey[32])
 {
-	static const uint8_t head[] = { 0xd2, 0x84, 0x44, 0xa1, 0x01, 0x38,
+	return lgv_request_sign_with(out, cap, outlen, r, LGV_ALG_ES256K,
+	    sign_es256k, (void *)seckey);
+}
+
+enum lgv_result
+lgv_request_sign_with(uint8_t *out, size_t cap, size_t *outlen,
+    const struct lgv_request *r, int alg, lgv_sign_fn *sign, void *ctx)
+{
+	/* Tag 18, array of 4, the protected header as a bstr, {}. */
+	static const uint8_t head_k[] = { 0xd2, 0x84, 0x44, 0xa1, 0x01, 0x38,
 	    0x2e, 0xa0 };
+	static const uint8_t head_r[] = { 0xd2, 0x84, 0x43, 0xa1, 0x01, 0x26,
+	    0xa0 };
 	static const uint8_t fw_key[] = { 0x3a, 0x00, 0x01, 0x00, 0x01, 0x58,
 	    0x20 };
+	const uint8_t *head = alg == LGV_ALG_ES256 ? head_r : head_k;
+	size_t hlen = alg == LGV_ALG_ES256 ? sizeof(head_r) : sizeof(head_k);
 	uint8_t payload[LGV_REQUEST_MAX], digest[32];
 	struct parts pt;
 	size_t n = 0, total;
 
 	*outlen = 0;
+	if (alg != LGV_ALG_ES256K && alg != LGV_ALG_ES256)
+		return LGV_BAD_ALG;
 	if (r->nonce_len < LGV_REQUEST_NONCE_MIN || r->nonce_len > LGV_NONCE_MAX)
 		return LGV_MALFORMED;
 	payload[n++] = 0xa5;
@@ -496,24 +555,24 @@ lgv_request_sign(uint8_t *out, size_t cap, size_t *outlen,
 	n += sizeof(fw_key);
 	memcpy(payload + n, r->firmware, 32);
 	n += 32;
-	total = sizeof(head) + 2 + n + 2 + 64;
+	total = hlen + 2 + n + 2 + 64;
 	if (cap < total)
 		return LGV_MALFORMED;
 	pt.prot = head + 3;
-	pt.prot_len = 4;
+	pt.prot_len = hlen - 4;
 	pt.payload = payload;
 	pt.payload_len = n;
 	if (!sig_digest(digest, &pt) ||
-	    !sign_digest(out + total - 64, digest, seckey)) {
+	    sign(ctx, out + total - 64, digest) != 1) {
 		zero(out, total);
 		return LGV_BAD_KEY;
 	}
-	memcpy(out, head, sizeof(head));
-	out[sizeof(head)] = 0x58;
-	out[sizeof(head) + 1] = (uint8_t)n;
-	memcpy(out + sizeof(head) + 2, payload, n);
-	out[sizeof(head) + 2 + n] = 0x58;
-	out[sizeof(head) + 3 + n] = 0x40;
+	memcpy(out, head, hlen);
+	out[hlen] = 0x58;
+	out[hlen + 1] = (uint8_t)n;
+	memcpy(out + hlen + 2, payload, n);
+	out[hlen + 2 + n] = 0x58;
+	out[hlen + 3 + n] = 0x40;
 	*outlen = total;
 	return LGV_OK;
 }

@@ -1,6 +1,7 @@
 /* lgv.h: the device-side verifier of licgate attestations.  It builds on its
- * own with libsecp256k1 and a SHA-256 the integrator provides: no heap, no
- * libc beyond memcpy and memcmp, no static state.  Token format:
+ * own with libsecp256k1, a SHA-256 the integrator provides and, for ES256
+ * tokens, a P-256 verify the integrator provides (none with -DLGV_NO_ES256):
+ * no heap, no libc beyond memcpy and memcmp, no static state.  Token format:
  * licgate-token(7). */
 #ifndef LGV_H
 #define LGV_H
@@ -11,6 +12,11 @@
 #define LGV_NONCE_MAX 32
 #define LGV_BLOCK_HASH_LEN 16
 #define LGV_TOKEN_MAX 400
+
+/* The COSE algorithms (RFC 9053, RFC 8812) a token or request is signed
+ * with: ECDSA with SHA-256 over secp256k1 or over P-256. */
+#define LGV_ALG_ES256K (-47)
+#define LGV_ALG_ES256 (-7)
 
 /* Why a token was refused; LGV_OK means every check passed. */
 enum lgv_result {
@@ -48,6 +54,7 @@ struct lgv_token {
 	uint8_t registry[20];
 	uint64_t block_number;
 	uint8_t block_hash[LGV_BLOCK_HASH_LEN];
+	int alg;			/* the protected header's LGV_ALG_* */
 };
 
 /* A token may live at most this long (exp - iat) unless the device says
@@ -78,6 +85,11 @@ struct lgv_expect {
 	const uint8_t *registry;	/* 20 bytes, or NULL */
 	uint64_t max_lifetime;		/* seconds; 0 = LGV_DEFAULT_MAX_LIFETIME */
 	uint64_t skew;			/* seconds; 0 = LGV_DEFAULT_SKEW */
+	/* The curve of gateway_key, pinned with it: LGV_ALG_ES256K (or 0,
+	 * the same) or LGV_ALG_ES256.  A token naming another is LGV_BAD_ALG:
+	 * the same key bytes may parse on both curves, so the token must
+	 * never choose. */
+	int gateway_alg;
 };
 
 /* Decodes and checks tok.  Returns LGV_OK with *out filled only for a
@@ -94,8 +106,8 @@ enum lgv_result lgv_decode(struct lgv_token *out, const uint8_t *tok,
     size_t len);
 
 /* A device's signed request for an attestation (licgate-token(7),
- * REQUESTS): COSE_Sign1 with ES256K over {2: device, 3: gateway, 6: iat,
- * 10: nonce, -65538: firmware}, signed with the key the device was
+ * REQUESTS): COSE_Sign1 with ES256K or ES256 over {2: device, 3: gateway,
+ * 6: iat, 10: nonce, -65538: firmware}, signed with the key the device was
  * registered with.  The gateway's address and the time bind a request to
  * one gateway and a short window, so that a captured one cannot be sent
  * again elsewhere or later. */
@@ -108,6 +120,7 @@ struct lgv_request {
 	uint8_t firmware[32];
 	uint8_t nonce[LGV_NONCE_MAX];
 	size_t nonce_len;		/* LGV_REQUEST_NONCE_MIN..LGV_NONCE_MAX */
+	int alg;			/* decoded: the protected header's LGV_ALG_* */
 };
 
 /* Device side: encodes and signs r with the device's 32-byte secret key
@@ -118,6 +131,19 @@ struct lgv_request {
 enum lgv_result lgv_request_sign(uint8_t *out, size_t cap, size_t *outlen,
     const struct lgv_request *r, const uint8_t seckey[32]);
 
+/* Signs the 32-byte digest into sig (r then s, 32-byte big-endian each)
+ * with the device's key wherever it lives (a secure element, a crypto
+ * accelerator, software); ctx is the caller's.  Returns 1, or 0. */
+typedef int lgv_sign_fn(void *ctx, uint8_t sig[64], const uint8_t digest[32]);
+
+/* As lgv_request_sign (r->alg is not read), for alg LGV_ALG_ES256K or
+ * LGV_ALG_ES256, with the signature made by sign: a P-256 device signs
+ * with what it has.  LGV_BAD_ALG for another alg, LGV_BAD_KEY when sign
+ * fails. */
+enum lgv_result lgv_request_sign_with(uint8_t *out, size_t cap,
+    size_t *outlen, const struct lgv_request *r, int alg, lgv_sign_fn *sign,
+    void *ctx);
+
 /* Gateway side: decodes req without checking the signature (the device
  * named inside says whose key to check it with).  LGV_OK, LGV_MALFORMED or
  * LGV_BAD_ALG. */
@@ -125,8 +151,11 @@ enum lgv_result lgv_request_decode(struct lgv_request *out,
     const uint8_t *req, size_t len);
 
 /* Decodes req and checks its signature against the device's public key
- * (33, 64 or 65 bytes).  LGV_OK, or LGV_MALFORMED, LGV_BAD_ALG,
- * LGV_BAD_KEY, LGV_BAD_SIGNATURE (also for a high-S signature). */
+ * (33, 64 or 65 bytes) on the curve the request's protected header names
+ * (safe to take from the request: the registered key was made on one
+ * curve, and nobody knows a secret key for the same bytes on the other).
+ * LGV_OK, or LGV_MALFORMED, LGV_BAD_ALG, LGV_BAD_KEY, LGV_BAD_SIGNATURE
+ * (also for a high-S ES256K signature). */
 enum lgv_result lgv_request_verify(struct lgv_request *out,
     const uint8_t *req, size_t len, const uint8_t *device_key,
     size_t device_key_len);
@@ -136,5 +165,12 @@ const char *lgv_result_name(enum lgv_result r);
 
 /* Provided by the integrator: SHA-256 of in[0..len). */
 void lgv_sha256(uint8_t out[32], const uint8_t *in, size_t len);
+
+/* Provided by the integrator for ES256 tokens: 1 when sig (r then s, 32-byte
+ * big-endian each) is a valid ECDSA P-256 signature of hash under pub (65-byte
+ * uncompressed or 33-byte compressed SEC1), else 0.  A verifier built with
+ * -DLGV_NO_ES256 neither calls nor needs it. */
+int lgv_p256_verify(const uint8_t *pub, size_t publen, const uint8_t hash[32],
+    const uint8_t sig[64]);
 
 #endif
