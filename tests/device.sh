@@ -4,9 +4,10 @@
 # from Debian 12's source package (src/verify/device/build.sh) and run on
 # QEMU's mps2-an385 board: it must accept a token licgated served through
 # the real chain and refuse copies with one byte changed, each with the
-# result the host verifier (licgatectl verify --json) gives.  A P-256
-# verify for ES256 (Mbed TLS, lgv_p256_verify) must accept a signature
-# made on the host and refuse altered ones.  Then the flash, RAM and stack
+# result the host verifier (licgatectl verify --json) gives; the same
+# for an ES256 token from licgated with a P-256 key, with Mbed TLS's
+# P-256 (lgv_p256_verify) in the image.  The P-256 verify alone must also
+# accept a signature made on the host and refuse altered ones.  Then the flash, RAM and stack
 # each needs (src/verify/device/size.sh; `make device-size` prints it).
 # The cross tools are in scripts/deps.sh's list: missing ones fail.
 set -u
@@ -46,20 +47,44 @@ check "licgated serves a token" '[ -s "$GW_TMP/tok" ]'
 now=$("$ctl" verify "$GW_TMP/tok" --gateway-key "$pub" --json | jget iat)
 host() { "$ctl" verify "$1" --gateway-key "$pub" --device "$A" --nonce "$nonce" \
 	--firmware "$F" --chain-id 31337 --registry "$REG" --now "$now" --json | jget result; }
-# tamper NAME OFFSET: a copy with the byte at OFFSET changed.
-len=$(stat -c %s "$GW_TMP/tok")
+# tamper SRC NAME OFFSET: a copy of SRC with the byte at OFFSET changed.
 tamper() {
-	cp "$GW_TMP/tok" "$GW_TMP/$1"
-	printf "$(printf '\\%03o' $(( $(od -An -tu1 -j "$2" -N1 "$GW_TMP/tok") ^ 1 )))" |
-		dd of="$GW_TMP/$1" bs=1 seek="$2" conv=notrunc status=none
+	cp "$GW_TMP/$1" "$GW_TMP/$2"
+	printf "$(printf '\\%03o' $(( $(od -An -tu1 -j "$3" -N1 "$GW_TMP/$1") ^ 1 )))" |
+		dd of="$GW_TMP/$2" bs=1 seek="$3" conv=notrunc status=none
 }
-tamper head 0				# the COSE_Sign1 tag
-tamper claim $((len - 70))		# a claim's byte, just before the signature
-tamper sig $((len - 1))			# the signature's last byte
+len=$(stat -c %s "$GW_TMP/tok")
+tamper tok head 0				# the COSE_Sign1 tag
+tamper tok claim $((len - 70))		# a claim's byte, just before the signature
+tamper tok sig $((len - 1))			# the signature's last byte
 check "the host verifier accepts the token" '[ "$(host "$GW_TMP/tok")" = ok ]'
 for t in head claim sig; do
 	check "the host verifier refuses the copy with a byte changed ($t: $(host "$GW_TMP/$t"))" \
 		'[ "$(host "$GW_TMP/$t")" != ok ] && ! cmp -s "$GW_TMP/tok" "$GW_TMP/$t"'
+done
+
+# The same from licgated with a P-256 key (attestation.alg = ES256): the
+# same chain and database, licgated started again with the other key.
+gw_stop
+"$ctl" keygen --alg es256 -o "$GW_TMP/es.key" >/dev/null
+gw_conf "chain.confirmations = 2" "attestation.alg = ES256" "key.file = $GW_TMP/es.key"
+gw_start || { echo "not ok - licgated starts with a P-256 key"; exit 1; }
+gw_settle 2
+# Uncompressed: Mbed TLS 2.28 reads no compressed P-256 point.
+espub=$("$ctl" key-info -k "$GW_TMP/es.key" --json | jget public_key_uncompressed)
+curl -sf -o "$GW_TMP/es" "http://127.0.0.1:$GW_PORT/v1/attestation?device=$A&firmware=$F&nonce=$nonce"
+check "licgated with a P-256 key serves an ES256 token" '[ -s "$GW_TMP/es" ]'
+esnow=$("$ctl" verify "$GW_TMP/es" --gateway-key "$espub" --alg es256 --json | jget iat)
+eshost() { "$ctl" verify "$1" --gateway-key "$espub" --alg es256 --device "$A" --nonce "$nonce" \
+	--firmware "$F" --chain-id 31337 --registry "$REG" --now "$esnow" --json | jget result; }
+eslen=$(stat -c %s "$GW_TMP/es")
+tamper es eshead 0
+tamper es esclaim $((eslen - 70))
+tamper es essig $((eslen - 1))
+check "the host verifier accepts the ES256 token" '[ "$(eshost "$GW_TMP/es")" = ok ]'
+for t in eshead esclaim essig; do
+	check "the host verifier refuses the ES256 copy with a byte changed ($t: $(eshost "$GW_TMP/$t"))" \
+		'[ "$(eshost "$GW_TMP/$t")" != ok ]'
 done
 
 # vectors.c (vectors.h): the tokens, the host's results, the pins.
@@ -83,6 +108,19 @@ hexarr() { printf '%s' "${1#0x}" | sed 's/../0x&, /g; s/, $//; s/^/{ /; s/$/ }/'
 	echo "	.gateway_key_len = sizeof(v_key), .device = v_device, .nonce = v_nonce,"
 	echo "	.nonce_len = sizeof(v_nonce), .now = ${now}u, .firmware = v_firmware,"
 	echo "	.has_chain_id = 1, .chain_id = 31337, .registry = v_registry };"
+	for t in es eshead esclaim essig; do echo "static const uint8_t v_$t[] = $(carr "$GW_TMP/$t");"; done
+	echo "const struct vec_token vec_tokens_es256[] = {"
+	for t in es eshead esclaim essig; do
+		echo "	{ \"$t\", v_$t, sizeof(v_$t), \"$(eshost "$GW_TMP/$t")\" },"
+	done
+	echo "};"
+	echo "const size_t vec_ntokens_es256 = sizeof(vec_tokens_es256) / sizeof(vec_tokens_es256[0]);"
+	echo "static const uint8_t v_eskey[] = $(hexarr "$espub");"
+	echo "const struct lgv_expect vec_expect_es256 = { .gateway_key = v_eskey,"
+	echo "	.gateway_key_len = sizeof(v_eskey), .gateway_alg = LGV_ALG_ES256,"
+	echo "	.device = v_device, .nonce = v_nonce, .nonce_len = sizeof(v_nonce),"
+	echo "	.now = ${esnow}u, .firmware = v_firmware, .has_chain_id = 1,"
+	echo "	.chain_id = 31337, .registry = v_registry };"
 	node "$dev/p256_vectors.mjs"
 } > "$GW_TMP/vectors.c"
 
@@ -105,6 +143,15 @@ for t in head claim sig; do
 		'grep -qx "$t: $(host "$GW_TMP/$t") (as the host)" "$out/es256k.out"'
 done
 check "the ES256K image exits 0" '[ $rc -eq 0 ]'
+run es256; rc=$?
+sed 's/^/# es256: /' "$out/es256.out"
+check "on the Cortex-M3, lgv_verify accepts the ES256 token (P-256 by Mbed TLS)" \
+	'grep -qx "es: ok (as the host)" "$out/es256.out"'
+for t in eshead esclaim essig; do
+	check "on the Cortex-M3, the ES256 copy with a byte changed ($t) is refused as the host refuses it" \
+		'grep -qx "$t: $(eshost "$GW_TMP/$t") (as the host)" "$out/es256.out"'
+done
+check "the ES256 image exits 0" '[ $rc -eq 0 ]'
 run p256; rc=$?
 sed 's/^/# p256: /' "$out/p256.out"
 check "on the Cortex-M3, lgv_p256_verify (Mbed TLS) accepts the host's P-256 signature" \

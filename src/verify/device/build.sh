@@ -114,9 +114,10 @@ W="-std=c11 -Wall -Wextra -Werror"
 cc_each "$out/obj" $W -ffreestanding -I"$top/src" -I"$cache/libsecp256k1-$SECP_VERSION/include" \
 	"$top/src/verify/lgv.c"
 cc_each "$out/obj" $W -I"$top/src" -I"$here" "$here/sha256.c" "$here/board.c" \
-	"$here/es256k.c" "$vec"
+	"$here/tokens.c" "$here/es256k.c" "$vec"
 cc_each "$out/obj" $W -I"$top/src" -I"$here" -I"$cache/mbedtls-$MBEDTLS_VERSION/include" \
-	-DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"' "$here/p256.c" "$here/p256_mbedtls.c"
+	-DMBEDTLS_CONFIG_FILE='"mbedtls_config.h"' "$here/p256.c" "$here/p256_mbedtls.c" \
+	"$here/es256.c"
 o=$out/obj l=$lib
 # lgv.c with ES256 asks for the integrator's P-256 verify: the ES256K
 # image gets one that refuses (p256_none.c).
@@ -125,7 +126,10 @@ if arm-none-eabi-nm -u "$o/lgv.o" | grep -qw lgv_p256_verify; then
 	cc_each "$o" $W "$here/p256_none.c"
 	none=$o/p256_none.o
 fi
-link es256k "$o/es256k.o" "$o/lgv.o" "$o/sha256.o" "$o/board.o" "$o/$(basename "${vec%.c}").o" \
+v=$o/$(basename "${vec%.c}").o
+link es256k "$o/es256k.o" "$o/tokens.o" "$o/lgv.o" "$o/sha256.o" "$o/board.o" "$v" \
 	$none "$l"/secp256k1/*.o
-link p256 "$o/p256.o" "$o/p256_mbedtls.o" "$o/board.o" "$o/$(basename "${vec%.c}").o" \
+link es256 "$o/es256.o" "$o/tokens.o" "$o/lgv.o" "$o/sha256.o" "$o/board.o" "$v" \
+	"$o/p256_mbedtls.o" "$l"/secp256k1/*.o "$l"/mbedtls/*.o
+link p256 "$o/p256.o" "$o/p256_mbedtls.o" "$o/board.o" "$v" \
 	"$l"/mbedtls/*.o

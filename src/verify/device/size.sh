@@ -2,7 +2,7 @@
 # size.sh OUT: the table of the device verifier's size on the Cortex-M3,
 # from the linker maps build.sh wrote (what each part kept after
 # gc-sections) and the runs tests/device.sh saved (OUT/es256k.out,
-# OUT/p256.out: the peak stack and heap the harness measured).  Flash is
+# OUT/es256.out, OUT/p256.out: the peak stack and heap each measured).  Flash is
 # text + rodata (+ the initial values of data); static RAM is data + bss,
 # Mbed TLS's heap buffer included.
 set -eu
@@ -44,13 +44,19 @@ parts() {
 get() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
 col() { awk -v p="$2" -v c="$3" '$1 == p { print $c }' <<<"$1"; }
 
-k=$(parts "$out/es256k.map") p=$(parts "$out/p256.map")
+k=$(parts "$out/es256k.map") p=$(parts "$out/p256.map") e=$(parts "$out/es256.map")
 vf=$(col "$k" verifier 2) vr=$(col "$k" verifier 3)
 sf=$(col "$k" secp256k1 2) sr=$(col "$k" secp256k1 3)
 lf=$(col "$k" libc 2) lr=$(col "$k" libc 3)
 mf=$(col "$p" mbedtls 2) mr=$(col "$p" mbedtls 3)
 plf=$(col "$p" libc 2) plr=$(col "$p" libc 3)
 ks=$(get "$out/es256k.out" stack) ps=$(get "$out/p256.out" stack)
+es=$(get "$out/es256.out" stack) eheap=$(get "$out/es256.out" heap)
+ehbuf=$(get "$out/es256.out" heap_buffer)
+ef=0 er=$ehbuf
+for part in verifier secp256k1 mbedtls libc; do
+	ef=$((ef + $(col "$e" "$part" 2))) er=$((er + $(col "$e" "$part" 3)))
+done
 heap=$(get "$out/p256.out" heap) hbuf=$(get "$out/p256.out" heap_buffer)
 # A part missing from a map means this script no longer recognises its
 # files: no table rather than a wrong one.
@@ -72,11 +78,14 @@ row "**ES256K verification (lgv_verify)**" "**$kf**" "**$kr**" "**$ks**"
 row "Mbed TLS 2.28.3 (Debian 12) P-256, lgv_p256_verify" "$mf" "$mr" ""
 row "newlib, libgcc (P-256 image)" "$plf" "$plr" ""
 row "**P-256 verify alone** (RAM: a $hbuf B heap, $heap used)" "**$pf**" "**$pr**" "**$ps**"
-row "ES256, projected: verifier + P-256 (not yet linked)" "$((vf + pf))" "$((vr + pr))" "-"
+row "**ES256 verification** (both curves linked; heap $eheap used)" "**$ef**" "**$er**" "**$es**"
 echo
 echo "Whole images (arm-none-eabi-size; the harness, board code and test vectors included,"
 echo "bss holding the 32 KiB reserved for the stack):"
-arm-none-eabi-size "$out/es256k.elf" "$out/p256.elf" | sed "s|$out/||; s/^/    /"
+arm-none-eabi-size "$out/es256k.elf" "$out/es256.elf" "$out/p256.elf" | sed "s|$out/||; s/^/    /"
 echo
 echo "ES256K: $kf B flash (goal <= 65536: $(verdict "$kf" 65536)), $((kr + ks)) B RAM" \
 	"with the stack (goal <= 8192: $(verdict $((kr + ks)) 8192))."
+echo "ES256 (an image with both curves): $ef B flash (goal <= 65536: $(verdict "$ef" 65536))," \
+	"$((er + es)) B RAM with the stack and Mbed TLS's heap buffer (goal <= 8192:" \
+	"$(verdict $((er + es)) 8192))."

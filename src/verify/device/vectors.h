@@ -23,6 +23,10 @@ extern const struct vec_token vec_tokens[];
 extern const size_t vec_ntokens;
 /* The device's pins, the same the host verifier was given. */
 extern const struct lgv_expect vec_expect;
+/* The same from a licgated with a P-256 key (attestation.alg = ES256). */
+extern const struct vec_token vec_tokens_es256[];
+extern const size_t vec_ntokens_es256;
+extern const struct lgv_expect vec_expect_es256;
 
 /* A P-256 key (uncompressed, 65 bytes), a SHA-256 and its signature
  * (r || s), and whether lgv_p256_verify must accept them. */
