@@ -1,6 +1,7 @@
-/* board.h: what the device harnesses (es256k.c, es256.c, p256.c) need from the
- * emulated board, QEMU's mps2-an385 (Cortex-M3): output and exit through
- * ARM semihosting, and a meter of the stack a call uses.  No libc. */
+/* board.h: what the device harnesses (es256k.c, es256.c, p256.c) need
+ * from the emulated board, QEMU's mps2-an385 (Cortex-M3): output and exit
+ * through ARM semihosting, and a meter of the stack a call uses.  No
+ * libc. */
 #ifndef BOARD_H
 #define BOARD_H
 
