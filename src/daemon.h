@@ -27,6 +27,10 @@ struct daemon {
 	struct daemon_web *web;		/* shared with HTTP threads (daemon_web.c) */
 };
 
+/* The identity a database must have for c (chain id, registry,
+ * checkpoint), for store_open. */
+void daemon_identity(struct store_identity *id, const struct conf *c);
+
 /* Loads the configuration and key, opens the database, checks the node's
  * chain id and starts the HTTP server.  Returns 1, or 0 with one line. */
 int daemon_start(struct daemon **out, const char *conf_file, int foreground,
@@ -91,6 +95,18 @@ void daemon_attest_start(void);
 void daemon_attest_free(void);
 /* GET/POST /v1/attestation. */
 void daemon_attestation(void *arg, const struct http_attest *req,
+    struct http_reply *rep);
+
+/* Install reports (daemon_install.c). */
+/* Opens the writer's own connection and starts its thread; before the
+ * HTTP server.  Returns 1, or 0 with err. */
+int daemon_install_start(struct daemon *d, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+/* Commits what is queued, stops the writer and closes its connection;
+ * after the HTTP server has stopped. */
+void daemon_install_stop(void);
+/* POST /v1/installs: body is the device's COSE report. */
+void daemon_install(void *arg, const uint8_t *body, size_t len,
     struct http_reply *rep);
 
 #endif

@@ -239,6 +239,7 @@ daemon_http_start(struct daemon *d, char *err, size_t errsz)
 		.status = on_status, .device = on_device,
 		.firmware = on_firmware, .license = on_license,
 		.ready = on_ready, .metrics = on_metrics,
+		.install = daemon_install,
 	};
 	const char *why;
 
@@ -249,7 +250,8 @@ daemon_http_start(struct daemon *d, char *err, size_t errsz)
 		    rpc_families[i].help);
 	/* One reader now, so that a database that cannot be read stops the
 	 * start instead of every request. */
-	if (daemon_web_store(d, err, errsz) == NULL)
+	if (daemon_web_store(d, err, errsz) == NULL ||
+	    !daemon_install_start(d, err, errsz))
 		return 0;
 	memset(&hc, 0, sizeof(hc));
 	hc.listen = d->conf.http_listen;
@@ -281,6 +283,8 @@ daemon_http_stop(struct daemon *d)
 	if (d->http != NULL)
 		http_stop(d->http);
 	d->http = NULL;
+	/* Nothing more can be queued: the writer commits what is, and stops. */
+	daemon_install_stop();
 	/* The server's threads are gone: their readers can close. */
 	daemon_attest_free();
 	daemon_web_free(d);

@@ -52,6 +52,8 @@ static void route_attest_get(struct http_server *, struct MHD_Connection *,
     struct http_req *, const char *, struct http_reply *);
 static void route_attest_post(struct http_server *, struct MHD_Connection *,
     struct http_req *, const char *, struct http_reply *);
+static void route_installs_post(struct http_server *, struct MHD_Connection *,
+    struct http_req *, const char *, struct http_reply *);
 static void route_status(struct http_server *, struct MHD_Connection *,
     struct http_req *, const char *, struct http_reply *);
 static void route_device(struct http_server *, struct MHD_Connection *,
@@ -70,6 +72,7 @@ static void route_metrics(struct http_server *, struct MHD_Connection *,
 static const struct http_route http_routes[] = {
 	{ "GET", "/v1/attestation", 0, "attestation", attest_params, route_attest_get },
 	{ "POST", "/v1/attestation", 0, "attestation", no_params, route_attest_post },
+	{ "POST", "/v1/installs", 0, "installs", no_params, route_installs_post },
 	{ "GET", "/v1/status", 0, "status", no_params, route_status },
 	{ "GET", "/v1/devices/", 1, "devices", no_params, route_device },
 	{ "GET", "/v1/firmware/", 1, "firmware", no_params, route_firmware },
@@ -147,6 +150,22 @@ route_attest_post(struct http_server *s, struct MHD_Connection *c,
 	a.signed_req = r->body;
 	a.signed_len = r->len;
 	s->be.attestation(s->be.arg, &a, rep);
+}
+
+static void
+route_installs_post(struct http_server *s, struct MHD_Connection *c,
+    struct http_req *r, const char *rest, struct http_reply *rep)
+{
+	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+
+	(void)rest;
+	if (s->be.install == NULL) {
+		http_reply_error(rep, 404, "not-found", "no such resource");
+		return;
+	}
+	if (http_input_cose(ct, r->len, rep))
+		s->be.install(s->be.arg, r->body, r->len, rep);
 }
 
 static void

@@ -53,6 +53,10 @@ struct http_backend {
 	void (*license)(void *arg, uint64_t id, struct http_reply *rep);
 	int (*ready)(void *arg, const char **why);
 	void (*metrics)(void *arg);
+	/* POST /v1/installs: body (len bytes, checked by http_input_cose)
+	 * is a device's install report; may be NULL (404). */
+	void (*install)(void *arg, const uint8_t *body, size_t len,
+	    struct http_reply *rep);
 };
 
 struct http_server;
