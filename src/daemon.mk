@@ -10,7 +10,7 @@ src_licgated_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
 src_licgated_LDADD = $(LG_LIBS) -lpthread
 
 src_licgatectl_SOURCES += src/ctl_status.c src/ctl_events.c src/ctl_dump.c \
-	src/ctl_init.c
+	src/ctl_init.c src/ctl_installs.c
 src_licgatectl_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
 
 TESTS += tests/sync.sh

@@ -1,7 +1,8 @@
 # Attestations: the token writer (gateway) and the device verifier.
 src_liblicgate_a_SOURCES += src/token.c src/token.h src/verify/lgv.c \
 	src/verify/lgv.h src/verify/lgv_sha256.c src/replay.c src/replay.h
-src_licgatectl_SOURCES += src/ctl_verify_token.c src/ctl_request.c
+src_licgatectl_SOURCES += src/ctl_verify_token.c src/ctl_request.c \
+	src/ctl_install_report.c
 check_PROGRAMS += tests/check_token
 TESTS += tests/check_token tests/verify_freestanding.sh
 EXTRA_DIST += tests/verify_freestanding.sh
@@ -40,6 +41,8 @@ bench-serve: src/licgated src/licgatectl bench/hello bench/signrate
 # Device requests: POST /v1/attestation signed by the device.
 TESTS += tests/device_auth.sh
 EXTRA_DIST += tests/device_auth.sh tests/cose/request.mjs tests/cose/timing.mjs
+TESTS += tests/installs.sh
+EXTRA_DIST += tests/installs.sh
 
 FUZZ_TARGETS += fuzz/fuzz_request
 fuzz_fuzz_request_SOURCES = fuzz/fuzz_request.c src/verify/lgv.c \
