@@ -69,6 +69,16 @@ check "licgatectl installs --since 2 --json: reports 2 and 3 with their fields" 
 	 [ "$("$ctl" installs -c "$GW_TMP/gw.conf" --since 2 --json | jget 0.attestation_cti)" = 0x0a0b0c0d ] &&
 	 [ "$("$ctl" installs --db "$db" --since 2 --json | node -e "console.log(JSON.parse(require(\"fs\").readFileSync(0)).length)")" = 2 ]'
 
+# licgate-token(7)'s annotated example is what licgatectl writes.
+printf '%064x\n' 3 > "$GW_TMP/key3"; chmod 600 "$GW_TMP/key3"
+"$ctl" install-report -k "$GW_TMP/key3" --gateway 0x639f1eeac9d004f45ddaa57e792da2e6f7e1e9dc \
+	--firmware 0x$(printf x | sha256sum | cut -c1-64) --version 13 --nonce 0001020304050607 \
+	--time 1795562938 -o "$GW_TMP/example"
+page=$(sed -n '/^A first install with an 8-byte nonce/,/^\.Ed/p' "${LICGATE_SRCDIR:-.}/man/licgate-token.7" |
+	awk '{for (i = 1; i <= NF && $i ~ /^([0-9a-f][0-9a-f])+$/; i++) printf "%s", $i}')
+check "licgate-token(7)'s annotated report is byte for byte what install-report signs" \
+	'[ -n "$page" ] && [ "$page" = "$(od -An -tx1 -v "$GW_TMP/example" | tr -d " \n")" ]'
+
 # Refusals: each with its code, nothing stored.
 before=$(rows)
 report 13; st=$(post "$GW_TMP/rep.$n")
