@@ -102,11 +102,13 @@ void daemon_attestation(void *arg, const struct http_attest *req,
  * HTTP server.  Returns 1, or 0 with err. */
 int daemon_install_start(struct daemon *d, char *err, size_t errsz)
     __attribute__((warn_unused_result));
-/* Commits what is queued, stops the writer and closes its connection;
- * after the HTTP server has stopped. */
+/* Commits and answers what is queued, stops the writer and closes its
+ * connection; before the HTTP server stops.  Reports that come after are
+ * refused (503 stopping). */
 void daemon_install_stop(void);
-/* POST /v1/installs: body is the device's COSE report. */
+/* POST /v1/installs (http_backend.install): body is the device's COSE
+ * report; answered through later once stored, or at once if refused. */
 void daemon_install(void *arg, const uint8_t *body, size_t len,
-    struct http_reply *rep);
+    struct http_deferred *later);
 
 #endif

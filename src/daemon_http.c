@@ -280,11 +280,12 @@ daemon_http_stop(struct daemon *d)
 {
 	if (d->web == NULL)
 		return;
+	/* First, while their connections exist: the writer commits and
+	 * answers what is queued, and refuses what comes after. */
+	daemon_install_stop();
 	if (d->http != NULL)
 		http_stop(d->http);
 	d->http = NULL;
-	/* Nothing more can be queued: the writer commits what is, and stops. */
-	daemon_install_stop();
 	/* The server's threads are gone: their readers can close. */
 	daemon_attest_free();
 	daemon_web_free(d);

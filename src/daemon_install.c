@@ -3,9 +3,10 @@
  * REPORTS).  The HTTP threads check a report and hand it to one writer
  * thread that owns the only connection writing reports: it commits what
  * has queued up meanwhile in one transaction, one fsync for all, and only
- * then are the waiting requests answered.  A report is acknowledged once
- * it is durable; a replay is refused by the database's UNIQUE constraints,
- * which outlive a restart. */
+ * then answers the reports' requests, whose connections wait meanwhile
+ * without holding an HTTP thread (http_deferred_reply).  A report is
+ * acknowledged once it is durable; a replay is refused by the database's
+ * UNIQUE constraints, which outlive a restart. */
 #include "config.h"
 
 #include <pthread.h>
@@ -22,26 +23,26 @@
 #include "xmalloc.h"
 
 /* At most this many reports share a commit: a bound on what one
- * transaction holds, well above what the HTTP threads queue meanwhile. */
+ * transaction holds (each waiting report is one open connection, and
+ * http.max_connections is 1024 by default). */
 #define INSTALL_BATCH 256
 
 _Static_assert(LGV_NONCE_MAX <= sizeof(((struct store_install *)0)->nonce),
     "a report's nonce fits the store's row");
 
-/* One report waiting for its commit, on its HTTP thread's stack. */
+/* One report waiting for its commit; the writer frees it once answered. */
 struct install_job {
 	struct store_install row;
-	int done;
-	int ok;				/* committed (row.seq or duplicate) */
+	struct http_deferred *later;
 	struct install_job *next;
 };
 
 /* The writer: its queue, its thread and its connection.  Started before
- * the HTTP server and stopped after it. */
+ * the HTTP server and stopped before it, so that every waiting request is
+ * answered while its connection exists. */
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t work;		/* the queue has jobs, or stop */
-	pthread_cond_t done;		/* a batch was committed */
 	struct install_job *head, *tail;
 	int running, stop;
 	pthread_t thread;
@@ -49,7 +50,6 @@ static struct {
 } writer = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.work = PTHREAD_COND_INITIALIZER,
-	.done = PTHREAD_COND_INITIALIZER,
 };
 
 /* Takes up to INSTALL_BATCH jobs off the queue into jobs; with the lock
@@ -68,6 +68,37 @@ take_batch(struct install_job **jobs)
 	return n;
 }
 
+/* A refusal, counted in /metrics by reason (its error code). */
+static void
+refuse(struct http_reply *rep, int status, const char *code, const char *msg)
+{
+	metrics_count("licgate_install_reports_total", "result", code, NULL,
+	    NULL, 1);
+	http_reply_error(rep, status, code, "%s", msg);
+}
+
+/* Answers a job after its batch's commit (ok) or failure, and frees it. */
+static void
+answer(struct install_job *job, int ok)
+{
+	struct http_reply rep = { 0, NULL, NULL, 0 };
+
+	if (!ok)
+		http_reply_error(&rep, 500, "database", "the report could not "
+		    "be stored (see licgated's log)");
+	else if (job->row.duplicate)
+		refuse(&rep, 409, "replay", "this report, or another with its "
+		    "device and nonce, is stored already");
+	else {
+		metrics_count("licgate_install_reports_total", "result",
+		    "accepted", NULL, NULL, 1);
+		http_reply_json(&rep, 201, json_pack("{s:I}", "seq",
+		    (json_int_t)job->row.seq));
+	}
+	http_deferred_reply(job->later, &rep);
+	free(job);
+}
+
 /* Commits jobs[0..n) in one transaction and answers them. */
 static void
 commit_batch(struct install_job **jobs, size_t n, struct store_install *rows)
@@ -80,18 +111,14 @@ commit_batch(struct install_job **jobs, size_t n, struct store_install *rows)
 		rows[i] = jobs[i]->row;
 	if (!(ok = store_installs_add(writer.db, rows, n, err, sizeof(err))))
 		log_warnx("install reports: %s", err);
-	if (ok)
+	else
 		metrics_count("licgate_install_commits_total", NULL, NULL, NULL,
 		    NULL, 1);
-	pthread_mutex_lock(&writer.lock);
 	for (i = 0; i < n; i++) {
 		jobs[i]->row.seq = rows[i].seq;
 		jobs[i]->row.duplicate = rows[i].duplicate;
-		jobs[i]->ok = ok;
-		jobs[i]->done = 1;
+		answer(jobs[i], ok);
 	}
-	pthread_cond_broadcast(&writer.done);
-	pthread_mutex_unlock(&writer.lock);
 }
 
 /* The writer's loop: waits for jobs, commits them in batches, and on stop
@@ -156,8 +183,8 @@ daemon_install_stop(void)
 	writer.db = NULL;
 }
 
-/* Queues job and waits until the writer has committed it (or failed).
- * Returns 0 when the writer is not running. */
+/* Queues job for the writer, which answers it.  Returns 0 when the
+ * writer is not running (job is still the caller's). */
 static int
 submit(struct install_job *job)
 {
@@ -173,19 +200,8 @@ submit(struct install_job *job)
 		writer.head = job;
 	writer.tail = job;
 	pthread_cond_signal(&writer.work);
-	while (!job->done)
-		pthread_cond_wait(&writer.done, &writer.lock);
 	pthread_mutex_unlock(&writer.lock);
-	return job->ok;
-}
-
-/* A refusal, counted in /metrics by reason (its error code). */
-static void
-refuse(struct http_reply *rep, int status, const char *code, const char *msg)
-{
-	metrics_count("licgate_install_reports_total", "result", code, NULL,
-	    NULL, 1);
-	http_reply_error(rep, status, code, "%s", msg);
+	return 1;
 }
 
 /* What binds a report to this gateway and to now: its audience is this
@@ -269,40 +285,44 @@ row_from_report(struct store_install *row, const struct lgv_install *q,
 	row->report_len = len;
 }
 
-void
-daemon_install(void *arg, const uint8_t *body, size_t len,
-    struct http_reply *rep)
+/* Checks a report; returns 1 with q filled, or 0 with rep set. */
+static int
+report_check(struct daemon *d, const uint8_t *body, size_t len,
+    uint64_t now, struct lgv_install *q, struct http_reply *rep)
 {
-	struct daemon *d = arg;
-	uint64_t now = (uint64_t)time(NULL);
-	struct install_job job;
-	struct lgv_install q;
 	enum lgv_result r;
 
-	if ((r = lgv_install_decode(&q, body, len)) != LGV_OK) {
+	if ((r = lgv_install_decode(q, body, len)) != LGV_OK) {
 		metrics_count("licgate_install_reports_total", "result",
 		    "bad-report", NULL, NULL, 1);
 		http_reply_error(rep, 400, "bad-report", "not a licgate install "
 		    "report (%s; see licgate-token(7))", lgv_result_name(r));
+		return 0;
+	}
+	return report_bound_here(d, q, now, rep) &&
+	    report_signed(d, body, len, q, rep);
+}
+
+void
+daemon_install(void *arg, const uint8_t *body, size_t len,
+    struct http_deferred *later)
+{
+	struct daemon *d = arg;
+	struct http_reply rep = { 0, NULL, NULL, 0 };
+	uint64_t now = (uint64_t)time(NULL);
+	struct install_job *job;
+	struct lgv_install q;
+
+	if (!report_check(d, body, len, now, &q, &rep)) {
+		http_deferred_reply(later, &rep);
 		return;
 	}
-	if (!report_bound_here(d, &q, now, rep) ||
-	    !report_signed(d, body, len, &q, rep))
-		return;
-	memset(&job, 0, sizeof(job));
-	row_from_report(&job.row, &q, body, len, now);
-	if (!submit(&job)) {
-		http_reply_error(rep, 500, "database", "the report could not "
-		    "be stored (see licgated's log)");
-		return;
+	job = xcalloc(1, sizeof(*job));
+	row_from_report(&job->row, &q, body, len, now);
+	job->later = later;
+	if (!submit(job)) {
+		free(job);
+		http_reply_error(&rep, 503, "stopping", "licgated is stopping");
+		http_deferred_reply(later, &rep);
 	}
-	if (job.row.duplicate) {
-		refuse(rep, 409, "replay", "this report, or another with its "
-		    "device and nonce, is stored already");
-		return;
-	}
-	metrics_count("licgate_install_reports_total", "result", "accepted",
-	    NULL, NULL, 1);
-	http_reply_json(rep, 201, json_pack("{s:I}", "seq",
-	    (json_int_t)job.row.seq));
 }

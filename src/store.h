@@ -307,11 +307,11 @@ struct store_install {
 	const uint8_t *report;
 	size_t report_len;
 	uint64_t seq;			/* out: its number; 0 if duplicate */
-	int duplicate;			/* out: (device, nonce) or leaf known */
+	int duplicate;			/* out: (device, nonce) known */
 };
 
 /* Stores rows[0..n) in one transaction (one fsync for all), numbering
- * each; a row whose (device, nonce) or leaf is stored already is skipped
+ * each; a row whose (device, nonce) is stored already is skipped
  * and marked duplicate, so that a replay is refused across restarts.
  * Returns 1 once committed, or 0 with err and nothing stored. */
 int store_installs_add(struct store *s, struct store_install *rows,

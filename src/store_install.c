@@ -38,9 +38,11 @@ bind_optional(sqlite3_stmt *st, const struct store_install *r)
 		store_bind_u64(st, 6, r->block);
 }
 
-/* Inserts r unless its (device, nonce) or its leaf is stored already
- * (r->duplicate then); r->seq is its number.  Returns 0 with err on a
- * database error. */
+/* Inserts r unless its (device, nonce) is stored already (r->duplicate
+ * then; the same bytes sent again have the same device and nonce, so the
+ * leaf needs no index of its own, whose random keys would cost each
+ * commit a page per report); r->seq is its number.  Returns 0 with err
+ * on a database error. */
 static int
 insert_one(struct store *s, struct store_install *r, char *err, size_t errsz)
 {

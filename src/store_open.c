@@ -60,7 +60,7 @@ static const char store_installs_schema[] =
 	"  firmware TEXT NOT NULL, version INTEGER NOT NULL, replaced TEXT,"
 	"  attestation_cti TEXT, attestation_block INTEGER,"
 	"  nonce TEXT NOT NULL, reported_at INTEGER NOT NULL,"
-	"  received_at INTEGER NOT NULL, leaf TEXT NOT NULL UNIQUE,"
+	"  received_at INTEGER NOT NULL, leaf TEXT NOT NULL,"
 	"  report BLOB NOT NULL, batch INTEGER, anchor_block INTEGER,"
 	"  UNIQUE (device, nonce)) STRICT;"
 	"CREATE VIEW IF NOT EXISTS v_installs AS SELECT seq, device, firmware,"

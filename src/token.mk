@@ -37,6 +37,15 @@ EXTRA_DIST += bench/serve.sh
 bench-serve: src/licgated src/licgatectl bench/hello bench/signrate
 	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/serve.sh
 .PHONY: bench-serve
+# Install reports accepted per second against nonce attestations per
+# second, on the same licgated (bench/installs.sh; needs anvil and wrk).
+BENCH_TARGETS += bench/installgen
+bench_installgen_SOURCES = bench/installgen.c
+bench_installgen_LDADD = $(LG_LIBS)
+EXTRA_DIST += bench/installs.sh bench/installs.lua
+bench-installs: src/licgated src/licgatectl bench/installgen
+	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/installs.sh
+.PHONY: bench-installs
 
 # Device requests: POST /v1/attestation signed by the device.
 TESTS += tests/device_auth.sh
