@@ -115,7 +115,8 @@ check "/metrics counts the accepted reports and the refusals by code" \
 # within the window still.
 report 11 --time $(($(date +%s) - 1)); st=$(post "$GW_TMP/rep.$n"); s4=$(jget seq < "$GW_TMP/body")
 check "a fourth report: seq 4" '[ "$st" = 201 ] && [ "$s4" = 4 ]'
-gw_stop
+gw_stop; rc=$?
+check "licgated stops cleanly with the writer running (exit 0)" '[ $rc -eq 0 ]'
 gw_start
 st=$(post "$GW_TMP/rep.$n")
 check "the same report after a restart: 409 replay, still 4 rows" '[ "$st" = 409 ] && [ "$(err)" = replay ] && [ "$(rows)" = 4 ]'
@@ -130,5 +131,6 @@ st=$(post "$GW_TMP/rep.$n")
 check "after the restart it is still known: 409 replay" '[ "$st" = 409 ] && [ "$(err)" = replay ]'
 report 11; st=$(post "$GW_TMP/rep.$n")
 check "the next report after the restart gets seq 6" '[ "$st" = 201 ] && [ "$(jget seq < "$GW_TMP/body")" = 6 ]'
-gw_stop
+gw_stop; rc=$?
+check "licgated stops cleanly on SIGTERM after serving reports (exit 0)" '[ $rc -eq 0 ]'
 exit $fail
