@@ -131,6 +131,29 @@ st=$(post "$GW_TMP/rep.$n")
 check "after the restart it is still known: 409 replay" '[ "$st" = 409 ] && [ "$(err)" = replay ]'
 report 11; st=$(post "$GW_TMP/rep.$n")
 check "the next report after the restart gets seq 6" '[ "$st" = 201 ] && [ "$(jget seq < "$GW_TMP/body")" = 6 ]'
+
+# The same under load: 400 reports, 32 at once, and kill -9 as soon as 40
+# are acknowledged, while others are being committed.  Every report
+# acknowledged must be there after the restart, byte for byte.
+first=$((n + 1))
+for i in $(seq 1 400); do report $((11 + i % 2 * 3)); done
+: > "$GW_TMP/acks"
+seq "$first" "$n" | xargs -P 32 -I{} curl -s -o /dev/null -w '%{http_code} {}\n' \
+	-H 'Content-Type: application/cose' --data-binary "@$GW_TMP/rep.{}" \
+	"http://127.0.0.1:$GW_PORT/v1/installs" >> "$GW_TMP/acks" &
+load=$!
+until [ "$(grep -c '^201 ' "$GW_TMP/acks")" -ge 40 ] || ! kill -0 $load 2>/dev/null; do :; done
+kill -9 "$GW_PID"; wait "$GW_PID" 2>/dev/null; GW_PID=
+wait $load
+gw_start
+sqlite3 "$GW_TMP/gw.db" 'SELECT lower(hex(report)) FROM installs' | sort > "$GW_TMP/stored"
+acked=0 lost=0
+for i in $(awk '$1 == 201 {print $2}' "$GW_TMP/acks"); do
+	acked=$((acked + 1))
+	grep -qx "$(od -An -tx1 -v "$GW_TMP/rep.$i" | tr -d ' \n')" "$GW_TMP/stored" || lost=$((lost + 1))
+done
+echo "# $acked of 400 acknowledged before kill -9, $(($(wc -l < "$GW_TMP/stored") - 6)) stored"
+check "every report acknowledged before a kill -9 under load is stored after it" '[ "$acked" -ge 40 ] && [ "$lost" = 0 ] || { echo "# $lost lost"; false; }'
 gw_stop; rc=$?
 check "licgated stops cleanly on SIGTERM after serving reports (exit 0)" '[ $rc -eq 0 ]'
 exit $fail
