@@ -8,7 +8,9 @@
 # the goal is at least half the attestation rate.  BENCH_ROUNDS rounds
 # (default 3), each measuring both in mirrored order (a r r a,
 # BENCH_SECONDS per run, default 3) at BENCH_CONNECTIONS (default 64);
-# prints the medians, the ratio, and how many reports shared a commit.
+# prints the medians, the ratio, licgated's CPU time per answer (which says
+# whether a rate is bound by CPU or by waiting), and how many reports
+# shared a commit.
 # Run from a build directory: make bench-installs.
 set -u
 conns=${BENCH_CONNECTIONS:-64}
@@ -88,27 +90,33 @@ run() {	# run [wrk args]: "rps p99"
 	wrk -t"$wrk_threads" -c"$conns" -d"${secs}s" --latency "$@" 2>&1 |
 		awk '/Requests\/sec/ {r=$2} / 99%/ {p=$2} END {print r, p}'
 }
-# figure a|r: one run: nonce attestations per second, or reports accepted
-# per second (rows stored during the run over its length).
+# licgated's CPU time so far, in clock ticks.
+ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+# figure a|r: one run: "F rate p99 us", the rate of nonce attestations or
+# of reports accepted (rows stored during the run over its length), and
+# licgated's CPU microseconds per answer (per accepted report).
 figure() {
-	local n0 out
+	local n0 out t0 rate hz=$(getconf CLK_TCK)
 	if [ "$1" = a ]; then
-		echo "a $(run -s "$tmp/nonce.lua" "http://127.0.0.1:$port")"
-		return
+		t0=$(ticks)
+		out=$(run -s "$tmp/nonce.lua" "http://127.0.0.1:$port")
+		rate=${out%% *}
+	else
+		# More reports than the daemon could take: none is sent twice.
+		"$build/bench/installgen" "$tmp/reports" $((secs * ${BENCH_MAX_RATE:-20000})) "$gw" "$fw" "${keys[@]}" || exit 1
+		n0=$(rows) t0=$(ticks)
+		out=$(run -s "$src/bench/installs.lua" "http://127.0.0.1:$port" -- "$tmp/reports" "$wrk_threads")
+		rate=$(( ($(rows) - n0) / secs ))
 	fi
-	# More reports than the daemon could take: none is sent twice.
-	"$build/bench/installgen" "$tmp/reports" $((secs * ${BENCH_MAX_RATE:-20000})) "$gw" "$fw" "${keys[@]}" || exit 1
-	n0=$(rows)
-	out=$(run -s "$src/bench/installs.lua" "http://127.0.0.1:$port" -- "$tmp/reports" "$wrk_threads")
-	echo "r $(( ($(rows) - n0) / secs )) ${out#* }"
+	echo "$1 $rate ${out#* } $(awk -v t=$(( $(ticks) - t0 )) -v hz="$hz" -v n="$rate" -v s="$secs" 'BEGIN {printf "%.0f", (n > 0) ? t / hz * 1e6 / (n * s) : 0}')"
 }
 echo "licgated on $ncpu CPU(s), http.threads = $ncpu; wrk -t$wrk_threads -c$conns, ${secs}s per run, $rounds round(s); database on $(df -P "$tmp" | awk 'NR == 2 {print $1}')"
 : > "$tmp/rounds"
 c0=$(metric licgate_install_commits_total); c0=${c0:-0}
 for ((i = 1; i <= rounds; i++)); do
 	for f in a r r a; do figure "$f"; done > "$tmp/round"
-	awk '{n[$1]++; s[$1] += $2} END {printf "%.0f %.0f\n", s["a"] / n["a"], s["r"] / n["r"]}' "$tmp/round" >> "$tmp/rounds"
-	echo "  round $i: $(tail -1 "$tmp/rounds" | awk '{printf "attestations %s/s, reports %s/s", $1, $2}');  p99 $(awk '{printf "%s %s  ", $1, $3}' "$tmp/round")"
+	awk '{n[$1]++; s[$1] += $2; u[$1] += $4} END {printf "%.0f %.0f %.0f %.0f\n", s["a"] / n["a"], s["r"] / n["r"], u["a"] / n["a"], u["r"] / n["r"]}' "$tmp/round" >> "$tmp/rounds"
+	echo "  round $i: $(tail -1 "$tmp/rounds" | awk '{printf "attestations %s/s (%s us CPU each), reports %s/s (%s us)", $1, $3, $2, $4}');  p99 $(awk '{printf "%s %s  ", $1, $3}' "$tmp/round")"
 done
 stored=$(rows)
 commits=$(( $(metric licgate_install_commits_total) - c0 ))
@@ -118,8 +126,9 @@ node -e '
   const med = (v) => { v = [...v].sort((x, y) => x - y); const m = v.length >> 1; return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2; };
   const range = (v) => v.length < 2 ? "" : ` (${Math.min(...v).toFixed(2)}..${Math.max(...v).toFixed(2)})`;
   const a = rounds.map((r) => r[0]), r = rounds.map((x) => x[1]), q = rounds.map((x) => x[1] / x[0]);
-  console.log(`  nonce attestations   ${med(a).toFixed(0).padStart(6)} /s (verdict ${process.argv[2]})`);
-  console.log(`  install reports      ${med(r).toFixed(0).padStart(6)} accepted/s`);
+  const ua = rounds.map((x) => x[2]), ur = rounds.map((x) => x[3]);
+  console.log(`  nonce attestations   ${med(a).toFixed(0).padStart(6)} /s, licgated ${med(ua).toFixed(0)} us CPU each (verdict ${process.argv[2]})`);
+  console.log(`  install reports      ${med(r).toFixed(0).padStart(6)} accepted/s, licgated ${med(ur).toFixed(0)} us CPU each`);
   console.log(`  reports/attestations = ${med(q).toFixed(2)}${range(q)} (goal >= 0.5)`);
   console.log(`  ${process.argv[3]} reports stored in ${process.argv[4]} commits: ${(process.argv[3] / Math.max(1, process.argv[4])).toFixed(1)} per fsync`);
 ' "$tmp/rounds" "$verdict" "$stored" "$commits"
