@@ -31,9 +31,11 @@ extern const struct ctl_verb ctl_verb_verify_seal;
 extern const struct ctl_verb ctl_verb_keygen;
 extern const struct ctl_verb ctl_verb_key_info;
 extern const struct ctl_verb ctl_verb_request;
+extern const struct ctl_verb ctl_verb_install_report;
 extern const struct ctl_verb ctl_verb_verify;
 extern const struct ctl_verb ctl_verb_status;
 extern const struct ctl_verb ctl_verb_events;
+extern const struct ctl_verb ctl_verb_installs;
 extern const struct ctl_verb ctl_verb_dump;
 extern const struct ctl_verb ctl_verb_init;
 

@@ -5,18 +5,16 @@
  * (ES256): the request is signed with the key's own algorithm. */
 #include "config.h"
 
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "chain/hex.h"
 #include "chain/p256.h"
 #include "chain/sig.h"
 #include "ctl.h"
+#include "ctl_util.h"
 #include "key.h"
 #include "verify/lgv.h"
 
@@ -27,45 +25,6 @@ struct ropts {
 	int has_firmware;
 	int has_gateway;
 };
-
-/* --gateway: the gateway's address (GET /v1/status names it), or its
- * public key (licgatectl key-info prints it), whose address is taken: a
- * 65-byte key on either curve (the address is the same rule on both), a
- * compressed one on secp256k1 (on P-256 its address differs: give the
- * address). */
-static int
-parse_gateway(struct lgv_request *rq, const char *arg)
-{
-	uint8_t key[65];
-	const char *why;
-	size_t n;
-
-	if (!hex_decode(key, sizeof(key), &n, arg, &why) ||
-	    (n != 20 && n != 33 && n != 65) ||
-	    (n != 20 && !sig_pubkey_to_address(rq->gateway, key, n) &&
-	    (n != 65 || !p256_pubkey_to_address(rq->gateway, key, n)))) {
-		fprintf(stderr, "licgatectl: --gateway %s: not 0x and an address "
-		    "(20 bytes) or a public key (33 or 65 bytes)\n", arg);
-		return 0;
-	}
-	if (n == 20)
-		memcpy(rq->gateway, key, 20);
-	return 1;
-}
-
-/* --time: unix seconds (tests and devices without a clock of their own). */
-static int
-parse_time(struct lgv_request *rq, const char *arg)
-{
-	char *end;
-
-	rq->iat = strtoull(arg, &end, 10);
-	if (*arg == '\0' || *arg == '-' || *end != '\0') {
-		fprintf(stderr, "licgatectl: --time %s: not a number\n", arg);
-		return 0;
-	}
-	return 1;
-}
 
 static int
 parse_nonce(struct lgv_request *rq, const char *arg)
@@ -122,12 +81,12 @@ request_args(struct ropts *o, int argc, char **argv)
 				return 0;
 			break;
 		case 'g':
-			if (!parse_gateway(&o->rq, optarg))
+			if (!ctl_parse_gateway(o->rq.gateway, optarg))
 				return 0;
 			o->has_gateway = 1;
 			break;
 		case 't':
-			if (!parse_time(&o->rq, optarg))
+			if (!ctl_parse_u64(&o->rq.iat, "--time", optarg))
 				return 0;
 			break;
 		default: return 0;
@@ -138,29 +97,6 @@ request_args(struct ropts *o, int argc, char **argv)
 		    "gateway's address, as GET /v1/status names it)\n");
 	return optind == argc && o->key != NULL && o->has_firmware &&
 	    o->has_gateway && o->rq.nonce_len > 0;
-}
-
-static int
-write_request(const char *path, const uint8_t *p, size_t n)
-{
-	FILE *f = path != NULL ? fopen(path, "wb") : stdout;
-
-	if (f == NULL) {
-		fprintf(stderr, "licgatectl: %s: %s\n", path, strerror(errno));
-		return CTL_BADINPUT;
-	}
-	if (path == NULL && isatty(fileno(stdout))) {
-		fprintf(stderr, "licgatectl: request: not writing binary to a "
-		    "terminal (use -o FILE or a pipe)\n");
-		return CTL_BADINPUT;
-	}
-	if (fwrite(p, 1, n, f) != n || (path != NULL ? fclose(f) :
-	    fflush(f)) != 0) {
-		fprintf(stderr, "licgatectl: %s: %s\n", path != NULL ? path :
-		    "stdout", strerror(errno));
-		return CTL_BADINPUT;
-	}
-	return CTL_OK;
 }
 
 /* lgv_request_sign_with's signer for a P-256 device key held in memory. */
@@ -197,7 +133,7 @@ request_run(const struct ctl_verb *self, int argc, char **argv)
 		return CTL_BADINPUT;
 	}
 	explicit_bzero(seckey, sizeof(seckey));
-	return write_request(o.out, req, len);
+	return ctl_write_binary(o.out, req, len, "request");
 }
 
 const struct ctl_verb ctl_verb_request = {

@@ -2,14 +2,18 @@
  * key names and the database verbs' options. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "chain/hex.h"
+#include "chain/p256.h"
+#include "chain/sig.h"
 #include "conf.h"
 #include "ctl.h"
 #include "ctl_util.h"
@@ -44,6 +48,64 @@ ctl_bad_json(const char *file, const struct jerr *e)
 {
 	fprintf(stderr, "licgatectl: %s: %s: %s\n", file, e->path, e->why);
 	return CTL_BADINPUT;
+}
+
+int
+ctl_parse_gateway(uint8_t gateway[20], const char *arg)
+{
+	uint8_t key[65];
+	const char *why;
+	size_t n;
+
+	if (!hex_decode(key, sizeof(key), &n, arg, &why) ||
+	    (n != 20 && n != 33 && n != 65) ||
+	    (n != 20 && !sig_pubkey_to_address(gateway, key, n) &&
+	    (n != 65 || !p256_pubkey_to_address(gateway, key, n)))) {
+		fprintf(stderr, "licgatectl: --gateway %s: not 0x and an address "
+		    "(20 bytes) or a public key (33 or 65 bytes)\n", arg);
+		return 0;
+	}
+	if (n == 20)
+		memcpy(gateway, key, 20);
+	return 1;
+}
+
+int
+ctl_parse_u64(uint64_t *v, const char *opt, const char *arg)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || errno != 0) {
+		fprintf(stderr, "licgatectl: %s %s: not a number\n", opt, arg);
+		return 0;
+	}
+	return 1;
+}
+
+int
+ctl_write_binary(const char *path, const uint8_t *p, size_t n,
+    const char *what)
+{
+	FILE *f;
+
+	if (path == NULL && isatty(fileno(stdout))) {
+		fprintf(stderr, "licgatectl: %s: not writing binary to a "
+		    "terminal (use -o FILE or a pipe)\n", what);
+		return CTL_BADINPUT;
+	}
+	if ((f = path != NULL ? fopen(path, "wb") : stdout) == NULL) {
+		fprintf(stderr, "licgatectl: %s: %s\n", path, strerror(errno));
+		return CTL_BADINPUT;
+	}
+	if (fwrite(p, 1, n, f) != n || (path != NULL ? fclose(f) :
+	    fflush(f)) != 0) {
+		fprintf(stderr, "licgatectl: %s: %s\n", path != NULL ? path :
+		    "stdout", strerror(errno));
+		return CTL_BADINPUT;
+	}
+	return CTL_OK;
 }
 
 const char *

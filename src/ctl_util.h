@@ -31,6 +31,23 @@ const char *ctl_iso(char buf[32], uint64_t t);
 int ctl_key_names(char addr_hex[43], char pub_hex[69], int alg,
     const uint8_t seckey[32]);
 
+/* --gateway ARG of the verbs that sign as a device: the gateway's address
+ * (GET /v1/status names it), or its public key (licgatectl key-info
+ * prints it), whose address is taken: a 65-byte key on either curve (the
+ * address is the same rule on both), a compressed one on secp256k1 (on
+ * P-256 its address differs: give the address).  Returns 1, or 0 after
+ * saying why. */
+int ctl_parse_gateway(uint8_t gateway[20], const char *arg);
+
+/* OPT ARG: a decimal unsigned number.  Returns 1, or 0 after saying why. */
+int ctl_parse_u64(uint64_t *v, const char *opt, const char *arg);
+
+/* Writes n bytes of a signed WHAT (a request, a report) to path, or to
+ * stdout unless it is a terminal.  Returns CTL_OK, or CTL_BADINPUT after
+ * saying why. */
+int ctl_write_binary(const char *path, const uint8_t *p, size_t n,
+    const char *what);
+
 /* The options of the verbs that read a gateway's database. */
 struct ctl_db_opts {
 	const char *conf;

@@ -87,8 +87,8 @@ params_from_conf(struct follow_params *p, const struct conf *c)
 	p->connections = (unsigned)c->sync_connections;
 }
 
-static void
-identity_from_conf(struct store_identity *id, const struct conf *c)
+void
+daemon_identity(struct store_identity *id, const struct conf *c)
 {
 	memset(id, 0, sizeof(*id));
 	id->chain_id = c->chain_id;
@@ -204,7 +204,7 @@ daemon_start(struct daemon **out, const char *conf_file, int foreground,
 	 * database behind. */
 	if (!follow_check_chain(d->rpc, d->conf.chain_id, err, errsz))
 		goto fail;
-	identity_from_conf(&id, &d->conf);
+	daemon_identity(&id, &d->conf);
 	if (!store_open(&d->store, d->conf.db_path, &id, err, errsz))
 		goto fail;
 	params_from_conf(&fp, &d->conf);

@@ -28,6 +28,10 @@ struct daemon {
 	struct daemon_web *web;		/* shared with HTTP threads (daemon_web.c) */
 };
 
+/* The identity a database must have for c (chain id, registry,
+ * checkpoint), for store_open. */
+void daemon_identity(struct store_identity *id, const struct conf *c);
+
 /* Loads the configuration and key, opens the database, checks the node's
  * chain id and starts the HTTP server.  Returns 1, or 0 with one line. */
 int daemon_start(struct daemon **out, const char *conf_file, int foreground,
@@ -93,5 +97,19 @@ void daemon_attest_free(void);
 /* GET/POST /v1/attestation. */
 void daemon_attestation(void *arg, const struct http_attest *req,
     struct http_reply *rep);
+
+/* Install reports (daemon_install.c). */
+/* Opens the writer's own connection and starts its thread; before the
+ * HTTP server.  Returns 1, or 0 with err. */
+int daemon_install_start(struct daemon *d, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+/* Commits and answers what is queued, stops the writer and closes its
+ * connection; before the HTTP server stops.  Reports that come after are
+ * refused (503 stopping). */
+void daemon_install_stop(void);
+/* POST /v1/installs (http_backend.install): body is the device's COSE
+ * report; answered through later once stored, or at once if refused. */
+void daemon_install(void *arg, const uint8_t *body, size_t len,
+    struct http_deferred *later);
 
 #endif

@@ -4,12 +4,13 @@ src_liblicgate_a_SOURCES += src/follow.c src/follow.h src/fetch.c src/fetch.h \
 	src/sdnotify.c src/sdnotify.h
 sbin_PROGRAMS += src/licgated
 src_licgated_SOURCES = src/licgated.c src/daemon.c src/daemon.h \
-	src/daemon_web.c src/daemon_http.c src/daemon_attest.c
+	src/daemon_web.c src/daemon_http.c src/daemon_attest.c \
+	src/daemon_install.c
 src_licgated_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
 src_licgated_LDADD = $(LG_LIBS) -lpthread
 
 src_licgatectl_SOURCES += src/ctl_status.c src/ctl_events.c src/ctl_dump.c \
-	src/ctl_init.c
+	src/ctl_init.c src/ctl_installs.c
 src_licgatectl_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
 
 TESTS += tests/sync.sh

@@ -241,6 +241,7 @@ daemon_http_start(struct daemon *d, char *err, size_t errsz)
 		.status = on_status, .device = on_device,
 		.firmware = on_firmware, .license = on_license,
 		.ready = on_ready, .metrics = on_metrics,
+		.install = daemon_install,
 	};
 	const char *why;
 
@@ -251,7 +252,8 @@ daemon_http_start(struct daemon *d, char *err, size_t errsz)
 		    rpc_families[i].help);
 	/* One reader now, so that a database that cannot be read stops the
 	 * start instead of every request. */
-	if (daemon_web_store(d, err, errsz) == NULL)
+	if (daemon_web_store(d, err, errsz) == NULL ||
+	    !daemon_install_start(d, err, errsz))
 		return 0;
 	memset(&hc, 0, sizeof(hc));
 	hc.listen = d->conf.http_listen;
@@ -280,6 +282,9 @@ daemon_http_stop(struct daemon *d)
 {
 	if (d->web == NULL)
 		return;
+	/* First, while their connections exist: the writer commits and
+	 * answers what is queued, and refuses what comes after. */
+	daemon_install_stop();
 	if (d->http != NULL)
 		http_stop(d->http);
 	d->http = NULL;

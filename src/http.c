@@ -23,9 +23,18 @@ struct http_server {
 	uint16_t port;
 };
 
+/* A request waiting for its answer, its connection suspended. */
+struct http_deferred {
+	struct MHD_Connection *c;
+	struct http_reply rep;
+	int done;			/* rep is set; atomic */
+};
+
 /* Per-request state, kept across MHD's calls for one request. */
 struct http_req {
 	const struct http_route *route;
+	int deferred;			/* waits for later.rep */
+	struct http_deferred later;
 	uint8_t *body;
 	size_t len;
 	int too_large;
@@ -52,6 +61,8 @@ static void route_attest_get(struct http_server *, struct MHD_Connection *,
     struct http_req *, const char *, struct http_reply *);
 static void route_attest_post(struct http_server *, struct MHD_Connection *,
     struct http_req *, const char *, struct http_reply *);
+static void route_installs_post(struct http_server *, struct MHD_Connection *,
+    struct http_req *, const char *, struct http_reply *);
 static void route_status(struct http_server *, struct MHD_Connection *,
     struct http_req *, const char *, struct http_reply *);
 static void route_device(struct http_server *, struct MHD_Connection *,
@@ -70,6 +81,7 @@ static void route_metrics(struct http_server *, struct MHD_Connection *,
 static const struct http_route http_routes[] = {
 	{ "GET", "/v1/attestation", 0, "attestation", attest_params, route_attest_get },
 	{ "POST", "/v1/attestation", 0, "attestation", no_params, route_attest_post },
+	{ "POST", "/v1/installs", 0, "installs", no_params, route_installs_post },
 	{ "GET", "/v1/status", 0, "status", no_params, route_status },
 	{ "GET", "/v1/devices/", 1, "devices", no_params, route_device },
 	{ "GET", "/v1/firmware/", 1, "firmware", no_params, route_firmware },
@@ -147,6 +159,37 @@ route_attest_post(struct http_server *s, struct MHD_Connection *c,
 	a.signed_req = r->body;
 	a.signed_len = r->len;
 	s->be.attestation(s->be.arg, &a, rep);
+}
+
+static void
+route_installs_post(struct http_server *s, struct MHD_Connection *c,
+    struct http_req *r, const char *rest, struct http_reply *rep)
+{
+	const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_CONTENT_TYPE);
+
+	(void)rest;
+	if (s->be.install == NULL) {
+		http_reply_error(rep, 404, "not-found", "no such resource");
+		return;
+	}
+	if (!http_input_cose(ct, r->len, rep))
+		return;
+	/* Suspended before the backend sees it, so that an answer from
+	 * another thread can never come before the suspension. */
+	r->deferred = 1;
+	r->later.c = c;
+	MHD_suspend_connection(c);
+	s->be.install(s->be.arg, r->body, r->len, &r->later);
+}
+
+void
+http_deferred_reply(struct http_deferred *later, struct http_reply *rep)
+{
+	later->rep = *rep;
+	rep->body = NULL;
+	__atomic_store_n(&later->done, 1, __ATOMIC_RELEASE);
+	MHD_resume_connection(later->c);
 }
 
 static void
@@ -362,6 +405,10 @@ http_access(void *cls, struct MHD_Connection *c, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	/* Called again once resumed: the answer is there. */
+	if (r->deferred)
+		return __atomic_load_n(&r->later.done, __ATOMIC_ACQUIRE) ?
+		    http_send(c, r->route, &r->later.rep) : MHD_YES;
 	route = route_find(method, url, &rest, &method_ok);
 	if (route == NULL)
 		http_reply_error(&rep, 404, "not-found", "no such resource");
@@ -374,8 +421,11 @@ http_access(void *cls, struct MHD_Connection *c, const char *url,
 	else {
 		MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, query_visit,
 		    &r->q);
+		r->route = route;
 		if (http_query_check(&r->q, route->params, &rep))
 			route->handler(s, c, r, rest, &rep);
+		if (r->deferred)
+			return MHD_YES;
 	}
 	return http_send(c, route, &rep);
 }
@@ -391,6 +441,7 @@ http_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 	(void)toe;
 	if (r != NULL) {
 		free(r->body);
+		free(r->later.rep.body);
 		free(r);
 		*req_cls = NULL;
 	}
@@ -424,7 +475,7 @@ http_start(struct http_server **out, const struct http_config *cfg,
 	struct sockaddr_storage ss;
 	const union MHD_DaemonInfo *info;
 	struct http_server *s;
-	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD;
+	unsigned flags = MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME;
 
 	*out = NULL;
 	if (!http_addr(&ss, cfg->listen, cfg->port)) {

@@ -39,6 +39,14 @@ struct http_attest {
 	size_t signed_len;
 };
 
+/* A request whose answer comes later (http_backend.install). */
+struct http_deferred;
+
+/* Answers the request later stands for with rep (its body is taken), and
+ * lets its connection go on; from any thread, once.  Every deferred
+ * request must be answered before http_stop. */
+void http_deferred_reply(struct http_deferred *later, struct http_reply *rep);
+
 /* What the daemon provides.  Each handler fills rep (http_reply.h);
  * ready returns 1, or 0 with *why.  metrics refreshes gauges before a
  * /metrics render (may be NULL).  Handlers run on the server's threads,
@@ -53,6 +61,13 @@ struct http_backend {
 	void (*license)(void *arg, uint64_t id, struct http_reply *rep);
 	int (*ready)(void *arg, const char **why);
 	void (*metrics)(void *arg);
+	/* POST /v1/installs: body (len bytes, checked by http_input_cose,
+	 * valid until the answer) is a device's install report.  The
+	 * connection waits, holding no thread, until the backend answers
+	 * through http_deferred_reply(later), exactly once, now or later
+	 * from any thread.  May be NULL (404). */
+	void (*install)(void *arg, const uint8_t *body, size_t len,
+	    struct http_deferred *later);
 };
 
 struct http_server;

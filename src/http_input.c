@@ -10,6 +10,7 @@
 
 #include "chain/hex.h"
 #include "http_input.h"
+#include "verify/lgv.h"
 #include "xmalloc.h"
 
 int
@@ -122,4 +123,27 @@ http_parse_license_id(uint64_t *id, const char *s)
 	errno = 0;
 	*id = strtoull(s, &end, 10);
 	return errno == 0 && *end == '\0';
+}
+
+int
+http_input_cose(const char *content_type, size_t len, struct http_reply *rep)
+{
+	if (content_type == NULL ||
+	    strncmp(content_type, "application/cose", 16) != 0) {
+		http_reply_error(rep, 415, "unsupported-media-type",
+		    "POST a COSE_Sign1 report as application/cose");
+		return 0;
+	}
+	if (len == 0) {
+		http_reply_error(rep, 400, "bad-request", "empty request body");
+		return 0;
+	}
+	/* Checked here, before the body reaches the decoder, whatever
+	 * http.max_body_size allows other routes. */
+	if (len > LGV_INSTALL_MAX) {
+		http_reply_error(rep, 413, "body-too-large", "an install report "
+		    "is at most %d bytes", LGV_INSTALL_MAX);
+		return 0;
+	}
+	return 1;
 }

@@ -41,4 +41,10 @@ int http_query_attest(struct http_attest *a, const struct http_query *q,
 int http_parse_license_id(uint64_t *id, const char *s)
     __attribute__((warn_unused_result));
 
+/* A POST body that must be one COSE message: content_type (may be NULL)
+ * application/cose, 1..LGV_INSTALL_MAX bytes.  Returns 1, or 0 with rep
+ * set (415 unsupported-media-type, 400 bad-request, 413 body-too-large). */
+int http_input_cose(const char *content_type, size_t len,
+    struct http_reply *rep) __attribute__((warn_unused_result));
+
 #endif

@@ -15,9 +15,11 @@ static const struct ctl_verb *const ctl_verbs[] = {
 	&ctl_verb_keygen,
 	&ctl_verb_key_info,
 	&ctl_verb_request,
+	&ctl_verb_install_report,
 	&ctl_verb_verify,
 	&ctl_verb_status,
 	&ctl_verb_events,
+	&ctl_verb_installs,
 	&ctl_verb_dump,
 	&ctl_verb_init,
 };

@@ -281,4 +281,53 @@ int store_events(struct store *s, uint64_t since,
     int (*fn)(void *, const struct store_event_row *), void *arg, char *err,
     size_t errsz) __attribute__((warn_unused_result));
 
+/* Install reports (store_install.c) ------------------------------------- */
+
+/* One verified report to store.  report (borrowed) is the device's COSE
+ * bytes; seq and duplicate are filled by store_installs_add. */
+struct store_install {
+	uint8_t device[20];
+	uint8_t firmware[32];
+	uint64_t version;
+	int has_replaced;
+	uint8_t replaced[32];
+	int has_cti;
+	uint8_t cti[4];
+	uint64_t block;			/* attestation's block; 0: none */
+	uint8_t nonce[32];
+	size_t nonce_len;
+	uint64_t reported_at;		/* the report's iat */
+	uint64_t received_at;		/* the gateway's clock */
+	const uint8_t *report;
+	size_t report_len;
+	uint64_t seq;			/* out: its number; 0 if duplicate */
+	int duplicate;			/* out: (device, nonce) known */
+};
+
+/* Stores rows[0..n) in one transaction (one fsync for all), numbering
+ * each; a row whose (device, nonce) is stored already is skipped
+ * and marked duplicate, so that a replay is refused across restarts.
+ * Returns 1 once committed, or 0 with err and nothing stored. */
+int store_installs_add(struct store *s, struct store_install *rows,
+    size_t n, char *err, size_t errsz) __attribute__((warn_unused_result));
+
+/* A stored report as licgatectl installs shows it (v_installs); the
+ * strings are hex or ISO 8601 UTC, valid until the callback returns;
+ * replaced and cti are NULL when the report has none. */
+struct store_install_row {
+	uint64_t seq;
+	const char *device, *firmware;
+	uint64_t version;
+	const char *replaced, *cti;
+	uint64_t block;			/* 0: none */
+	const char *reported_at, *received_at;
+	const char *leaf;
+};
+
+/* Calls fn(arg, row) for each stored report with seq >= since, in order,
+ * until fn returns 0.  Returns 1, or 0 with err. */
+int store_installs(struct store *s, uint64_t since,
+    int (*fn)(void *, const struct store_install_row *), void *arg,
+    char *err, size_t errsz) __attribute__((warn_unused_result));
+
 #endif

@@ -1,7 +1,8 @@
 /* store_open.c: opening a database: is it ours, of a schema this build
  * reads, made for this chain, registry and checkpoint; creating the
- * schema the store owns (meta, blocks, events, engine_state) beside the
- * registry's state tables; bringing an older schema up to date. */
+ * schema the store owns (meta, blocks, events, engine_state, installs)
+ * beside the registry's state tables; bringing an older schema up to
+ * date. */
 #include "config.h"
 
 #include <inttypes.h>
@@ -48,6 +49,26 @@ static const char store_schema[] =
 static const char store_engine_schema[] =
 	"CREATE TABLE IF NOT EXISTS engine_state ("
 	"  number INTEGER PRIMARY KEY, data BLOB NOT NULL) STRICT;";
+
+/* The devices' install reports (store_install.c), in the order they were
+ * committed, never deleted; batch and anchor_block stay NULL until a
+ * report is anchored on chain.  Added after schema 2 the way engine_state
+ * was: an older file gains them on its first open for writing. */
+static const char store_installs_schema[] =
+	"CREATE TABLE IF NOT EXISTS installs ("
+	"  seq INTEGER PRIMARY KEY, device TEXT NOT NULL,"
+	"  firmware TEXT NOT NULL, version INTEGER NOT NULL, replaced TEXT,"
+	"  attestation_cti TEXT, attestation_block INTEGER,"
+	"  nonce TEXT NOT NULL, reported_at INTEGER NOT NULL,"
+	"  received_at INTEGER NOT NULL, leaf TEXT NOT NULL,"
+	"  report BLOB NOT NULL, batch INTEGER, anchor_block INTEGER,"
+	"  UNIQUE (device, nonce)) STRICT;"
+	"CREATE VIEW IF NOT EXISTS v_installs AS SELECT seq, device, firmware,"
+	"  version, replaced, attestation_cti, attestation_block, nonce,"
+	"  strftime('%Y-%m-%dT%H:%M:%SZ', reported_at, 'unixepoch')"
+	"  AS reported_at,"
+	"  strftime('%Y-%m-%dT%H:%M:%SZ', received_at, 'unixepoch')"
+	"  AS received_at, leaf, batch, anchor_block FROM installs;";
 
 /* Is this our database, of a schema this build reads?  *fresh is set for
  * an empty file. */
@@ -219,10 +240,12 @@ store_open(struct store **out, const char *path,
 		goto fail;
 	if (fresh && !create_schema(s, id, err, errsz))
 		goto fail;
-	/* Engine snapshots and the registry's anchors came after schema 1;
-	 * an older file gains their tables on its first open for writing. */
+	/* Engine snapshots, the registry's anchors and install reports came
+	 * after schema 1; an older file gains their tables on its first open
+	 * for writing. */
 	if (!store_exec(s, store_engine_schema, err, errsz) ||
-	    !store_exec(s, registry_tables_added_sql, err, errsz))
+	    !store_exec(s, registry_tables_added_sql, err, errsz) ||
+	    !store_exec(s, store_installs_schema, err, errsz))
 		goto fail;
 	if (!fresh && !check_identity(s, path, id, err, errsz))
 		goto fail;

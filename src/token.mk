@@ -2,7 +2,8 @@
 src_liblicgate_a_SOURCES += src/token.c src/token.h src/verify/lgv.c \
 	src/verify/lgv.h src/verify/lgv_sha256.c src/verify/lgv_p256.c \
 	src/replay.c src/replay.h
-src_licgatectl_SOURCES += src/ctl_verify_token.c src/ctl_request.c
+src_licgatectl_SOURCES += src/ctl_verify_token.c src/ctl_request.c \
+	src/ctl_install_report.c
 check_PROGRAMS += tests/check_token
 TESTS += tests/check_token tests/verify_freestanding.sh
 EXTRA_DIST += tests/verify_freestanding.sh
@@ -37,10 +38,21 @@ EXTRA_DIST += bench/serve.sh
 bench-serve: src/licgated src/licgatectl bench/hello bench/signrate
 	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/serve.sh
 .PHONY: bench-serve
+# Install reports accepted per second against nonce attestations per
+# second, on the same licgated (bench/installs.sh; needs anvil and wrk).
+BENCH_TARGETS += bench/installgen
+bench_installgen_SOURCES = bench/installgen.c
+bench_installgen_LDADD = $(LG_LIBS)
+EXTRA_DIST += bench/installs.sh bench/installs.lua
+bench-installs: src/licgated src/licgatectl bench/installgen
+	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/installs.sh
+.PHONY: bench-installs
 
 # Device requests: POST /v1/attestation signed by the device.
 TESTS += tests/device_auth.sh
 EXTRA_DIST += tests/device_auth.sh tests/cose/request.mjs tests/cose/timing.mjs
+TESTS += tests/installs.sh
+EXTRA_DIST += tests/installs.sh
 
 FUZZ_TARGETS += fuzz/fuzz_request
 fuzz_fuzz_request_SOURCES = fuzz/fuzz_request.c src/verify/lgv.c \
@@ -49,3 +61,9 @@ fuzz_fuzz_request_SOURCES = fuzz/fuzz_request.c src/verify/lgv.c \
 fuzz_fuzz_request_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(SECP256K1_CFLAGS) $(NETTLE_CFLAGS)
 fuzz_fuzz_request_LDFLAGS = $(FUZZ_LD_OPTS)
 fuzz_fuzz_request_LDADD = $(SECP256K1_LIBS) $(NETTLE_LIBS)
+FUZZ_TARGETS += fuzz/fuzz_install
+fuzz_fuzz_install_SOURCES = fuzz/fuzz_install.c src/verify/lgv.c \
+	src/verify/lgv_sha256.c src/chain/hash.c
+fuzz_fuzz_install_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(SECP256K1_CFLAGS) $(NETTLE_CFLAGS)
+fuzz_fuzz_install_LDFLAGS = $(FUZZ_LD_OPTS)
+fuzz_fuzz_install_LDADD = $(SECP256K1_LIBS) $(NETTLE_LIBS)

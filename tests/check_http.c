@@ -73,7 +73,7 @@ be_ready(void *arg, const char **why)
 
 static const struct http_backend backend = {
 	NULL, be_attest, be_status, be_device, be_firmware, be_license,
-	be_ready, NULL
+	be_ready, NULL, NULL
 };
 
 static void

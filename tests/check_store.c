@@ -9,6 +9,8 @@
 
 #include <sqlite3.h>
 
+#include "chain/hash.h"
+#include "chain/hex.h"
 #include "registry.h"
 #include "store.h"
 #include "testutil.h"
@@ -852,6 +854,87 @@ START_TEST(test_anchors_table_added)
 }
 END_TEST
 
+/* Install reports: numbered in commit order across batches and reopens,
+ * one (device, nonce) stored once whatever batch it comes in, the leaf
+ * SHA-256(0x00 || bytes) (RFC 9162), and a file made before the table
+ * gains it. */
+static void
+install_row(struct store_install *r, uint8_t dev, uint8_t nonce,
+    const uint8_t *bytes, size_t len)
+{
+	memset(r, 0, sizeof(*r));
+	memset(r->device, dev, 20);
+	memset(r->firmware, 0xf1, 32);
+	r->version = 3;
+	memset(r->nonce, nonce, 8);
+	r->nonce_len = 8;
+	r->reported_at = NOW;
+	r->received_at = NOW + 1;
+	r->report = bytes;
+	r->report_len = len;
+}
+
+static int
+count_row(void *arg, const struct store_install_row *r)
+{
+	uint64_t *n = arg;
+
+	ck_assert_uint_eq(r->seq, *n + 1);
+	ck_assert_ptr_null(r->replaced);
+	ck_assert_str_eq(r->reported_at, "2027-01-15T08:00:00Z");
+	(*n)++;
+	return 1;
+}
+
+START_TEST(test_installs)
+{
+	static const uint8_t bytes[] = { 0xd2, 0x84, 0x01 };
+	struct store_install rows[3];
+	struct store *s;
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	uint8_t leaf[32], pre[4] = { 0x00, 0xd2, 0x84, 0x01 };
+	char err[256], hex[67];
+	uint64_t n = 0;
+
+	s = open_new();
+	store_close(s);
+	/* as a file from before install reports */
+	raw_sql("DROP VIEW v_installs; DROP TABLE installs");
+	s = open_new();
+	install_row(&rows[0], 1, 1, bytes, sizeof(bytes));
+	install_row(&rows[1], 2, 1, bytes, sizeof(bytes));
+	install_row(&rows[2], 1, 1, bytes, sizeof(bytes));
+	ck_assert_msg(store_installs_add(s, rows, 3, err, sizeof(err)), "%s",
+	    err);
+	ck_assert(rows[0].seq == 1 && !rows[0].duplicate);
+	ck_assert(rows[1].seq == 2 && !rows[1].duplicate);
+	ck_assert(rows[2].seq == 0 && rows[2].duplicate);
+	store_close(s);
+	s = open_new();
+	install_row(&rows[0], 2, 1, bytes, sizeof(bytes));
+	install_row(&rows[1], 2, 2, bytes, sizeof(bytes));
+	ck_assert_msg(store_installs_add(s, rows, 2, err, sizeof(err)), "%s",
+	    err);
+	ck_assert(rows[0].duplicate && rows[1].seq == 3);
+	ck_assert(store_installs(s, 0, count_row, &n, err, sizeof(err)));
+	ck_assert_uint_eq(n, 3);
+	store_close(s);
+	sha256(leaf, pre, sizeof(pre));
+	hex_encode(hex, leaf, 32);
+	db = raw_open();
+	ck_assert_int_eq(sqlite3_prepare_v2(db, "SELECT count(DISTINCT leaf), "
+	    "min(leaf), hex(min(report)) FROM installs", -1, &st, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(st, 0), 1);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 1), hex);
+	ck_assert_str_eq((const char *)sqlite3_column_text(st, 2), "D28401");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -875,6 +958,7 @@ main(void)
 	tcase_add_test(tc, test_lookup_support_and_vendor);
 	tcase_add_test(tc, test_schema1_upgraded);
 	tcase_add_test(tc, test_anchors_table_added);
+	tcase_add_test(tc, test_installs);
 	suite_add_tcase(su, tc);
 	return tu_run(su);
 }

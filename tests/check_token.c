@@ -872,6 +872,152 @@ START_TEST(es256_request)
 }
 END_TEST
 
+/* Install reports (POST /v1/installs): signed by lgv_install_sign as a
+ * device would, read back as the gateway does. */
+static void
+report(struct lgv_install *r, int first)
+{
+	uint8_t pub[33];
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	pubkey(pub, dev_key);
+	ck_assert(sig_pubkey_to_address(r->device, pub, sizeof(pub)));
+	memset(r->gateway, 0xa1, 20);
+	r->iat = 1795560000;
+	for (i = 0; i < 16; i++)
+		r->nonce[i] = (uint8_t)(0x70 + i);
+	r->nonce_len = 16;
+	memset(r->firmware, 0xf4, 32);
+	r->version = 14;
+	if (!first) {
+		r->has_replaced = 1;
+		memset(r->replaced, 0xe3, 32);
+		r->has_cti = 1;
+		memcpy(r->cti, "\x01\x02\x03\x04", 4);
+		r->block = 300;
+	}
+}
+
+static size_t
+sign_report(uint8_t *out, const struct lgv_install *r)
+{
+	size_t len;
+
+	ck_assert_int_eq(lgv_install_sign(out, LGV_INSTALL_MAX, &len, r,
+	    dev_key), LGV_OK);
+	return len;
+}
+
+/* A first install (no replaced image, no attestation named) and an update
+ * read back field by field; the update's last claim is the array
+ * [14, h'e3..', h'01020304', 300] at the end of the payload. */
+START_TEST(install_round_trip)
+{
+	static const uint8_t tail[] = { 0x3a, 0x00, 0x01, 0x00, 0x02, 0x84,
+	    0x0e, 0x58, 0x20 };
+	static const uint8_t first_tail[] = { 0x84, 0x0e, 0x40, 0x40, 0x00 };
+	uint8_t rep[LGV_INSTALL_MAX], pub[65];
+	struct lgv_install r, got;
+	size_t len;
+
+	ck_assert(sig_pubkey_create(pub, sizeof(pub), dev_key));
+	report(&r, 1);
+	len = sign_report(rep, &r);
+	ck_assert_mem_eq(rep + len - 66 - sizeof(first_tail), first_tail,
+	    sizeof(first_tail));
+	ck_assert_int_eq(lgv_install_verify(&got, rep, len, pub, 65), LGV_OK);
+	ck_assert(!got.has_replaced && !got.has_cti && got.block == 0);
+	ck_assert_uint_eq(got.version, 14);
+	report(&r, 0);
+	len = sign_report(rep, &r);
+	ck_assert_uint_eq(len, 8 + 2 + 1 + 22 + 22 + 6 + 18 + 5 + 34 + 6 + 1 +
+	    34 + 5 + 3 + 2 + 64);
+	ck_assert_mem_eq(rep + 10 + 1 + 22 + 22 + 6 + 18 + 5 + 34, tail,
+	    sizeof(tail));
+	ck_assert_int_eq(lgv_install_decode(&got, rep, len), LGV_OK);
+	ck_assert_mem_eq(got.device, r.device, 20);
+	ck_assert_mem_eq(got.gateway, r.gateway, 20);
+	ck_assert_uint_eq(got.iat, r.iat);
+	ck_assert_mem_eq(got.nonce, r.nonce, 16);
+	ck_assert_mem_eq(got.firmware, r.firmware, 32);
+	ck_assert(got.has_replaced && got.has_cti);
+	ck_assert_mem_eq(got.replaced, r.replaced, 32);
+	ck_assert_mem_eq(got.cti, r.cti, 4);
+	ck_assert_uint_eq(got.block, 300);
+	ck_assert_int_eq(lgv_install_verify(&got, rep, len, pub + 1, 64),
+	    LGV_OK);
+}
+END_TEST
+
+START_TEST(install_every_byte_changed)
+{
+	uint8_t rep[LGV_INSTALL_MAX], pub[33];
+	struct lgv_install r, got;
+	size_t len, i;
+
+	report(&r, 0);
+	len = sign_report(rep, &r);
+	pubkey(pub, dev_key);
+	for (i = 0; i < len; i++) {
+		rep[i] ^= 0x01;
+		ck_assert_int_ne(lgv_install_verify(&got, rep, len, pub, 33),
+		    LGV_OK);
+		rep[i] ^= 0x01;
+	}
+	ck_assert_int_eq(lgv_install_verify(&got, rep, len, pub, 33), LGV_OK);
+}
+END_TEST
+
+START_TEST(install_refusals)
+{
+	static const uint8_t zero_key[32];
+	static const uint8_t es256k[] = { 0xa1, 0x01, 0x38, 0x2e };
+	uint8_t rep[LGV_INSTALL_MAX + 1], req[LGV_REQUEST_MAX], pub[33],
+	    other[33], p2[256], out[512];
+	struct lgv_install r, got;
+	struct lgv_request q, gotq;
+	size_t len, n, plen;
+
+	pubkey(pub, dev_key);
+	pubkey(other, other_key);
+	report(&r, 0);
+	r.nonce_len = 7;
+	ck_assert_int_eq(lgv_install_sign(rep, sizeof(rep), &len, &r, dev_key),
+	    LGV_MALFORMED);
+	report(&r, 0);
+	ck_assert_int_eq(lgv_install_sign(rep, 200, &len, &r, dev_key),
+	    LGV_MALFORMED);
+	ck_assert_int_eq(lgv_install_sign(rep, sizeof(rep), &len, &r,
+	    zero_key), LGV_BAD_KEY);
+	len = sign_report(rep, &r);
+	ck_assert_int_eq(lgv_install_verify(&got, rep, len, other, 33),
+	    LGV_BAD_SIGNATURE);
+	ck_assert_int_eq(lgv_install_verify(&got, rep, len, NULL, 0),
+	    LGV_BAD_KEY);
+	rep[len] = 0x00;
+	ck_assert_int_eq(lgv_install_decode(&got, rep, len + 1), LGV_MALFORMED);
+	ck_assert_int_eq(lgv_install_decode(&got, rep, len - 1), LGV_MALFORMED);
+	/* a request is not a report, nor a report a request */
+	request(&q, 16);
+	n = sign_request(req, &q);
+	ck_assert_int_eq(lgv_install_decode(&got, req, n), LGV_MALFORMED);
+	ck_assert_int_eq(lgv_request_decode(&gotq, rep, len), LGV_MALFORMED);
+	/* a replaced image of 31 bytes, correctly signed: neither absent nor
+	 * whole */
+	plen = rep[9];
+	memcpy(p2, rep + 10, plen);
+	n = resign(out, es256k, sizeof(es256k), p2, plen, dev_key);
+	ck_assert_int_eq(lgv_install_verify(&got, out, n, pub, 33), LGV_OK);
+	p2[plen - 41] = 0x1f;
+	memmove(p2 + plen - 9, p2 + plen - 8, 8);
+	n = resign(out, es256k, sizeof(es256k), p2, plen - 1, dev_key);
+	ck_assert_int_eq(lgv_install_verify(&got, out, n, pub, 33),
+	    LGV_MALFORMED);
+	ck_assert(!got.has_replaced && got.version == 0);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -902,6 +1048,9 @@ main(void)
 	tcase_add_test(tc, es256_pinned_curve);
 	tcase_add_test(tc, es256_high_s);
 	tcase_add_test(tc, es256_request);
+	tcase_add_test(tc, install_round_trip);
+	tcase_add_test(tc, install_every_byte_changed);
+	tcase_add_test(tc, install_refusals);
 	suite_add_tcase(s, tc);
 	return tu_run(s);
 }

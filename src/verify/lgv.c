@@ -599,3 +599,168 @@ lgv_result_name(enum lgv_result r)
 	}
 	return "unknown";
 }
+
+/* Install reports ------------------------------------------------------- */
+
+/* A byte string of exactly 0 or n bytes: absent, or present whole. */
+static int
+rd_optional(struct rd *r, uint8_t *out, size_t n, int *has)
+{
+	const uint8_t *p;
+	size_t got;
+
+	*has = 0;
+	if (!rd_bytes(r, &p, &got, 0, n))
+		return 0;
+	if (got != 0 && got != n)
+		return r->bad = 1, 0;
+	if (got == n) {
+		memcpy(out, p, n);
+		*has = 1;
+	}
+	return 1;
+}
+
+/* The report payload: {2: device, 3: gateway, 6: iat, 10: nonce,
+ * -65538: firmware, -65539: [version, replaced, cti, block]}. */
+static void
+rd_install(struct rd *r, struct lgv_install *q)
+{
+	const uint8_t *p;
+
+	rd_expect(r, 5, 6);
+	rd_expect(r, 0, 2);
+	rd_fixed(r, q->device, 20);
+	rd_expect(r, 0, 3);
+	rd_fixed(r, q->gateway, 20);
+	rd_expect(r, 0, 6);
+	rd_uint(r, &q->iat);
+	rd_expect(r, 0, 10);
+	if (rd_bytes(r, &p, &q->nonce_len, LGV_INSTALL_NONCE_MIN,
+	    LGV_NONCE_MAX))
+		memcpy(q->nonce, p, q->nonce_len);
+	rd_expect(r, 1, 65537);
+	rd_fixed(r, q->firmware, 32);
+	rd_expect(r, 1, 65538);
+	rd_expect(r, 4, 4);
+	rd_uint(r, &q->version);
+	rd_optional(r, q->replaced, 32, &q->has_replaced);
+	rd_optional(r, q->cti, 4, &q->has_cti);
+	rd_uint(r, &q->block);
+}
+
+static enum lgv_result
+rd_install_all(struct parts *pt, struct lgv_install *q, const uint8_t *rep,
+    size_t len)
+{
+	struct rd c;
+	enum lgv_result r;
+
+	zero(q, sizeof(*q));
+	if ((r = rd_envelope(pt, rep, len, LGV_INSTALL_MAX)) != LGV_OK)
+		return r;
+	rd_payload(&c, pt);
+	rd_install(&c, q);
+	if (c.bad || c.off != c.len) {
+		zero(q, sizeof(*q));
+		return LGV_MALFORMED;
+	}
+	return LGV_OK;
+}
+
+enum lgv_result
+lgv_install_decode(struct lgv_install *out, const uint8_t *rep, size_t len)
+{
+	struct parts pt;
+
+	return rd_install_all(&pt, out, rep, len);
+}
+
+enum lgv_result
+lgv_install_verify(struct lgv_install *out, const uint8_t *rep, size_t len,
+    const uint8_t *device_key, size_t device_key_len)
+{
+	struct parts pt;
+	enum lgv_result r;
+
+	if ((r = rd_install_all(&pt, out, rep, len)) != LGV_OK)
+		return r;
+	return check_signature(&pt, device_key, device_key_len);
+}
+
+/* Appends a byte string: its head and its bytes. */
+static size_t
+put_bstr(uint8_t *out, const uint8_t *p, size_t n)
+{
+	size_t h = put_bstr_head(out, n);
+
+	memcpy(out + h, p, n);
+	return h + n;
+}
+
+/* The payload of r into out (LGV_INSTALL_MAX bytes is more than enough);
+ * returns its length. */
+static size_t
+put_install(uint8_t *out, const struct lgv_install *r)
+{
+	static const uint8_t fw_key[] = { 0x3a, 0x00, 0x01, 0x00, 0x01 };
+	static const uint8_t more_key[] = { 0x3a, 0x00, 0x01, 0x00, 0x02,
+	    0x84 };
+	size_t n = 0;
+
+	out[n++] = 0xa6;
+	out[n++] = 0x02;
+	n += put_bstr(out + n, r->device, 20);
+	out[n++] = 0x03;
+	n += put_bstr(out + n, r->gateway, 20);
+	out[n++] = 0x06;
+	n += put_uint(out + n, r->iat);
+	out[n++] = 0x0a;
+	n += put_bstr(out + n, r->nonce, r->nonce_len);
+	memcpy(out + n, fw_key, sizeof(fw_key));
+	n += sizeof(fw_key);
+	n += put_bstr(out + n, r->firmware, 32);
+	memcpy(out + n, more_key, sizeof(more_key));
+	n += sizeof(more_key);
+	n += put_uint(out + n, r->version);
+	n += put_bstr(out + n, r->replaced, r->has_replaced ? 32 : 0);
+	n += put_bstr(out + n, r->cti, r->has_cti ? 4 : 0);
+	n += put_uint(out + n, r->block);
+	return n;
+}
+
+enum lgv_result
+lgv_install_sign(uint8_t *out, size_t cap, size_t *outlen,
+    const struct lgv_install *r, const uint8_t seckey[32])
+{
+	static const uint8_t head[] = { 0xd2, 0x84, 0x44, 0xa1, 0x01, 0x38,
+	    0x2e, 0xa0 };
+	uint8_t payload[LGV_INSTALL_MAX], digest[32];
+	struct parts pt;
+	size_t n, total;
+
+	*outlen = 0;
+	if (r->nonce_len < LGV_INSTALL_NONCE_MIN || r->nonce_len > LGV_NONCE_MAX)
+		return LGV_MALFORMED;
+	n = put_install(payload, r);
+	total = sizeof(head) + 2 + n + 2 + 64;
+	if (cap < total)
+		return LGV_MALFORMED;
+	pt.prot = head + 3;
+	pt.prot_len = 4;
+	pt.payload = payload;
+	pt.payload_len = n;
+	if (!sig_digest(digest, &pt) ||
+	    !sign_digest(out + total - 64, digest, seckey)) {
+		zero(out, total);
+		return LGV_BAD_KEY;
+	}
+	memcpy(out, head, sizeof(head));
+	out[sizeof(head)] = 0x58;
+	out[sizeof(head) + 1] = (uint8_t)n;
+	memcpy(out + sizeof(head) + 2, payload, n);
+	out[sizeof(head) + 2 + n] = 0x58;
+	out[sizeof(head) + 3 + n] = 0x40;
+	*outlen = total;
+	return LGV_OK;
+}

@@ -173,4 +173,50 @@ void lgv_sha256(uint8_t out[32], const uint8_t *in, size_t len);
 int lgv_p256_verify(const uint8_t *pub, size_t publen, const uint8_t hash[32],
     const uint8_t sig[64]);
 
+/* Install reports ------------------------------------------------------- */
+
+/* A device's signed report that it installed (or booted) an image
+ * (licgate-token(7), INSTALL REPORTS): COSE_Sign1 with ES256K over
+ * {2: device, 3: gateway, 6: iat, 10: nonce, -65538: firmware,
+ * -65539: [version, replaced, cti, block]}, signed with the key the device
+ * was registered with.  Like a request it names the gateway it goes to and
+ * when it was signed; its nonce makes each report unique, so that the
+ * gateway can refuse the same report twice for as long as it keeps them. */
+#define LGV_INSTALL_NONCE_MIN 8
+#define LGV_INSTALL_MAX 320
+struct lgv_install {
+	uint8_t device[20];
+	uint8_t gateway[20];		/* the address of the gateway's key */
+	uint64_t iat;			/* unix seconds when the device signed */
+	uint8_t nonce[LGV_NONCE_MAX];
+	size_t nonce_len;		/* LGV_INSTALL_NONCE_MIN..LGV_NONCE_MAX */
+	uint8_t firmware[32];		/* SHA-256 of the image installed */
+	uint64_t version;		/* its version, as the device knows it */
+	int has_replaced;		/* 0: a first install */
+	uint8_t replaced[32];		/* the image it replaced */
+	int has_cti;			/* the attestation relied on, by cti */
+	uint8_t cti[4];
+	uint64_t block;			/* ... and/or by block number; 0: none */
+};
+
+/* Device side: encodes and signs r with the device's 32-byte secret key
+ * into out (cap bytes; LGV_INSTALL_MAX is enough).  Deterministic
+ * (RFC 6979), low-S, no heap.  Returns LGV_OK with *outlen set,
+ * LGV_MALFORMED for a bad nonce length or a small cap, LGV_BAD_KEY for an
+ * invalid secret key. */
+enum lgv_result lgv_install_sign(uint8_t *out, size_t cap, size_t *outlen,
+    const struct lgv_install *r, const uint8_t seckey[32]);
+
+/* Gateway side: decodes rep without checking the signature.  LGV_OK,
+ * LGV_MALFORMED or LGV_BAD_ALG; out is zeroed unless LGV_OK. */
+enum lgv_result lgv_install_decode(struct lgv_install *out,
+    const uint8_t *rep, size_t len);
+
+/* Decodes rep and checks its signature against the device's public key
+ * (33, 64 or 65 bytes).  LGV_OK, or LGV_MALFORMED, LGV_BAD_ALG,
+ * LGV_BAD_KEY, LGV_BAD_SIGNATURE (also for a high-S signature). */
+enum lgv_result lgv_install_verify(struct lgv_install *out,
+    const uint8_t *rep, size_t len, const uint8_t *device_key,
+    size_t device_key_len);
+
 #endif
