@@ -33,32 +33,16 @@ events_one(void *arg, const struct store_event_row *r)
 }
 
 static int
+events_list(struct store *s, uint64_t since, json_t *arr, char *err,
+    size_t errsz)
+{
+	return store_events(s, since, events_one, arr, err, errsz);
+}
+
+static int
 events_run(const struct ctl_verb *self, int argc, char **argv)
 {
-	struct ctl_db_opts o;
-	struct store *s;
-	json_t *arr = NULL;
-	char err[512];
-	int rc;
-
-	if (!ctl_db_verb(&s, NULL, &o, self, 1, argc, argv, &rc))
-		return rc;
-	if (o.json)
-		arr = json_array();
-	if (!store_events(s, o.has_since ? o.since : 0, events_one, arr, err,
-	    sizeof(err))) {
-		fprintf(stderr, "licgatectl: %s\n", err);
-		json_decref(arr);
-		store_close(s);
-		return CTL_BADINPUT;
-	}
-	if (o.json) {
-		json_dumpf(arr, stdout, JSON_INDENT(2));
-		putchar('\n');
-		json_decref(arr);
-	}
-	store_close(s);
-	return CTL_OK;
+	return ctl_db_list(self, argc, argv, events_list);
 }
 
 const struct ctl_verb ctl_verb_events = {

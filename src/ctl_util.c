@@ -213,3 +213,32 @@ ctl_db_verb(struct store **s, struct store_identity *id,
 	}
 	return 1;
 }
+
+int
+ctl_db_list(const struct ctl_verb *self, int argc, char **argv,
+    ctl_list_fn *list)
+{
+	struct ctl_db_opts o;
+	struct store *s;
+	json_t *arr = NULL;
+	char err[512];
+	int rc;
+
+	if (!ctl_db_verb(&s, NULL, &o, self, 1, argc, argv, &rc))
+		return rc;
+	if (o.json)
+		arr = json_array();
+	if (!list(s, o.has_since ? o.since : 0, arr, err, sizeof(err))) {
+		fprintf(stderr, "licgatectl: %s\n", err);
+		json_decref(arr);
+		store_close(s);
+		return CTL_BADINPUT;
+	}
+	if (o.json) {
+		json_dumpf(arr, stdout, JSON_INDENT(2));
+		putchar('\n');
+		json_decref(arr);
+	}
+	store_close(s);
+	return CTL_OK;
+}

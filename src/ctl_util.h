@@ -65,4 +65,14 @@ int ctl_db_verb(struct store **s, struct store_identity *id,
     struct ctl_db_opts *o, const struct ctl_verb *self, int with_since,
     int argc, char **argv, int *rc);
 
+/* A listing verb's rows from since on: each into arr, or printed as a
+ * line when arr is NULL.  Returns 1, or 0 with err. */
+typedef int ctl_list_fn(struct store *s, uint64_t since, json_t *arr,
+    char *err, size_t errsz);
+
+/* The body of a listing verb (events, installs): ctl_db_verb's options
+ * with --since, then list's rows, as lines or (--json) one JSON array. */
+int ctl_db_list(const struct ctl_verb *self, int argc, char **argv,
+    ctl_list_fn *list);
+
 #endif

@@ -72,6 +72,25 @@ store_done(struct store *s, sqlite3_stmt *st)
 	sqlite3_finalize(st);
 }
 
+int
+store_each_since(struct store *s, const char *sql, uint64_t since,
+    int (*row)(sqlite3_stmt *st, void *arg), void *arg, char *err,
+    size_t errsz)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!store_prepare(s, &st, sql, err, errsz))
+		return 0;
+	store_bind_u64(st, 1, since);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && row(st, arg))
+		;
+	store_done(s, st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(err, errsz, "database", s->db);
+	return 1;
+}
+
 /* Steps a statement that returns no rows, then gives it back. */
 int
 store_run(struct store *s, sqlite3_stmt *st, char *err, size_t errsz)

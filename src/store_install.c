@@ -89,37 +89,40 @@ column_text(sqlite3_stmt *st, int i)
 	    (const char *)sqlite3_column_text(st, i);
 }
 
+/* The caller's callback and its argument, for store_each_since. */
+struct install_cb {
+	int (*fn)(void *, const struct store_install_row *);
+	void *arg;
+};
+
+static int
+install_row(sqlite3_stmt *st, void *arg)
+{
+	const struct install_cb *cb = arg;
+	struct store_install_row r;
+
+	r.seq = (uint64_t)sqlite3_column_int64(st, 0);
+	r.device = column_text(st, 1);
+	r.firmware = column_text(st, 2);
+	r.version = (uint64_t)sqlite3_column_int64(st, 3);
+	r.replaced = column_text(st, 4);
+	r.cti = column_text(st, 5);
+	r.block = (uint64_t)sqlite3_column_int64(st, 6);
+	r.reported_at = column_text(st, 7);
+	r.received_at = column_text(st, 8);
+	r.leaf = column_text(st, 9);
+	return cb->fn(cb->arg, &r);
+}
+
 int
 store_installs(struct store *s, uint64_t since,
     int (*fn)(void *, const struct store_install_row *), void *arg,
     char *err, size_t errsz)
 {
-	struct store_install_row r;
-	sqlite3_stmt *st;
-	int rc;
+	struct install_cb cb = { fn, arg };
 
-	if (!store_prepare(s, &st, "SELECT seq, device, firmware, version, "
+	return store_each_since(s, "SELECT seq, device, firmware, version, "
 	    "replaced, attestation_cti, coalesce(attestation_block, 0), "
 	    "reported_at, received_at, leaf FROM v_installs WHERE seq >= ?1 "
-	    "ORDER BY seq", err, errsz))
-		return 0;
-	store_bind_u64(st, 1, since);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r.seq = (uint64_t)sqlite3_column_int64(st, 0);
-		r.device = column_text(st, 1);
-		r.firmware = column_text(st, 2);
-		r.version = (uint64_t)sqlite3_column_int64(st, 3);
-		r.replaced = column_text(st, 4);
-		r.cti = column_text(st, 5);
-		r.block = (uint64_t)sqlite3_column_int64(st, 6);
-		r.reported_at = column_text(st, 7);
-		r.received_at = column_text(st, 8);
-		r.leaf = column_text(st, 9);
-		if (!fn(arg, &r))
-			break;
-	}
-	store_done(s, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(err, errsz, "database", s->db);
-	return 1;
+	    "ORDER BY seq", since, install_row, &cb, err, errsz);
 }

@@ -50,6 +50,13 @@ void store_done(struct store *s, sqlite3_stmt *st);
  * 1, or 0 with err. */
 int store_run(struct store *s, sqlite3_stmt *st, char *err, size_t errsz);
 
+/* Prepares sql, binds since to ?1 and calls row(st, arg) for each row
+ * until it returns 0, then gives the statement back.  Returns 1, or 0
+ * with err. */
+int store_each_since(struct store *s, const char *sql, uint64_t since,
+    int (*row)(sqlite3_stmt *st, void *arg), void *arg, char *err,
+    size_t errsz);
+
 /* Binds n bytes as lowercase 0x hex text. */
 void store_bind_hex(sqlite3_stmt *st, int i, const uint8_t *p, size_t n);
 

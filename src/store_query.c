@@ -529,35 +529,39 @@ store_row_json(struct store *s, const char *table, const char *key,
 
 /* events ------------------------------------------------------------- */
 
+/* The caller's callback and its argument, for store_each_since. */
+struct event_cb {
+	int (*fn)(void *, const struct store_event_row *);
+	void *arg;
+};
+
+static int
+event_row(sqlite3_stmt *st, void *arg)
+{
+	const struct event_cb *cb = arg;
+	struct store_event_row r;
+
+	r.seq = (uint64_t)sqlite3_column_int64(st, 0);
+	r.block_number = (uint64_t)sqlite3_column_int64(st, 1);
+	r.time = (const char *)sqlite3_column_text(st, 2);
+	r.tx_index = (uint64_t)sqlite3_column_int64(st, 3);
+	r.log_index = (uint64_t)sqlite3_column_int64(st, 4);
+	r.kind = (const char *)sqlite3_column_text(st, 5);
+	r.args = (const char *)sqlite3_column_text(st, 6);
+	r.effective = sqlite3_column_int(st, 7) != 0;
+	return cb->fn(cb->arg, &r);
+}
+
 int
 store_events(struct store *s, uint64_t since,
     int (*fn)(void *, const struct store_event_row *), void *arg, char *err,
     size_t errsz)
 {
-	struct store_event_row r;
-	sqlite3_stmt *st;
-	int rc;
+	struct event_cb cb = { fn, arg };
 
-	if (!store_prepare(s, &st,
+	return store_each_since(s,
 	    "SELECT seq, block_number, coalesce(time, ''), "
 	    "tx_index, log_index, kind, args, effective FROM v_events "
-	    "WHERE block_number >= ?1 ORDER BY seq", err, errsz))
-		return 0;
-	store_bind_u64(st, 1, since);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		r.seq = (uint64_t)sqlite3_column_int64(st, 0);
-		r.block_number = (uint64_t)sqlite3_column_int64(st, 1);
-		r.time = (const char *)sqlite3_column_text(st, 2);
-		r.tx_index = (uint64_t)sqlite3_column_int64(st, 3);
-		r.log_index = (uint64_t)sqlite3_column_int64(st, 4);
-		r.kind = (const char *)sqlite3_column_text(st, 5);
-		r.args = (const char *)sqlite3_column_text(st, 6);
-		r.effective = sqlite3_column_int(st, 7) != 0;
-		if (!fn(arg, &r))
-			break;
-	}
-	store_done(s, st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_fail(err, errsz, "database", s->db);
-	return 1;
+	    "WHERE block_number >= ?1 ORDER BY seq", since, event_row, &cb,
+	    err, errsz);
 }

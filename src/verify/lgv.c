@@ -380,26 +380,70 @@ lgv_verify(struct lgv_token *out, const uint8_t *tok, size_t len,
 	return out->verdict == 0 ? LGV_OK : LGV_DENIED;
 }
 
-/* The request payload: {2: device, 3: gateway, 6: iat, 10: nonce,
+/* The claims a device signs in both its requests and its install
+ * reports, which begin their payload: a map of nclaims, then {2: device,
+ * 3: gateway, 6: iat, 10: nonce (nonce_min..LGV_NONCE_MAX bytes),
  * -65538: firmware}. */
+struct rd_signed {
+	uint8_t *device, *gateway, *nonce, *firmware;
+	uint64_t *iat;
+	size_t *nonce_len;
+};
+
 static void
-rd_request(struct rd *r, struct lgv_request *q)
+rd_signed_claims(struct rd *r, const struct rd_signed *q, uint64_t nclaims,
+    size_t nonce_min)
 {
 	const uint8_t *p;
 
-	rd_expect(r, 5, 5);
+	rd_expect(r, 5, nclaims);
 	rd_expect(r, 0, 2);
 	rd_fixed(r, q->device, 20);
 	rd_expect(r, 0, 3);
 	rd_fixed(r, q->gateway, 20);
 	rd_expect(r, 0, 6);
-	rd_uint(r, &q->iat);
+	rd_uint(r, q->iat);
 	rd_expect(r, 0, 10);
-	if (rd_bytes(r, &p, &q->nonce_len, LGV_REQUEST_NONCE_MIN,
-	    LGV_NONCE_MAX))
-		memcpy(q->nonce, p, q->nonce_len);
+	if (rd_bytes(r, &p, q->nonce_len, nonce_min, LGV_NONCE_MAX))
+		memcpy(q->nonce, p, *q->nonce_len);
 	rd_expect(r, 1, 65537);
 	rd_fixed(r, q->firmware, 32);
+}
+
+/* The request payload: the signed claims and nothing more. */
+static void
+rd_request(struct rd *r, struct lgv_request *q)
+{
+	const struct rd_signed c = { q->device, q->gateway, q->nonce,
+	    q->firmware, &q->iat, &q->nonce_len };
+
+	rd_signed_claims(r, &c, 5, LGV_REQUEST_NONCE_MIN);
+}
+
+/* The envelope of a signed request or report (at most max bytes) into pt,
+ * and c set to read its payload. */
+static enum lgv_result
+rd_signed_open(struct parts *pt, struct rd *c, const uint8_t *in,
+    size_t len, size_t max)
+{
+	enum lgv_result r;
+
+	if ((r = rd_envelope(pt, in, len, max)) != LGV_OK)
+		return r;
+	rd_payload(c, pt);
+	return LGV_OK;
+}
+
+/* LGV_OK when c read its payload whole and well, else LGV_MALFORMED with
+ * q (n bytes) zeroed. */
+static enum lgv_result
+rd_signed_close(const struct rd *c, void *q, size_t n)
+{
+	if (c->bad || c->off != c->len) {
+		zero(q, n);
+		return LGV_MALFORMED;
+	}
+	return LGV_OK;
 }
 
 static enum lgv_result
@@ -410,16 +454,11 @@ rd_request_all(struct parts *pt, struct lgv_request *q, const uint8_t *req,
 	enum lgv_result r;
 
 	zero(q, sizeof(*q));
-	if ((r = rd_envelope(pt, req, len, LGV_REQUEST_MAX)) != LGV_OK)
+	if ((r = rd_signed_open(pt, &c, req, len, LGV_REQUEST_MAX)) != LGV_OK)
 		return r;
-	rd_payload(&c, pt);
 	q->alg = pt->alg;
 	rd_request(&c, q);
-	if (c.bad || c.off != c.len) {
-		zero(q, sizeof(*q));
-		return LGV_MALFORMED;
-	}
-	return LGV_OK;
+	return rd_signed_close(&c, q, sizeof(*q));
 }
 
 enum lgv_result
@@ -506,6 +545,41 @@ sign_es256k(void *seckey, uint8_t sig[64], const uint8_t digest[32])
 	return sign_digest(sig, digest, seckey);
 }
 
+/* out (cap bytes) gets COSE_Sign1 of payload (n bytes, under 256): head
+ * (hlen bytes: the tag, the array, the protected header as a bstr and
+ * {}), the payload as a bstr and sign's signature of it.  LGV_OK with
+ * *outlen set, LGV_MALFORMED for a small cap, LGV_BAD_KEY when sign
+ * fails (out zeroed). */
+static enum lgv_result
+put_signed(uint8_t *out, size_t cap, size_t *outlen, const uint8_t *head,
+    size_t hlen, const uint8_t *payload, size_t n, lgv_sign_fn *sign,
+    void *ctx)
+{
+	size_t total = hlen + 2 + n + 2 + 64;
+	uint8_t digest[32];
+	struct parts pt;
+
+	if (cap < total)
+		return LGV_MALFORMED;
+	pt.prot = head + 3;
+	pt.prot_len = hlen - 4;
+	pt.payload = payload;
+	pt.payload_len = n;
+	if (!sig_digest(digest, &pt) ||
+	    sign(ctx, out + total - 64, digest) != 1) {
+		zero(out, total);
+		return LGV_BAD_KEY;
+	}
+	memcpy(out, head, hlen);
+	out[hlen] = 0x58;
+	out[hlen + 1] = (uint8_t)n;
+	memcpy(out + hlen + 2, payload, n);
+	out[hlen + 2 + n] = 0x58;
+	out[hlen + 3 + n] = 0x40;
+	*outlen = total;
+	return LGV_OK;
+}
+
 enum lgv_result
 lgv_request_sign(uint8_t *out, size_t cap, size_t *outlen,
     const struct lgv_request *r, const uint8_t seckey[32])
@@ -527,9 +601,8 @@ lgv_request_sign_with(uint8_t *out, size_t cap, size_t *outlen,
 	    0x20 };
 	const uint8_t *head = alg == LGV_ALG_ES256 ? head_r : head_k;
 	size_t hlen = alg == LGV_ALG_ES256 ? sizeof(head_r) : sizeof(head_k);
-	uint8_t payload[LGV_REQUEST_MAX], digest[32];
-	struct parts pt;
-	size_t n = 0, total;
+	uint8_t payload[LGV_REQUEST_MAX];
+	size_t n = 0;
 
 	*outlen = 0;
 	if (alg != LGV_ALG_ES256K && alg != LGV_ALG_ES256)
@@ -555,26 +628,7 @@ lgv_request_sign_with(uint8_t *out, size_t cap, size_t *outlen,
 	n += sizeof(fw_key);
 	memcpy(payload + n, r->firmware, 32);
 	n += 32;
-	total = hlen + 2 + n + 2 + 64;
-	if (cap < total)
-		return LGV_MALFORMED;
-	pt.prot = head + 3;
-	pt.prot_len = hlen - 4;
-	pt.payload = payload;
-	pt.payload_len = n;
-	if (!sig_digest(digest, &pt) ||
-	    sign(ctx, out + total - 64, digest) != 1) {
-		zero(out, total);
-		return LGV_BAD_KEY;
-	}
-	memcpy(out, head, hlen);
-	out[hlen] = 0x58;
-	out[hlen + 1] = (uint8_t)n;
-	memcpy(out + hlen + 2, payload, n);
-	out[hlen + 2 + n] = 0x58;
-	out[hlen + 3 + n] = 0x40;
-	*outlen = total;
-	return LGV_OK;
+	return put_signed(out, cap, outlen, head, hlen, payload, n, sign, ctx);
 }
 
 const char *
@@ -626,21 +680,10 @@ rd_optional(struct rd *r, uint8_t *out, size_t n, int *has)
 static void
 rd_install(struct rd *r, struct lgv_install *q)
 {
-	const uint8_t *p;
+	const struct rd_signed c = { q->device, q->gateway, q->nonce,
+	    q->firmware, &q->iat, &q->nonce_len };
 
-	rd_expect(r, 5, 6);
-	rd_expect(r, 0, 2);
-	rd_fixed(r, q->device, 20);
-	rd_expect(r, 0, 3);
-	rd_fixed(r, q->gateway, 20);
-	rd_expect(r, 0, 6);
-	rd_uint(r, &q->iat);
-	rd_expect(r, 0, 10);
-	if (rd_bytes(r, &p, &q->nonce_len, LGV_INSTALL_NONCE_MIN,
-	    LGV_NONCE_MAX))
-		memcpy(q->nonce, p, q->nonce_len);
-	rd_expect(r, 1, 65537);
-	rd_fixed(r, q->firmware, 32);
+	rd_signed_claims(r, &c, 6, LGV_INSTALL_NONCE_MIN);
 	rd_expect(r, 1, 65538);
 	rd_expect(r, 4, 4);
 	rd_uint(r, &q->version);
@@ -657,15 +700,10 @@ rd_install_all(struct parts *pt, struct lgv_install *q, const uint8_t *rep,
 	enum lgv_result r;
 
 	zero(q, sizeof(*q));
-	if ((r = rd_envelope(pt, rep, len, LGV_INSTALL_MAX)) != LGV_OK)
+	if ((r = rd_signed_open(pt, &c, rep, len, LGV_INSTALL_MAX)) != LGV_OK)
 		return r;
-	rd_payload(&c, pt);
 	rd_install(&c, q);
-	if (c.bad || c.off != c.len) {
-		zero(q, sizeof(*q));
-		return LGV_MALFORMED;
-	}
-	return LGV_OK;
+	return rd_signed_close(&c, q, sizeof(*q));
 }
 
 enum lgv_result
@@ -733,34 +771,14 @@ enum lgv_result
 lgv_install_sign(uint8_t *out, size_t cap, size_t *outlen,
     const struct lgv_install *r, const uint8_t seckey[32])
 {
+	/* Tag 18, array of 4, the protected header {1: -47} as a bstr, {}. */
 	static const uint8_t head[] = { 0xd2, 0x84, 0x44, 0xa1, 0x01, 0x38,
 	    0x2e, 0xa0 };
-	uint8_t payload[LGV_INSTALL_MAX], digest[32];
-	struct parts pt;
-	size_t n, total;
+	uint8_t payload[LGV_INSTALL_MAX];
 
 	*outlen = 0;
 	if (r->nonce_len < LGV_INSTALL_NONCE_MIN || r->nonce_len > LGV_NONCE_MAX)
 		return LGV_MALFORMED;
-	n = put_install(payload, r);
-	total = sizeof(head) + 2 + n + 2 + 64;
-	if (cap < total)
-		return LGV_MALFORMED;
-	pt.prot = head + 3;
-	pt.prot_len = 4;
-	pt.payload = payload;
-	pt.payload_len = n;
-	if (!sig_digest(digest, &pt) ||
-	    !sign_digest(out + total - 64, digest, seckey)) {
-		zero(out, total);
-		return LGV_BAD_KEY;
-	}
-	memcpy(out, head, sizeof(head));
-	out[sizeof(head)] = 0x58;
-	out[sizeof(head) + 1] = (uint8_t)n;
-	memcpy(out + sizeof(head) + 2, payload, n);
-	out[sizeof(head) + 2 + n] = 0x58;
-	out[sizeof(head) + 3 + n] = 0x40;
-	*outlen = total;
-	return LGV_OK;
+	return put_signed(out, cap, outlen, head, sizeof(head), payload,
+	    put_install(payload, r), sign_es256k, (void *)seckey);
 }
