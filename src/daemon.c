@@ -87,7 +87,9 @@ params_from_conf(struct follow_params *p, const struct conf *c)
 	p->connections = (unsigned)c->sync_connections;
 }
 
-void
+/* The identity a database must have for c (chain id, registry,
+ * checkpoint), for store_open. */
+static void
 daemon_identity(struct store_identity *id, const struct conf *c)
 {
 	memset(id, 0, sizeof(*id));
@@ -179,7 +181,6 @@ daemon_start(struct daemon **out, const char *conf_file, int foreground,
     char *err, size_t errsz)
 {
 	struct daemon *d = xcalloc(1, sizeof(*d));
-	struct store_identity id;
 	struct follow_params fp;
 	char addr[43];
 
@@ -204,8 +205,8 @@ daemon_start(struct daemon **out, const char *conf_file, int foreground,
 	 * database behind. */
 	if (!follow_check_chain(d->rpc, d->conf.chain_id, err, errsz))
 		goto fail;
-	daemon_identity(&id, &d->conf);
-	if (!store_open(&d->store, d->conf.db_path, &id, err, errsz))
+	daemon_identity(&d->id, &d->conf);
+	if (!store_open(&d->store, d->conf.db_path, &d->id, err, errsz))
 		goto fail;
 	params_from_conf(&fp, &d->conf);
 	d->follower = follow_new(&fp, d->rpc, d->rpc_proof, d->eng, d->store);

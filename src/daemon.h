@@ -22,15 +22,12 @@ struct daemon {
 	struct rpc_client *rpc;
 	struct rpc_client *rpc_proof;	/* the follower's second connection */
 	struct engine *eng;
+	struct store_identity id;	/* the database's, from conf */
 	struct store *store;		/* the follower's (writer) */
 	struct follower *follower;
 	struct http_server *http;
 	struct daemon_web *web;		/* shared with HTTP threads (daemon_web.c) */
 };
-
-/* The identity a database must have for c (chain id, registry,
- * checkpoint), for store_open. */
-void daemon_identity(struct store_identity *id, const struct conf *c);
 
 /* Loads the configuration and key, opens the database, checks the node's
  * chain id and starts the HTTP server.  Returns 1, or 0 with one line. */

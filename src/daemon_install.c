@@ -148,10 +148,7 @@ writer_main(void *arg)
 int
 daemon_install_start(struct daemon *d, char *err, size_t errsz)
 {
-	struct store_identity id;
-
-	daemon_identity(&id, &d->conf);
-	if (!store_open(&writer.db, d->conf.db_path, &id, err, errsz))
+	if (!store_open(&writer.db, d->conf.db_path, &d->id, err, errsz))
 		return 0;
 	writer.stop = 0;
 	if (pthread_create(&writer.thread, NULL, writer_main, NULL) != 0) {
