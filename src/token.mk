@@ -63,7 +63,8 @@ fuzz_fuzz_request_LDFLAGS = $(FUZZ_LD_OPTS)
 fuzz_fuzz_request_LDADD = $(SECP256K1_LIBS) $(NETTLE_LIBS)
 FUZZ_TARGETS += fuzz/fuzz_install
 fuzz_fuzz_install_SOURCES = fuzz/fuzz_install.c src/verify/lgv.c \
-	src/verify/lgv_sha256.c src/chain/hash.c
+	src/verify/lgv_sha256.c src/verify/lgv_p256.c src/chain/p256.c \
+	src/chain/hash.c
 fuzz_fuzz_install_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(SECP256K1_CFLAGS) $(NETTLE_CFLAGS)
 fuzz_fuzz_install_LDFLAGS = $(FUZZ_LD_OPTS)
 fuzz_fuzz_install_LDADD = $(SECP256K1_LIBS) $(NETTLE_LIBS)
