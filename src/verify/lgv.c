@@ -511,6 +511,46 @@ put_uint(uint8_t *out, uint64_t v)
 	return 1 + n;
 }
 
+/* Appends a byte string: its head and its bytes. */
+static size_t
+put_bstr(uint8_t *out, const uint8_t *p, size_t n)
+{
+	size_t h = put_bstr_head(out, n);
+
+	memcpy(out + h, p, n);
+	return h + n;
+}
+
+/* The claims a device signs in both its requests and its install reports
+ * (rd_signed_claims reads them), after the head of a map of nclaims. */
+struct put_signed_claims_in {
+	const uint8_t *device, *gateway, *nonce, *firmware;
+	uint64_t iat;
+	size_t nonce_len;
+};
+
+static size_t
+put_signed_claims(uint8_t *out, unsigned nclaims,
+    const struct put_signed_claims_in *c)
+{
+	static const uint8_t fw_key[] = { 0x3a, 0x00, 0x01, 0x00, 0x01 };
+	size_t n = 0;
+
+	out[n++] = (uint8_t)(0xa0 | nclaims);
+	out[n++] = 0x02;
+	n += put_bstr(out + n, c->device, 20);
+	out[n++] = 0x03;
+	n += put_bstr(out + n, c->gateway, 20);
+	out[n++] = 0x06;
+	n += put_uint(out + n, c->iat);
+	out[n++] = 0x0a;
+	n += put_bstr(out + n, c->nonce, c->nonce_len);
+	memcpy(out + n, fw_key, sizeof(fw_key));
+	n += sizeof(fw_key);
+	n += put_bstr(out + n, c->firmware, 32);
+	return n;
+}
+
 /* Signs digest with a context kept on the stack: the device has no heap. */
 static int
 sign_digest(uint8_t sig64[64], const uint8_t digest[32],
@@ -597,38 +637,19 @@ lgv_request_sign_with(uint8_t *out, size_t cap, size_t *outlen,
 	    0x2e, 0xa0 };
 	static const uint8_t head_r[] = { 0xd2, 0x84, 0x43, 0xa1, 0x01, 0x26,
 	    0xa0 };
-	static const uint8_t fw_key[] = { 0x3a, 0x00, 0x01, 0x00, 0x01, 0x58,
-	    0x20 };
 	const uint8_t *head = alg == LGV_ALG_ES256 ? head_r : head_k;
 	size_t hlen = alg == LGV_ALG_ES256 ? sizeof(head_r) : sizeof(head_k);
+	const struct put_signed_claims_in c = { r->device, r->gateway,
+	    r->nonce, r->firmware, r->iat, r->nonce_len };
 	uint8_t payload[LGV_REQUEST_MAX];
-	size_t n = 0;
 
 	*outlen = 0;
 	if (alg != LGV_ALG_ES256K && alg != LGV_ALG_ES256)
 		return LGV_BAD_ALG;
 	if (r->nonce_len < LGV_REQUEST_NONCE_MIN || r->nonce_len > LGV_NONCE_MAX)
 		return LGV_MALFORMED;
-	payload[n++] = 0xa5;
-	payload[n++] = 0x02;
-	payload[n++] = 0x54;
-	memcpy(payload + n, r->device, 20);
-	n += 20;
-	payload[n++] = 0x03;
-	payload[n++] = 0x54;
-	memcpy(payload + n, r->gateway, 20);
-	n += 20;
-	payload[n++] = 0x06;
-	n += put_uint(payload + n, r->iat);
-	payload[n++] = 0x0a;
-	n += put_bstr_head(payload + n, r->nonce_len);
-	memcpy(payload + n, r->nonce, r->nonce_len);
-	n += r->nonce_len;
-	memcpy(payload + n, fw_key, sizeof(fw_key));
-	n += sizeof(fw_key);
-	memcpy(payload + n, r->firmware, 32);
-	n += 32;
-	return put_signed(out, cap, outlen, head, hlen, payload, n, sign, ctx);
+	return put_signed(out, cap, outlen, head, hlen, payload,
+	    put_signed_claims(payload, 5, &c), sign, ctx);
 }
 
 const char *
@@ -726,38 +747,17 @@ lgv_install_verify(struct lgv_install *out, const uint8_t *rep, size_t len,
 	return check_signature(&pt, device_key, device_key_len);
 }
 
-/* Appends a byte string: its head and its bytes. */
-static size_t
-put_bstr(uint8_t *out, const uint8_t *p, size_t n)
-{
-	size_t h = put_bstr_head(out, n);
-
-	memcpy(out + h, p, n);
-	return h + n;
-}
-
 /* The payload of r into out (LGV_INSTALL_MAX bytes is more than enough);
  * returns its length. */
 static size_t
 put_install(uint8_t *out, const struct lgv_install *r)
 {
-	static const uint8_t fw_key[] = { 0x3a, 0x00, 0x01, 0x00, 0x01 };
 	static const uint8_t more_key[] = { 0x3a, 0x00, 0x01, 0x00, 0x02,
 	    0x84 };
-	size_t n = 0;
+	const struct put_signed_claims_in c = { r->device, r->gateway,
+	    r->nonce, r->firmware, r->iat, r->nonce_len };
+	size_t n = put_signed_claims(out, 6, &c);
 
-	out[n++] = 0xa6;
-	out[n++] = 0x02;
-	n += put_bstr(out + n, r->device, 20);
-	out[n++] = 0x03;
-	n += put_bstr(out + n, r->gateway, 20);
-	out[n++] = 0x06;
-	n += put_uint(out + n, r->iat);
-	out[n++] = 0x0a;
-	n += put_bstr(out + n, r->nonce, r->nonce_len);
-	memcpy(out + n, fw_key, sizeof(fw_key));
-	n += sizeof(fw_key);
-	n += put_bstr(out + n, r->firmware, 32);
 	memcpy(out + n, more_key, sizeof(more_key));
 	n += sizeof(more_key);
 	n += put_uint(out + n, r->version);
