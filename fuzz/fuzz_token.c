@@ -18,8 +18,8 @@ static const uint8_t pub[33] = { 0x02, 0x79, 0xbe, 0x66, 0x7e, 0xf9, 0xdc,
     0xfc, 0xdb, 0x2d, 0xce, 0x28, 0xd9, 0x59, 0xf2, 0x81, 0x5b, 0x16, 0xf8,
     0x17, 0x98 };
 
-/* P-256's generator, compressed: the key 1 on that curve.  The ES256 seed
- * is signed with the key 2. */
+/* P-256's generator, compressed: the key 1 on that curve.  The seeds are
+ * signed with the key 2, on the curve each names. */
 static const uint8_t pub_p256[33] = { 0x03, 0x6b, 0x17, 0xd1, 0xf2, 0xe1,
     0x2c, 0x42, 0x47, 0xf8, 0xbc, 0xe6, 0xe5, 0x63, 0xa4, 0x40, 0xf2, 0x77,
     0x03, 0x7d, 0x81, 0x2d, 0xeb, 0x33, 0xa0, 0xf4, 0xa1, 0x39, 0x45, 0xd8,
@@ -42,12 +42,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	e.gateway_key = es256 ? pub_p256 : pub;
 	v = lgv_verify(&t, data, size, &e);
 
-	/* Decoding and verifying agree on what is well formed. */
-	if ((d == LGV_OK) != (v != LGV_MALFORMED && v != LGV_BAD_ALG))
+	/* Decoding and verifying agree on what is well formed, and on a
+	 * token of another profile. */
+	if ((d == LGV_OK) != (v != LGV_MALFORMED && v != LGV_BAD_ALG &&
+	    v != LGV_BAD_PROFILE) || (d == LGV_BAD_PROFILE) !=
+	    (v == LGV_BAD_PROFILE))
 		abort();
 	/* Nobody here holds the key of 1*G: every check after the
 	 * signature's (LGV_OK, LGV_DENIED, expired, ...) is out of reach. */
-	if (v != LGV_MALFORMED && v != LGV_BAD_ALG && v != LGV_BAD_SIGNATURE)
+	if (v != LGV_MALFORMED && v != LGV_BAD_ALG && v != LGV_BAD_SIGNATURE &&
+	    v != LGV_BAD_PROFILE)
 		abort();
 	return 0;
 }

@@ -280,13 +280,14 @@ vname(uint64_t v)
 
 /* The verifier's view as the writer's claims, for the shared renderer. */
 static json_t *
-token_json(const struct lgv_token *t, enum lgv_result r, size_t len)
+token_json(const struct lgv_token *t, enum lgv_result r, size_t len,
+    const uint8_t *gateway)
 {
 	struct token_claims c;
+	char h[43];
 	json_t *o;
 
 	memset(&c, 0, sizeof(c));
-	memcpy(c.iss, t->iss, 20);
 	memcpy(c.sub, t->sub, 20);
 	c.iat = t->iat;
 	c.exp = t->exp;
@@ -304,6 +305,9 @@ token_json(const struct lgv_token *t, enum lgv_result r, size_t len)
 	c.block_number = t->block_number;
 	memcpy(c.block_hash, t->block_hash, TOKEN_BLOCK_HASH_LEN);
 	o = token_claims_json(&c);
+	if (gateway != NULL)
+		json_object_set_new(o, "gateway", json_string(hex_encode(h,
+		    gateway, 20)));
 	if (key_alg_name(t->alg) != NULL)
 		json_object_set_new(o, "alg", json_string(key_alg_name(t->alg)));
 	json_object_set_new(o, "result", json_string(lgv_result_name(r)));
@@ -311,8 +315,11 @@ token_json(const struct lgv_token *t, enum lgv_result r, size_t len)
 	return o;
 }
 
+/* gateway: the pinned key's address, which the token itself no longer
+ * names (the key is what a device trusts), or NULL. */
 static void
-token_print(const struct lgv_token *t, enum lgv_result r, size_t len)
+token_print(const struct lgv_token *t, enum lgv_result r, size_t len,
+    const uint8_t *gateway)
 {
 	char h[67], a[32], b[32];
 
@@ -327,7 +334,9 @@ token_print(const struct lgv_token *t, enum lgv_result r, size_t len)
 	printf("verdict    %s\n", vname(t->verdict));
 	printf("alg        %s\n", key_alg_name(t->alg));
 	printf("device     %s\n", hex_encode(h, t->sub, 20));
-	printf("gateway    %s\n", hex_encode(h, t->iss, 20));
+	if (gateway != NULL)
+		printf("gateway    %s (the key's address)\n",
+		    hex_encode(h, gateway, 20));
 	printf("firmware   %s version %" PRIu64 "\n",
 	    hex_encode(h, t->firmware, 32), t->firmware_version);
 	if (t->license_id != 0)
@@ -348,7 +357,8 @@ token_print(const struct lgv_token *t, enum lgv_result r, size_t len)
 static int
 verify_run(const struct ctl_verb *self, int argc, char **argv)
 {
-	uint8_t tok[LGV_TOKEN_MAX];
+	uint8_t tok[LGV_TOKEN_MAX], addr[20];
+	const uint8_t *gateway;
 	struct lgv_expect e;
 	struct lgv_token t;
 	enum lgv_result r;
@@ -381,19 +391,22 @@ verify_run(const struct ctl_verb *self, int argc, char **argv)
 		    "key\n", o.alg == LGV_ALG_ES256 ? "P-256" : "secp256k1");
 		return CTL_BADINPUT;
 	}
+	gateway = key_pubkey_address(addr, o.alg != 0 ? o.alg :
+	    LGV_ALG_ES256K, o.key, o.key_len) ? addr : NULL;
 	if (o.json) {
-		json_t *j = token_json(&t, r, len);
+		json_t *j = token_json(&t, r, len, gateway);
 		json_dumpf(j, stdout, JSON_INDENT(2));
 		putchar('\n');
 		json_decref(j);
-	} else if (r == LGV_MALFORMED || r == LGV_BAD_ALG)
+	} else if (r == LGV_MALFORMED || r == LGV_BAD_ALG ||
+	    r == LGV_BAD_PROFILE)
 		printf("token      REFUSED: %s (%zu bytes)%s%s\n",
 		    lgv_result_name(r), len, r == LGV_BAD_ALG &&
 		    key_alg_name(t.alg) != NULL ? ": the token is " : "",
 		    r == LGV_BAD_ALG && key_alg_name(t.alg) != NULL ?
 		    key_alg_name(t.alg) : "");
 	else
-		token_print(&t, r, len);
+		token_print(&t, r, len, gateway);
 	return r == LGV_OK ? CTL_OK : CTL_MISMATCH;
 }
 

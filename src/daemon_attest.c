@@ -211,7 +211,6 @@ decide(struct daemon *d, const struct http_attest *req,
 	in.max_staleness = daemon_web_max_staleness(d);
 	verdict_decide(&vr, &in);
 	memset(c, 0, sizeof(*c));
-	memcpy(c->iss, d->address, 20);
 	memcpy(c->sub, req->device, 20);
 	c->verdict = vr.verdict;
 	memcpy(c->firmware, req->firmware, 32);

@@ -84,10 +84,9 @@ token_encode_claims(uint8_t *out, size_t cap, const struct token_claims *c)
 {
 	struct cbuf b = { out, cap, 0, 0 };
 
-	/* Six claims, keys ascending as encoded: 1 2 4 6, 7 or 10, -65537. */
+	/* Six claims, keys in the order of their encodings: 2 4 6, 7 or 10,
+	 * 265 (19 0109), -65537 (3a 00010000). */
 	head(&b, 5, 6);
-	uint_(&b, TOKEN_KEY_ISS);
-	bytes(&b, c->iss, 20);
 	uint_(&b, TOKEN_KEY_SUB);
 	bytes(&b, c->sub, 20);
 	uint_(&b, TOKEN_KEY_EXP);
@@ -101,6 +100,8 @@ token_encode_claims(uint8_t *out, size_t cap, const struct token_claims *c)
 		uint_(&b, TOKEN_KEY_NONCE);
 		bytes(&b, c->nonce, c->nonce_len);
 	}
+	uint_(&b, TOKEN_KEY_PROFILE);
+	bytes(&b, lgv_profile, LGV_PROFILE_LEN);
 	int_(&b, TOKEN_KEY_LICGATE);
 	head(&b, 4, TOKEN_LICGATE_FIELDS);
 	uint_(&b, c->verdict);
@@ -181,7 +182,7 @@ token_claims_json(const struct token_claims *c)
 
 	json_object_set_new(o, "verdict", json_string(v != NULL ? v :
 	    "unknown"));
-	put_hex(o, "iss", c->iss, 20);
+	json_object_set_new(o, "eat_profile", json_string(TOKEN_PROFILE_TEXT));
 	put_hex(o, "sub", c->sub, 20);
 	put_u64(o, "iat", c->iat);
 	put_u64(o, "exp", c->exp);

@@ -18,17 +18,19 @@
 
 /* Claim keys.  Standard CWT/EAT keys, then licgate's one private claim,
  * an array (below -65536 as RFC 8392 reserves for private use). */
-#define TOKEN_KEY_ISS 1
 #define TOKEN_KEY_SUB 2
 #define TOKEN_KEY_EXP 4
 #define TOKEN_KEY_IAT 6
 #define TOKEN_KEY_CTI 7
 #define TOKEN_KEY_NONCE 10		/* eat_nonce, RFC 9711 */
+#define TOKEN_KEY_PROFILE 265		/* eat_profile, RFC 9711 */
 #define TOKEN_KEY_LICGATE (-65537)
 #define TOKEN_LICGATE_FIELDS 10
 
+/* The eat_profile every token names (lgv_profile's bytes), dotted. */
+#define TOKEN_PROFILE_TEXT "2.25.44664012622358054492267278949943539306"
+
 struct token_claims {
-	uint8_t iss[20];		/* gateway address */
 	uint8_t sub[20];		/* device address */
 	uint64_t iat;
 	uint64_t exp;

@@ -153,6 +153,9 @@ files=$(ls "$GW_TMP"/tok.* | sort -t. -k2 -n)
 out=$(cd "$(dirname "$cose")" && node verify.mjs --key "$pub" $files); rc=$?
 check "the independent COSE reader verifies all $n tokens" '[ $rc -eq 0 ] && [ "$(grep -c "\"ok\":true" <<<"$out")" -eq "$n" ]'
 check "every token is at most 256 bytes" '! grep -qE "\"size\":(2(5[7-9]|[6-9][0-9])|[3-9][0-9][0-9])" <<<"$out"'
+profile=2.25.44664012622358054492267278949943539306
+check "every token names licgate's EAT profile, as npm cbor reads it" \
+	'[ "$(grep -c "\"eat_profile\":\"$profile\"" <<<"$out")" -eq "$n" ]'
 # ... and every ES256 token by Python's cryptography and cbor2, its claims
 # the same as licgatectl verify printed.
 files=$(ls "$GW_TMP"/es.* | grep -vE '\.(json|log|key|pub|conf|db.*)$' | sort -t. -k2 -n)
@@ -164,8 +167,10 @@ check "every ES256 token with a 16-byte nonce is at most 256 bytes" \
 check "the ES256 gateway's log and /v1/status say ES256" \
 	'grep -q "tokens signed ES256$" "$ES_LOG" && [ "$(curl -sf "http://127.0.0.1:$ES_PORT/v1/status" | jget alg)" = ES256 ] &&
 	 [ "$(curl -sf "http://127.0.0.1:$GW_PORT/v1/status" | jget alg)" = ES256K ]'
-check "the ES256 tokens name the P-256 gateway's address as iss" \
-	'[ "$(grep -c "\"iss\": \"$("$ctl" key-info -k "$GW_TMP/es.key" | awk "/^address/ {print \$2}")\"" <<<"$out")" -eq "$n" ]'
+check "every ES256 token names licgate's EAT profile, as cbor2 reads it" \
+	'[ "$(grep -c "\"eat_profile\": \"$profile\"" <<<"$out")" -eq "$n" ]'
+check "licgatectl verify names the P-256 gateway by its pinned key's address" \
+	'[ "$(jget gateway < "$GW_TMP/es.1.json")" = "$("$ctl" key-info -k "$GW_TMP/es.key" | awk "/^address/ {print \$2}")" ]'
 out=$("$ctl" verify "$GW_TMP/es.1" --gateway-key "$espub"); rc=$?
 check "an ES256 token under a key pinned as ES256K is refused: bad-alg" \
 	'[ $rc -eq 1 ] && grep -q "^token      REFUSED: bad-alg .*the token is ES256" <<<"$out"'

@@ -23,7 +23,6 @@ claims(struct token_claims *c, size_t nonce_len)
 	size_t i;
 
 	memset(c, 0, sizeof(*c));
-	memset(c->iss, 0xa1, 20);
 	memset(c->sub, 0xb2, 20);
 	c->iat = 1795560000;
 	c->exp = 1795560300;
@@ -86,7 +85,6 @@ START_TEST(round_trip)
 	pubkey(pub, gw_key);
 	expect(&e, pub, &c);
 	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_OK);
-	ck_assert_mem_eq(t.iss, c.iss, 20);
 	ck_assert_mem_eq(t.sub, c.sub, 20);
 	ck_assert_uint_eq(t.iat, c.iat);
 	ck_assert_uint_eq(t.exp, c.exp);
@@ -124,6 +122,27 @@ START_TEST(no_nonce_has_cti)
 }
 END_TEST
 
+/* The eat_profile claim as every token carries it: key 265, then the OID
+ * 2.25.44664012622358054492267278949943539306 (licgate-token(7)) as a
+ * 19-byte string, worked out by hand from the dotted form: 2.25 is
+ * 2 * 40 + 25 = 0x69, the UUID's 128 bits go in base 128. */
+static const uint8_t profile_claim[] = { 0x19, 0x01, 0x09, 0x53, 0x69,
+    0xc3, 0x99, 0xfc, 0xf5, 0xdb, 0x96, 0xb2, 0xae, 0xc5, 0x8b, 0xf4, 0x88,
+    0xb8, 0xa7, 0x9a, 0x8b, 0xec, 0x6a };
+
+/* Where needle starts in hay; fails the test when it is not there. */
+static size_t
+find(const uint8_t *hay, size_t n, const uint8_t *needle, size_t k)
+{
+	size_t i;
+
+	for (i = 0; i + k <= n; i++)
+		if (memcmp(hay + i, needle, k) == 0)
+			return i;
+	ck_abort_msg("not found");
+	return 0;
+}
+
 /* Size with realistic values (versions and ids above 255, a 16-byte
  * nonce) stays within 256 bytes; a 32-byte nonce adds 17 (16 and a
  * longer head). */
@@ -142,6 +161,49 @@ START_TEST(size_limit)
 	ck_assert_uint_le(n16, 256);
 	ck_assert_uint_eq(n32, n16 + 17);
 	ck_assert_uint_lt(n0, n16);
+	/* The same license on a long-lived public chain (Sepolia's chain
+	 * id, block 30 million) still fits; licgate-token(7) says what each
+	 * field past 16 bits costs. */
+	claims(&c, 16);
+	c.chain_id = 11155111;
+	c.block_number = 30000000;
+	ck_assert_uint_le(mint(tok, &c, gw_key), 256);
+}
+END_TEST
+
+/* The eat_profile bytes are the OID licgate-token(7) names: the dotted
+ * form's number after 2.25, in base 128, computed here by long division
+ * of its decimal digits. */
+START_TEST(profile_oid)
+{
+	char digits[64];
+	uint8_t groups[24], oid[LGV_PROFILE_LEN + 1];
+	size_t n = 0, k = 0, i;
+
+	ck_assert(strncmp(TOKEN_PROFILE_TEXT, "2.25.", 5) == 0);
+	strcpy(digits, TOKEN_PROFILE_TEXT + 5);
+	while (strcmp(digits, "0") != 0 && digits[0] != '\0') {
+		unsigned rem = 0;
+		char *q = digits;
+
+		for (i = 0; digits[i] != '\0'; i++) {
+			unsigned v = rem * 10 + (unsigned)(digits[i] - '0');
+			if (q != digits || v / 128 != 0)
+				*q++ = (char)('0' + v / 128);
+			rem = v % 128;
+		}
+		*q = '\0';
+		ck_assert_uint_lt(n, sizeof(groups));
+		groups[n++] = (uint8_t)rem;
+		if (q == digits)
+			break;
+	}
+	oid[k++] = 2 * 40 + 25;
+	while (n-- > 0)
+		oid[k++] = (uint8_t)(groups[n] | (n > 0 ? 0x80 : 0));
+	ck_assert_uint_eq(k, LGV_PROFILE_LEN);
+	ck_assert_mem_eq(oid, lgv_profile, LGV_PROFILE_LEN);
+	ck_assert_mem_eq(profile_claim + 4, lgv_profile, LGV_PROFILE_LEN);
 }
 END_TEST
 
@@ -158,6 +220,8 @@ START_TEST(layout)
 	claims(&c, 16);
 	len = mint(tok, &c, gw_key);
 	ck_assert_mem_eq(tok, start, sizeof(start));
+	/* ... names its profile ... */
+	find(tok, len, profile_claim, sizeof(profile_claim));
 	/* ... and ends with a 64-byte signature. */
 	ck_assert_uint_eq(tok[len - 66], 0x58);
 	ck_assert_uint_eq(tok[len - 65], 0x40);
@@ -345,11 +409,13 @@ START_TEST(result_names)
 	static const char *const names[] = { "ok", "malformed", "bad-alg",
 	    "bad-key", "bad-signature", "wrong-device", "wrong-nonce",
 	    "expired", "rollback", "wrong-firmware", "wrong-chain",
-	    "wrong-registry", "too-long", "not-yet-valid", "denied" };
+	    "wrong-registry", "too-long", "not-yet-valid", "denied",
+	    "bad-profile" };
 	size_t i;
 
 	ck_assert_int_eq(LGV_ROLLBACK, 8);
 	ck_assert_int_eq(LGV_DENIED, 14);
+	ck_assert_int_eq(LGV_BAD_PROFILE, 15);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		ck_assert_str_eq(lgv_result_name((enum lgv_result)i), names[i]);
 }
@@ -443,7 +509,7 @@ START_TEST(layout_refusals)
 	/* iat (key 6, value 1795560000 = 1a 6b 05 ..) as a non-minimal
 	 * 8-byte integer */
 	{
-		size_t at = 1 + 22 + 22 + 6, k;
+		size_t at = 1 + 22 + 6, k;
 		ck_assert_uint_eq(payload[at], 0x06);
 		ck_assert_uint_eq(payload[at + 1], 0x1a);
 		memcpy(p2, payload, at + 1);
@@ -454,11 +520,22 @@ START_TEST(layout_refusals)
 		len = resign(tok, es256k, sizeof(es256k), p2, k, gw_key);
 		ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_MALFORMED);
 	}
-	/* a duplicate key: sub (2) where iss (1) belongs */
+	/* keys out of order: exp (4) where sub (2) belongs */
 	memcpy(p2, payload, plen);
-	p2[1] = 0x02;
+	p2[1] = 0x04;
 	len = resign(tok, es256k, sizeof(es256k), p2, plen, gw_key);
 	ck_assert_int_eq(lgv_verify(&t, tok, len, &e), LGV_MALFORMED);
+	/* another eat_profile: the last byte of the OID changed */
+	{
+		size_t at = find(payload, plen, profile_claim,
+		    sizeof(profile_claim));
+		memcpy(p2, payload, plen);
+		p2[at + sizeof(profile_claim) - 1] ^= 0x01;
+		len = resign(tok, es256k, sizeof(es256k), p2, plen, gw_key);
+		ck_assert_int_eq(lgv_verify(&t, tok, len, &e),
+		    LGV_BAD_PROFILE);
+		ck_assert_int_eq(lgv_decode(&t, tok, len), LGV_BAD_PROFILE);
+	}
 	/* an indefinite-length map */
 	memcpy(p2, payload, plen);
 	p2[0] = 0xbf;
@@ -1027,6 +1104,7 @@ main(void)
 	tcase_add_test(tc, round_trip);
 	tcase_add_test(tc, no_nonce_has_cti);
 	tcase_add_test(tc, size_limit);
+	tcase_add_test(tc, profile_oid);
 	tcase_add_test(tc, layout);
 	tcase_add_test(tc, every_byte_changed);
 	tcase_add_test(tc, refusals);

@@ -113,7 +113,25 @@ rd_protected(const uint8_t *p, size_t n, int *alg)
 	return *alg != 0 ? LGV_OK : LGV_BAD_ALG;
 }
 
-static void
+const uint8_t lgv_profile[LGV_PROFILE_LEN] = { 0x69, 0xc3, 0x99, 0xfc,
+    0xf5, 0xdb, 0x96, 0xb2, 0xae, 0xc5, 0x8b, 0xf4, 0x88, 0xb8, 0xa7, 0x9a,
+    0x8b, 0xec, 0x6a };
+
+/* The eat_profile claim, key 265: 1 when it names lgv_profile, 0 for
+ * another profile (r->bad stays clear when that is well formed). */
+static int
+rd_profile(struct rd *r)
+{
+	const uint8_t *p;
+	size_t n;
+
+	return rd_expect(r, 0, 265) && rd_bytes(r, &p, &n, 1, 64) &&
+	    n == LGV_PROFILE_LEN && memcmp(p, lgv_profile, n) == 0;
+}
+
+/* Returns 0 when the token names another profile: what follows it may be
+ * laid out otherwise and is not read. */
+static int
 rd_claims(struct rd *r, struct lgv_token *t)
 {
 	const uint8_t *p;
@@ -121,8 +139,6 @@ rd_claims(struct rd *r, struct lgv_token *t)
 	uint64_t key = 0;
 
 	rd_expect(r, 5, 6);
-	rd_expect(r, 0, 1);
-	rd_fixed(r, t->iss, 20);
 	rd_expect(r, 0, 2);
 	rd_fixed(r, t->sub, 20);
 	rd_expect(r, 0, 4);
@@ -137,6 +153,8 @@ rd_claims(struct rd *r, struct lgv_token *t)
 			memcpy(t->nonce, p, t->nonce_len);
 	} else
 		r->bad = 1;
+	if (!rd_profile(r))
+		return 0;
 	rd_expect(r, 1, 65536);
 	rd_expect(r, 4, 10);
 	rd_uint(r, &t->verdict);
@@ -149,6 +167,7 @@ rd_claims(struct rd *r, struct lgv_token *t)
 	rd_fixed(r, t->registry, 20);
 	rd_uint(r, &t->block_number);
 	rd_fixed(r, t->block_hash, LGV_BLOCK_HASH_LEN);
+	return 1;
 }
 
 struct parts {
@@ -210,7 +229,8 @@ rd_token(struct parts *pt, struct lgv_token *t, const uint8_t *tok,
 		return r;
 	t->alg = pt->alg;
 	rd_payload(&c, pt);
-	rd_claims(&c, t);
+	if (!rd_claims(&c, t))
+		return c.bad ? LGV_MALFORMED : LGV_BAD_PROFILE;
 	return c.bad || c.off != c.len ? LGV_MALFORMED : LGV_OK;
 }
 
@@ -671,6 +691,7 @@ lgv_result_name(enum lgv_result r)
 	case LGV_TOO_LONG: return "too-long";
 	case LGV_NOT_YET: return "not-yet-valid";
 	case LGV_DENIED: return "denied";
+	case LGV_BAD_PROFILE: return "bad-profile";
 	}
 	return "unknown";
 }

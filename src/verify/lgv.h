@@ -13,6 +13,14 @@
 #define LGV_BLOCK_HASH_LEN 16
 #define LGV_TOKEN_MAX 400
 
+/* The eat_profile (RFC 9711, claim 265) every token names: licgate's token
+ * profile 1, the OID 2.25.44664012622358054492267278949943539306 (a UUID
+ * under 2.25, ITU-T X.667, so nobody else has it and no registry need
+ * assign it), carried as RFC 9711 carries an OID: its DER content bytes,
+ * untagged.  A token of another layout will name another profile. */
+#define LGV_PROFILE_LEN 19
+extern const uint8_t lgv_profile[LGV_PROFILE_LEN];
+
 /* The COSE algorithms (RFC 9053, RFC 8812) a token or request is signed
  * with: ECDSA with SHA-256 over secp256k1 or over P-256. */
 #define LGV_ALG_ES256K (-47)
@@ -35,12 +43,12 @@ enum lgv_result {
 	LGV_WRONG_REGISTRY,	/* registry is not the pinned one */
 	LGV_TOO_LONG,		/* exp - iat is above the maximum lifetime */
 	LGV_NOT_YET,		/* iat is in the future beyond the skew */
-	LGV_DENIED		/* correctly signed refusal: verdict in out */
+	LGV_DENIED,		/* correctly signed refusal: verdict in out */
+	LGV_BAD_PROFILE		/* eat_profile names another token layout */
 };
 
 /* The claims of a token (see licgate-token(7)). */
 struct lgv_token {
-	uint8_t iss[20];
 	uint8_t sub[20];
 	uint64_t iat, exp;
 	int has_cti;

@@ -27,6 +27,19 @@ const key = crypto.createPublicKey({
 
 const hex = (b) => '0x' + Buffer.from(b).toString('hex');
 
+// An OID's content bytes (X.690 8.19) in dotted form: the first byte
+// holds 40 * a + b (a = 2 takes the rest), then base-128 groups.
+function oid(b) {
+  const arcs = [];
+  let v = 0n;
+  for (const x of b) {
+    v = (v << 7n) | BigInt(x & 0x7f);
+    if (!(x & 0x80)) { arcs.push(v); v = 0n; }
+  }
+  const first = arcs[0] >= 80n ? [2n, arcs[0] - 80n] : [arcs[0] / 40n, arcs[0] % 40n];
+  return [...first, ...arcs.slice(1)].join('.');
+}
+
 function check(file) {
   let bytes = fs.readFileSync(file);
   if (bytes.subarray(0, 2).toString() === '0x') bytes = Buffer.from(bytes.toString().trim().slice(2), 'hex');
@@ -48,7 +61,7 @@ function check(file) {
   const num = (v) => Number(v);
   return {
     file, ok: true, size: bytes.length,
-    iss: hex(c.get(1)), sub: hex(c.get(2)), exp: num(c.get(4)), iat: num(c.get(6)),
+    eat_profile: oid(c.get(265)), sub: hex(c.get(2)), exp: num(c.get(4)), iat: num(c.get(6)),
     ...(c.has(7) ? { cti: hex(c.get(7)) } : {}), ...(c.has(10) ? { nonce: hex(c.get(10)) } : {}),
     verdict: num(l[0]), firmware: hex(l[1]), firmware_version: num(l[2]), license_id: num(l[3]),
     license_expiry: num(l[4]), max_version: num(l[5]), chain_id: num(l[6]), registry: hex(l[7]),

@@ -30,13 +30,27 @@ def hx(b):
     return '0x' + b.hex()
 
 
+def oid_text(b):
+    # X.690 8.19: the first byte holds the first two arcs (40 * a + b,
+    # a = 2 takes the rest), then base-128 groups, high bit "more".
+    arcs, v = [], 0
+    for x in b:
+        v = v << 7 | (x & 0x7f)
+        if not x & 0x80:
+            arcs.append(v)
+            v = 0
+    first = [2, arcs[0] - 80] if arcs[0] >= 80 else list(divmod(arcs[0], 40))
+    return '.'.join(str(a) for a in first + arcs[1:])
+
+
 def claims(payload):
     c = cbor2.loads(payload)
     if cbor2.dumps(c, canonical=True) != payload:
         raise ValueError('claims are not deterministic CBOR')
     lic = c[-65537]
     out = {
-        'iss': hx(c[1]), 'sub': hx(c[2]), 'exp': c[4], 'iat': c[6],
+        'eat_profile': oid_text(c[265]),
+        'sub': hx(c[2]), 'exp': c[4], 'iat': c[6],
         'verdict_code': lic[0], 'firmware': hx(lic[1]),
         'firmware_version': lic[2], 'license_id': lic[3],
         'license_expiry': lic[4], 'max_version': lic[5], 'chain_id': lic[6],
