@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # test.sh: the README's test command.  Installs what is missing, builds with
-# -Werror, runs every test, then builds again under ASan+UBSan and runs every
-# test there, then gives each libFuzzer target a short run.  The last line
-# is "N passed, N failed"; the exit status is the truth.
+# -Werror and runs the C test programs, builds again with -Werror under
+# ASan+UBSan and runs every test there (the few that run none of our C
+# code in the first build instead), then gives each libFuzzer target a
+# short run.  The last line is "N passed, N failed"; the exit status is
+# the truth.
 set -uo pipefail
 cd "$(dirname "$0")"
 . scripts/deps.sh
@@ -23,20 +25,32 @@ lg_install_deps || { echo "test.sh: installing dependencies failed"; exit 1; }
 echo "==> autoreconf"
 autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; echo "test.sh: autoreconf failed"; exit 1; }
 
-# tests_but DIR NAME...: the tests DIR's Makefile lists, less tests/NAME.sh.
-tests_but() {
-	local dir=$1 t n keep out=""; shift
+# tests_pick DIR but|only NAME...: the tests DIR's Makefile lists, less
+# the scripts tests/NAME.sh (but), or the C test programs and those
+# scripts alone (only).
+tests_pick() {
+	local dir=$1 mode=$2 t n named out=""; shift 2
 	for t in $(printf 'lg-tests:\n\t@echo $(TESTS)\n' |
 	    make -s -C "$dir" -f Makefile -f - lg-tests); do
-		keep=1
-		for n in "$@"; do [ "$t" = "tests/$n.sh" ] && keep=0; done
-		[ "$keep" -eq 1 ] && out="$out $t"
+		named=0
+		for n in "$@"; do [ "$t" = "tests/$n.sh" ] && named=1; done
+		case $mode:$named:$t in
+		but:0:*|only:1:*|only:0:tests/check_*) out="$out $t " ;;
+		esac
 	done
-	echo "$out"
+	# The slowest first, so that two jobs do not end on one long tail.
+	for n in $LG_SLOW; do
+		case $out in
+		*" tests/$n.sh "*) out=" tests/$n.sh ${out/ tests\/$n.sh / }" ;;
+		esac
+	done
+	echo $out
 }
+LG_SLOW="ganache contract device lying registry_rules attest installs verify_block engines crash"
+
 
 # build DIR CONFIGURE-ARGS...: configure out of tree, make, make check
-# (all of it, or all but the tests named in LG_NOT_HERE).
+# (all of it, or what LG_PICK, "but NAME..." or "only NAME...", picks).
 build() {
 	local dir=$1; shift
 	echo "==> $dir: configure $*"
@@ -46,8 +60,9 @@ build() {
 	echo "==> $dir: make"
 	make -C "$dir" -j"$jobs" >"$dir/make.out" 2>&1 ||
 		{ tail -50 "$dir/make.out"; return 1; }
-	echo "==> $dir: make check${LG_NOT_HERE:+ (all but:$LG_NOT_HERE)}"
-	make -C "$dir" -j"$jobs" check ${LG_NOT_HERE:+TESTS="$(tests_but "$dir" $LG_NOT_HERE)"} 2>&1 |
+	echo "==> $dir: make check${LG_PICK:+ (${LG_PICK% *}: ${LG_PICK#* })}"
+	# shellcheck disable=SC2086
+	make -C "$dir" -j"$jobs" check ${LG_PICK:+TESTS="$(tests_pick "$dir" $LG_PICK)"} 2>&1 |
 		grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):'
 	local rc=${PIPESTATUS[0]}
 	if [ "$rc" -ne 0 ]; then
@@ -59,15 +74,23 @@ build() {
 	return "$rc"
 }
 
-build build --enable-werror || failed_stage="$failed_stage build"
-if [ "$quick" -eq 0 ]; then
-	# Under the sanitizers the C code is what is checked: crash.sh kills
-	# it 8 times rather than 20; the tests that run no C code of ours
-	# beyond what others run (the contract's JavaScript suite, the man
-	# page and freestanding-compile checks, the ganache and EthereumJS
-	# nodes, whose paths noreceipts.sh and engines.sh take too, the
-	# verifier cross-built for a Cortex-M3) ran in the first stage only.
-	LICGATE_CRASH_ROUNDS=8 LG_NOT_HERE="contract man_conf man_verbs verify_freestanding ganache ejs_live device" \
+# Every script test runs once, under the sanitizers, where a memory or
+# undefined-behaviour error in licgated fails it, except those that run no
+# C code of ours beyond what others run (the contract's JavaScript suite,
+# the man page and freestanding-compile checks, the ganache and EthereumJS
+# nodes, whose paths noreceipts.sh and engines.sh take too, the verifier
+# cross-built for a Cortex-M3): they run in the optimised -Werror build,
+# with the C test programs, which run in both.  --quick runs everything in
+# the first build and nothing else.
+plain_only="contract man_conf man_verbs verify_freestanding ganache ejs_live device"
+if [ "$quick" -eq 1 ]; then
+	build build --enable-werror || failed_stage="$failed_stage build"
+else
+	LG_PICK="only $plain_only" build build --enable-werror ||
+		failed_stage="$failed_stage build"
+	# crash.sh kills licgated 12 times rather than 20 under ASan's
+	# slower start.
+	LICGATE_CRASH_ROUNDS=12 LG_PICK="but $plain_only" \
 	    build build-asan --enable-werror --enable-asan ||
 		failed_stage="$failed_stage asan"
 	echo "==> fuzz smoke run (libFuzzer, clang)"
