@@ -3,6 +3,9 @@
 src_liblicgate_a_SOURCES += src/install_proof.c src/install_proof.h
 src_licgatectl_SOURCES += src/ctl_install_proof.c src/ctl_verify_install.c
 
+TESTS += tests/install_proof.sh
+EXTRA_DIST += tests/install_proof.sh tests/chain/anchor.mjs
+
 FUZZ_TARGETS += fuzz/fuzz_install_proof
 fuzz_fuzz_install_proof_SOURCES = fuzz/fuzz_install_proof.c src/install_proof.c \
 	src/chain/jsonv.c src/chain/hex.c
