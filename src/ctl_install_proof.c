@@ -121,6 +121,36 @@ ip_try(struct store *s, const struct store_install_anchor *a, uint64_t seq,
 	return ok ? 2 : 1;
 }
 
+/* Says that report seq is not anchored yet, and how far licgated's
+ * anchoring has taken it.  Returns CTL_MISMATCH, or CTL_BADINPUT on a
+ * database error. */
+static int
+ip_not_yet(struct store *s, uint64_t seq)
+{
+	uint8_t tx[32];
+	char err[512], hex[67];
+	uint64_t batch;
+	int has_tx;
+
+	if (!store_install_batch(s, seq, &batch, &has_tx, tx, err,
+	    sizeof(err))) {
+		fprintf(stderr, "licgatectl: %s\n", err);
+		return CTL_BADINPUT;
+	}
+	fprintf(stderr, "licgatectl: report %" PRIu64 " is not anchored yet "
+	    "(no verified, final InstallsAnchored log of a batch holding it)",
+	    seq);
+	if (batch == 0)
+		fprintf(stderr, "; it waits for a batch\n");
+	else if (!has_tx)
+		fprintf(stderr, "; it is in batch %" PRIu64 ", not sent yet\n",
+		    batch);
+	else
+		fprintf(stderr, "; it is in batch %" PRIu64 ", sent in tx %s\n",
+		    batch, hex_encode(hex, tx, 32));
+	return CTL_MISMATCH;
+}
+
 /* Fills p's batch and anchor from the first anchor that holds the
  * report, the report's own gateway's first.  Returns CTL_OK,
  * CTL_MISMATCH when none does, or CTL_BADINPUT on a database error. */
@@ -153,10 +183,7 @@ ip_find(struct store *s, struct install_proof *p, const uint8_t leaf[32],
 		p->log_index = a[i].log_index;
 		return CTL_OK;
 	}
-	fprintf(stderr, "licgatectl: report %" PRIu64 " is not anchored yet "
-	    "(no verified, final InstallsAnchored log of a batch holding it)\n",
-	    p->seq);
-	return CTL_MISMATCH;
+	return ip_not_yet(s, p->seq);
 fail:
 	fprintf(stderr, "licgatectl: %s\n", err);
 	return CTL_BADINPUT;

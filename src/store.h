@@ -343,6 +343,14 @@ int store_install_leaves(struct store *s, uint64_t first, uint64_t n,
     uint8_t (*leaves)[32], int *complete, char *err, size_t errsz)
     __attribute__((warn_unused_result));
 
+/* Where report seq stands in licgated's anchoring: its batch
+ * (installs.batch; *batch 0 before one is formed) and, in a file that
+ * keeps the batches' transactions (anchor_batches), the hash of the last
+ * one signed for it (*has_tx).  Returns 1, or 0 with err. */
+int store_install_batch(struct store *s, uint64_t seq, uint64_t *batch,
+    int *has_tx, uint8_t tx_hash[32], char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+
 /* A verified, final anchor (the anchors table) of a batch holding a
  * report, with where its InstallsAnchored log is (the events table). */
 struct store_install_anchor {

@@ -246,3 +246,52 @@ store_install_anchors(struct store *s, uint64_t seq, const uint8_t *gateway,
 		return store_fail(err, errsz, "reading anchors", s->db);
 	return 1;
 }
+
+/* The batch's transaction hash, when the file has anchor_batches (made by
+ * the licgated that anchors; an older file has none). */
+static int
+batch_tx(struct store *s, uint64_t batch, int *has_tx, uint8_t tx_hash[32],
+    char *err, size_t errsz)
+{
+	sqlite3_stmt *st;
+	int64_t n;
+	int rc;
+
+	*has_tx = 0;
+	if (!store_query_int(s, "SELECT count(*) FROM sqlite_master WHERE "
+	    "name = 'anchor_batches'", &n, err, errsz))
+		return 0;
+	if (n == 0)
+		return 1;
+	if (!store_prepare(s, &st, "SELECT tx_hash FROM anchor_batches WHERE "
+	    "batch = ?1", err, errsz))
+		return 0;
+	store_bind_u64(st, 1, batch);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*has_tx = column_fixed(tx_hash, 32, st, 0);
+	store_done(s, st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(err, errsz, "reading a batch", s->db);
+	return 1;
+}
+
+int
+store_install_batch(struct store *s, uint64_t seq, uint64_t *batch,
+    int *has_tx, uint8_t tx_hash[32], char *err, size_t errsz)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*batch = 0;
+	*has_tx = 0;
+	if (!store_prepare(s, &st, "SELECT coalesce(batch, 0) FROM installs "
+	    "WHERE seq = ?1", err, errsz))
+		return 0;
+	store_bind_u64(st, 1, seq);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*batch = (uint64_t)sqlite3_column_int64(st, 0);
+	store_done(s, st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(err, errsz, "reading a report", s->db);
+	return *batch == 0 || batch_tx(s, *batch, has_tx, tx_hash, err, errsz);
+}

@@ -78,7 +78,17 @@ check "two batches anchored by the gateway (1..3, 4..5) are verified by licgated
 	'[ "$(sqlite3 "$db" "SELECT group_concat(first_seq || \":\" || count, \" \") FROM (SELECT * FROM anchors ORDER BY first_seq)")" = "1:3 4:2" ]'
 out=$("$ctl" install-proof 6 -c "$conf" 2>&1); rc=$?
 check "a report not anchored yet gets no proof: exit 1, saying so" \
-	'[ $rc = 1 ] && grep -q "report 6 is not anchored yet" <<<"$out" || { echo "# $rc $out"; false; }'
+	'[ $rc = 1 ] && grep -q "report 6 is not anchored yet.*; it waits for a batch$" <<<"$out" || { echo "# $rc $out"; false; }'
+# The same once licgated's anchoring has put it in a batch and sent it:
+# a copy of the file where installs.batch and anchor_batches (the columns
+# install-proof reads of it) say so.
+sqlite3 "$db" ".backup '$GW_TMP/copy.db'"
+sqlite3 "$GW_TMP/copy.db" "UPDATE installs SET batch = 3 WHERE seq = 6;
+	CREATE TABLE anchor_batches (batch INTEGER PRIMARY KEY, tx_hash TEXT);
+	INSERT INTO anchor_batches VALUES (3, '0x$(printf '%064x' 7)')"
+out=$("$ctl" install-proof 6 --db "$GW_TMP/copy.db" 2>&1); rc=$?
+check "... and once it is in a batch sent: which batch and the transaction" \
+	'[ $rc = 1 ] && grep -q "; it is in batch 3, sent in tx 0x0*7$" <<<"$out" || { echo "# $rc $out"; false; }'
 # Device 12 is revoked after its report was stored, before it is anchored.
 $V device revoke "$(dev 12 address)" 3 >/dev/null 2>&1
 anchor 6 1 && gw_settle 2 && wait_anchors 3
