@@ -8,7 +8,7 @@ EXTRA_DIST += tests/install_proof.sh tests/chain/anchor.mjs
 
 FUZZ_TARGETS += fuzz/fuzz_install_proof
 fuzz_fuzz_install_proof_SOURCES = fuzz/fuzz_install_proof.c src/install_proof.c \
-	src/chain/jsonv.c src/chain/hex.c
+	src/chain/jsonv.c src/chain/hex.c src/xmalloc.c src/log.c
 fuzz_fuzz_install_proof_CFLAGS = $(WARN_CFLAGS) $(FUZZ_CC_OPTS) $(JANSSON_CFLAGS)
 fuzz_fuzz_install_proof_LDFLAGS = $(FUZZ_LD_OPTS)
 fuzz_fuzz_install_proof_LDADD = $(JANSSON_LIBS)
