@@ -24,8 +24,9 @@
 /* Anchors looked at for one report: a batch is anchored once per gateway,
  * and a database follows every gateway's anchors. */
 #define IP_MAX_ANCHORS 64
-/* The largest batch rebuilt (32 bytes a leaf in memory). */
-#define IP_MAX_BATCH (1u << 24)
+/* The largest batch rebuilt, 32 MiB of leaves: ten times the most
+ * licgated puts in one; another gateway's anchor may claim any count. */
+#define IP_MAX_BATCH (1u << 20)
 
 struct ip_opts {
 	const char *conf;

@@ -99,7 +99,9 @@ for s in 1 2 3 4 5; do
 		sed 's/^/#   /' "$GW_TMP/out"
 done
 check "every report of both batches has a proof that verify-install accepts" '[ $good = 5 ]'
-verify "$GW_TMP/proof.4"
+t0=$(date +%s%N); "$ctl" install-proof 4 -c "$conf" > /dev/null; t1=$(date +%s%N)
+verify "$GW_TMP/proof.4"; t2=$(date +%s%N)
+echo "# install-proof $(( (t1 - t0) / 1000000 )) ms, verify-install (2 confirmations) $(( (t2 - t1) / 1000000 )) ms"
 check "it says what it verified: path, chain, block and confirmations, receipts and log, signature, device and gateway state" \
 	'[ "$(grep -c "^ok " "$GW_TMP/out")" = 7 ] && grep -q "^ok merkle path: report 4 is leaf 0 of 2 (reports 4..5)" "$GW_TMP/out" &&
 	 grep -q "^ok block [0-9]* 0x[0-9a-f]*, followed by 2 linked blocks" "$GW_TMP/out" &&
