@@ -9,7 +9,10 @@
 # root; a report moved to another batch; a root never anchored; a wrong
 # block number; a proof from a gateway that did not anchor it; a device
 # revoked before its report was anchored; confirmations the chain does not
-# have yet.  A report not anchored yet gets no proof.
+# have yet.  Through the chain re-sealed as Clique and as QBFT
+# (tests/chain/reseal.mjs) a proof verifies with the seals checked, and a
+# confirmation sealed against the rules is refused.  A report not anchored
+# yet gets no proof.
 . "${LICGATE_SRCDIR:-.}/tests/gw.sh"
 gw_chain
 V="$R --from 1"
@@ -152,6 +155,60 @@ check "install-proof --db: report 6, anchored alone after its device was revoked
 	'[ $rc = 0 ] && [ "$(jget anchor.tx_hash < "$GW_TMP/proof.6")" = null ] && [ "$(jget batch.count < "$GW_TMP/proof.6")" = 1 ]'
 refused "but its device was revoked at the anchoring block: refused, from the registry's storage proof" \
 	"$GW_TMP/proof.6" "device $(dev 12 address) is revoked in the registry at block"
+# Sealed chains: the same chain re-sealed by tests/chain/reseal.mjs as
+# Clique and as QBFT (state, receipts and proofs anvil's own, headers and
+# their hashes the proxy's); the proof names the re-sealed block, as a
+# gateway following that chain would have written it.
+PIDS=
+trap 'kill $PIDS 2>/dev/null; wait $PIDS 2>/dev/null; gw_cleanup' EXIT
+# proxy ENGINE ARGS...: starts reseal.mjs; sets P (its URL) and P_INFO.
+proxy() {
+	local out=$GW_TMP/reseal.$1.out i
+	node "$chain/reseal.mjs" --upstream "$ANVIL_URL" --engine "$@" \
+		> "$out" 2> "$GW_TMP/reseal.$1.log" &
+	PIDS="$PIDS $!"
+	for i in $(seq 1 600); do [ "$(wc -l < "$out")" -ge 2 ] && break; sleep 0.05; done
+	P=$(sed -n 's/^reseal listening on //p' "$out")
+	P_INFO=$(sed -n 2p "$out")
+}
+# sealed ENGINE: $GW_TMP/proof.ENGINE (proof 2 naming the re-sealed block)
+# and $GW_TMP/ENGINE.conf (the engine and its signers).
+sealed() {
+	local b h signers
+	b=$(jget anchor.block_number < "$GW_TMP/proof.2")
+	h=$(RPC_URL=$P rpc eth_getBlockByNumber "[\"0x$(printf %x "$b")\",false]" | jget hash)
+	edit "$GW_TMP/proof.2" "$GW_TMP/proof.$1" "p.anchor.block_hash = '$h'"
+	signers=$(jget signers <<<"$P_INFO" | node -e 'console.log(JSON.parse(require("fs").readFileSync(0)).join(","))')
+	sed -e '/^chain.confirmations/d' -e "s|^chain.checkpoint_hash = .*|chain.checkpoint_hash = $(jget genesis <<<"$P_INFO")|" \
+		"$conf" > "$GW_TMP/$1.conf"
+	printf 'chain.engine = %s\nchain.signers = %s\nchain.confirmations = 2\n' "$1" "$signers" >> "$GW_TMP/$1.conf"
+}
+# sealed_lie ENGINE MODE: the proxy lies from the next block on, blocks are
+# mined past it, and the proof is checked with confirmations reaching them.
+sealed_lie() {
+	local t n
+	curl -sf -X POST --data "{\"mode\":\"$2\"}" "$P/__reseal" >/dev/null
+	t=$(curl -sf "$P/__reseal" | jget target)
+	rpc anvil_mine '["0x3"]' >/dev/null
+	n=$(( t + 1 - $(jget anchor.block_number < "$GW_TMP/proof.$1") ))
+	"$ctl" verify-install "$GW_TMP/proof.$1" --rpc "$P" --conf "$GW_TMP/$1.conf" \
+		--confirmations "$n" > "$GW_TMP/out" 2>&1; rc=$?
+	check "$1, a confirmation sealed with the lie $2: refused at block $t" \
+		'[ $rc = 1 ] && grep -q "^refused: block $t: " "$GW_TMP/out" || { sed "s/^/#   /" "$GW_TMP/out"; false; }'
+	curl -sf -X POST --data '{"mode":"honest"}' "$P/__reseal" >/dev/null
+}
+for eng in clique qbft; do
+	proxy "$eng"
+	sealed "$eng"
+	"$ctl" verify-install "$GW_TMP/proof.$eng" --rpc "$P" --conf "$GW_TMP/$eng.conf" > "$GW_TMP/out" 2>&1; rc=$?
+	check "$eng: the proof verifies through the re-sealed chain, seals checked by the signers configured" \
+		'[ $rc = 0 ] && grep -q "^ok block .* (engine $eng: seals checked)" "$GW_TMP/out" || { sed "s/^/#   /" "$GW_TMP/out"; false; }'
+	"$ctl" verify-install "$GW_TMP/proof.2" --rpc "$P" --conf "$GW_TMP/$eng.conf" > "$GW_TMP/out" 2>&1; rc=$?
+	check "$eng: the proof naming anvil's block hash is refused there" \
+		'[ $rc = 1 ] && grep -q "^refused: anchor block: the node.s block" "$GW_TMP/out"'
+	[ "$eng" = clique ] && sealed_lie clique not-signer || sealed_lie qbft two-seals
+done
+
 out=$("$ctl" install-proof 99 --db "$db" 2>&1); rc=$?
 check "install-proof of a report that does not exist: exit 2" '[ $rc = 2 ] && grep -q "no report 99" <<<"$out"'
 gw_stop; rc=$?
