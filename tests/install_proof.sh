@@ -94,7 +94,15 @@ check "... and once it is in a batch sent: which batch and the transaction" \
 	'[ $rc = 1 ] && grep -q "; it is in batch 3, sent in tx 0x0*7$" <<<"$out" || { echo "# $rc $out"; false; }'
 # Device 12 is revoked after its report was stored, before it is anchored.
 $V device revoke "$(dev 12 address)" 3 >/dev/null 2>&1
-anchor 6 1 && gw_settle 2 && wait_anchors 3
+# Anchors install-proof must pass over: this gateway's own anchor of report
+# 6 under a root that is not its leaf's (made before the right one), and
+# another authorised gateway's anchor of reports 1..6 of its own sequence.
+"$ctl" keygen -o "$GW_TMP/other.key" >/dev/null
+$R gateway add "$("$ctl" key-info -k "$GW_TMP/other.key" | awk '/^address/ {print $2}')" "hall 4" >/dev/null 2>&1
+node "$chain/anchor.mjs" --rpc "$ANVIL_URL" --registry "$REG" --key "$GW_TMP/gw.key" 6 0x$(printf '%064x' 17) >/dev/null &&
+node "$chain/anchor.mjs" --rpc "$ANVIL_URL" --registry "$REG" --key "$GW_TMP/other.key" 1 \
+	$(for i in 1 2 3 4 5 6; do printf '0x%064x ' $((i + 100)); done) >/dev/null
+anchor 6 1 && gw_settle 2 && wait_anchors 5
 
 good=0
 for s in 1 2 3 4 5; do
@@ -153,6 +161,10 @@ refused "100 confirmations, which the chain does not have yet: refused" "$GW_TMP
 "$ctl" install-proof 6 --db "$db" > "$GW_TMP/proof.6"; rc=$?
 check "install-proof --db: report 6, anchored alone after its device was revoked, has a proof (no node: tx_hash null)" \
 	'[ $rc = 0 ] && [ "$(jget anchor.tx_hash < "$GW_TMP/proof.6")" = null ] && [ "$(jget batch.count < "$GW_TMP/proof.6")" = 1 ]'
+check "... in the anchor whose root is its leaf, not the earlier one of another root, nor another gateway's" \
+	'[ "$(jget batch.root < "$GW_TMP/proof.6")" = "$(jget root < "$GW_TMP/anchor.6")" ] &&
+	 [ "$(jget gateway < "$GW_TMP/proof.6")" = "$gwaddr" ] && [ "$(jget gateway < "$GW_TMP/proof.1")" = "$gwaddr" ] &&
+	 [ "$(sqlite3 "$db" "SELECT count(*) FROM anchors WHERE 6 BETWEEN first_seq AND first_seq + count - 1")" = 3 ]'
 refused "but its device was revoked at the anchoring block: refused, from the registry's storage proof" \
 	"$GW_TMP/proof.6" "device $(dev 12 address) is revoked in the registry at block"
 # Sealed chains: the same chain re-sealed by tests/chain/reseal.mjs as
