@@ -311,25 +311,6 @@ struct store_install {
 int store_installs_add(struct store *s, struct store_install *rows,
     size_t n, char *err, size_t errsz) __attribute__((warn_unused_result));
 
-/* A stored report as licgatectl installs shows it (v_installs); the
- * strings are hex or ISO 8601 UTC, valid until the callback returns;
- * replaced and cti are NULL when the report has none. */
-struct store_install_row {
-	uint64_t seq;
-	const char *device, *firmware;
-	uint64_t version;
-	const char *replaced, *cti;
-	uint64_t block;			/* 0: none */
-	const char *reported_at, *received_at;
-	const char *leaf;
-};
-
-/* Calls fn(arg, row) for each stored report with seq >= since, in order,
- * until fn returns 0.  Returns 1, or 0 with err. */
-int store_installs(struct store *s, uint64_t since,
-    int (*fn)(void *, const struct store_install_row *), void *arg,
-    char *err, size_t errsz) __attribute__((warn_unused_result));
-
 /* The bytes of report seq (a new buffer the caller frees) and its leaf;
  * *found 0 when there is none.  Returns 1, or 0 with err. */
 int store_install_get(struct store *s, uint64_t seq, uint8_t **report,
@@ -369,5 +350,24 @@ struct store_install_anchor {
 int store_install_anchors(struct store *s, uint64_t seq,
     const uint8_t *gateway, struct store_install_anchor *out, size_t max,
     size_t *n, char *err, size_t errsz) __attribute__((warn_unused_result));
+
+/* A stored report as licgatectl installs shows it (v_installs); the
+ * strings are hex or ISO 8601 UTC, valid until the callback returns;
+ * replaced and cti are NULL when the report has none. */
+struct store_install_row {
+	uint64_t seq;
+	const char *device, *firmware;
+	uint64_t version;
+	const char *replaced, *cti;
+	uint64_t block;			/* 0: none */
+	const char *reported_at, *received_at;
+	const char *leaf;
+};
+
+/* Calls fn(arg, row) for each stored report with seq >= since, in order,
+ * until fn returns 0.  Returns 1, or 0 with err. */
+int store_installs(struct store *s, uint64_t since,
+    int (*fn)(void *, const struct store_install_row *), void *arg,
+    char *err, size_t errsz) __attribute__((warn_unused_result));
 
 #endif
