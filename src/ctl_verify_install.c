@@ -221,8 +221,9 @@ vi_chain(struct vi *v)
 static int
 vi_fetch_headers(struct vi *v, uint64_t n)
 {
-	const char *methods[VI_MAX_CONFIRMATIONS + 2];
-	json_t *params[VI_MAX_CONFIRMATIONS + 2], *res[VI_MAX_CONFIRMATIONS + 2];
+	const char **methods = xcalloc(v->nh, sizeof(*methods));
+	json_t **params = xcalloc(v->nh, sizeof(*params));
+	json_t **res = xcalloc(v->nh, sizeof(*res));
 	uint64_t first = v->p.block_number - v->anchor;
 	struct rpc_error err;
 	struct jerr e = { "", NULL };
@@ -234,8 +235,10 @@ vi_fetch_headers(struct vi *v, uint64_t n)
 		methods[i] = "eth_getBlockByNumber";
 		params[i] = json_pack("[sb]", hex_format_u64(num, first + i), 0);
 	}
-	if (!rpc_batch(v->c, res, methods, params, v->nh, &err))
-		return vi_refuse(v, "node: %s", err.msg);
+	if (!rpc_batch(v->c, res, methods, params, v->nh, &err)) {
+		rc = vi_refuse(v, "node: %s", err.msg);
+		goto done;
+	}
 	for (i = 0; i < v->nh; i++) {
 		if (rc == CTL_OK && json_is_null(res[i]))
 			rc = vi_refuse(v, "confirmations: the node has no block %"
@@ -247,6 +250,10 @@ vi_fetch_headers(struct vi *v, uint64_t n)
 			    e.path, e.why);
 		json_decref(res[i]);
 	}
+done:
+	free(methods);
+	free(params);
+	free(res);
 	return rc;
 }
 
