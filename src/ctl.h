@@ -36,6 +36,8 @@ extern const struct ctl_verb ctl_verb_verify;
 extern const struct ctl_verb ctl_verb_status;
 extern const struct ctl_verb ctl_verb_events;
 extern const struct ctl_verb ctl_verb_installs;
+extern const struct ctl_verb ctl_verb_install_proof;
+extern const struct ctl_verb ctl_verb_verify_install;
 extern const struct ctl_verb ctl_verb_dump;
 extern const struct ctl_verb ctl_verb_init;
 

@@ -19,6 +19,7 @@
 #include "ctl_util.h"
 #include "file.h"
 #include "key.h"
+#include "rpc.h"
 
 int
 ctl_load_json(json_t **out, const char *file)
@@ -131,6 +132,20 @@ ctl_key_names(char addr_hex[43], char pub_hex[69], int alg,
 		return 0;
 	hex_encode(addr_hex, addr, 20);
 	hex_encode(pub_hex, pub, sizeof(pub));
+	return 1;
+}
+
+int
+ctl_rpc_open(struct rpc_client **c, const char *url, const char *verb)
+{
+	const struct rpc_options opt = { 5000, 30000, 64u << 20, 2, 200,
+	    2000, NULL };
+	const char *why;
+
+	if (!rpc_client_new(c, &url, 1, &opt, &why)) {
+		fprintf(stderr, "licgatectl: %s: --rpc: %s\n", verb, why);
+		return 0;
+	}
 	return 1;
 }
 

@@ -48,6 +48,13 @@ int ctl_parse_u64(uint64_t *v, const char *opt, const char *arg);
 int ctl_write_binary(const char *path, const uint8_t *p, size_t n,
     const char *what);
 
+struct rpc_client;
+
+/* A client for the node at url, for a verb that asks it a few things
+ * (timeouts of seconds, answers up to 64 MiB, two retries).  Returns 1,
+ * or 0 after saying why. */
+int ctl_rpc_open(struct rpc_client **c, const char *url, const char *verb);
+
 /* The options of the verbs that read a gateway's database. */
 struct ctl_db_opts {
 	const char *conf;

@@ -20,6 +20,8 @@ static const struct ctl_verb *const ctl_verbs[] = {
 	&ctl_verb_status,
 	&ctl_verb_events,
 	&ctl_verb_installs,
+	&ctl_verb_install_proof,
+	&ctl_verb_verify_install,
 	&ctl_verb_dump,
 	&ctl_verb_init,
 };

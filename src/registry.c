@@ -517,6 +517,49 @@ registry_args_json(const struct registry_event *ev)
 const uint8_t registry_slot_count[32] = { 0 };
 const uint8_t registry_slot_digest[32] = { [31] = 1 };
 
+/* keccak256(key as a word || slot as a word): where Solidity keeps
+ * mapping[key] of a mapping declared in slot. */
+static void
+mapping_slot(uint8_t out[32], const uint8_t key[20], uint8_t slot)
+{
+	uint8_t buf[64] = { 0 };
+
+	memcpy(buf + 12, key, 20);
+	buf[63] = slot;
+	keccak256(out, buf, sizeof(buf));
+}
+
+/* LicenseRegistry.sol's declaration order: eventCount, eventDigest, admin,
+ * nextLicenseId, isVendor, isGateway, devices. */
+void
+registry_slot_gateway(uint8_t out[32], const uint8_t gateway[20])
+{
+	mapping_slot(out, gateway, 5);
+}
+
+void
+registry_slot_device(uint8_t out[32], const uint8_t device[20])
+{
+	mapping_slot(out, device, 6);
+}
+
+int
+registry_device_word(int *registered, int *revoked, const uint8_t *value,
+    size_t len)
+{
+	uint8_t w[32] = { 0 };
+	size_t i;
+
+	*registered = *revoked = 0;
+	if (len > 32)
+		return 0;
+	memcpy(w + 32 - len, value, len);
+	for (i = 12; i < 32; i++)	/* vendor: the word's low 20 bytes */
+		*registered |= w[i] != 0;
+	*revoked = w[10] != 0;		/* then role (byte 11), revoked */
+	return 1;
+}
+
 void
 registry_digest_step(uint8_t d[32], const uint8_t (*topics)[32],
     size_t ntopics, const uint8_t *data, size_t len)

@@ -127,6 +127,21 @@ void registry_anchor_call(uint8_t out[REGISTRY_ANCHOR_CALL_LEN],
 extern const uint8_t registry_slot_count[32];
 extern const uint8_t registry_slot_digest[32];
 
+/* The storage slot of devices[device] (a Device struct in one word:
+ * vendor in the low 20 bytes, then role, then revoked) and of
+ * isGateway[gateway] (1 while authorised), as eth_getProof keys: the
+ * contract's mappings in slots 6 and 5, keyed as Solidity keys a mapping
+ * (keccak256 of the key and the slot, each as a word). */
+void registry_slot_device(uint8_t out[32], const uint8_t device[20]);
+void registry_slot_gateway(uint8_t out[32], const uint8_t gateway[20]);
+
+/* A devices[] word read back (value: minimal big-endian, as eth_getProof
+ * gives it, len <= 32): *registered when its vendor is not zero (the
+ * contract's own test), *revoked its flag.  Returns 0 for a value longer
+ * than 32 bytes. */
+int registry_device_word(int *registered, int *revoked, const uint8_t *value,
+    size_t len) __attribute__((warn_unused_result));
+
 /* The digest the contract keeps of its own logs (eventDigest), folded
  * over them in emission order from 32 zero bytes:
  * d = keccak256(d || topics || keccak256(data)). */

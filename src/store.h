@@ -311,6 +311,46 @@ struct store_install {
 int store_installs_add(struct store *s, struct store_install *rows,
     size_t n, char *err, size_t errsz) __attribute__((warn_unused_result));
 
+/* The bytes of report seq (a new buffer the caller frees) and its leaf;
+ * *found 0 when there is none.  Returns 1, or 0 with err. */
+int store_install_get(struct store *s, uint64_t seq, uint8_t **report,
+    size_t *len, uint8_t leaf[32], int *found, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+
+/* The leaves of reports first .. first + n - 1, in order, into leaves
+ * (n entries); *complete 0 when one of them is not stored.  Returns 1, or
+ * 0 with err. */
+int store_install_leaves(struct store *s, uint64_t first, uint64_t n,
+    uint8_t (*leaves)[32], int *complete, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+
+/* Where report seq stands in licgated's anchoring: its batch
+ * (installs.batch; *batch 0 before one is formed) and, in a file that
+ * keeps the batches' transactions (anchor_batches), the hash of the last
+ * one signed for it (*has_tx).  Returns 1, or 0 with err. */
+int store_install_batch(struct store *s, uint64_t seq, uint64_t *batch,
+    int *has_tx, uint8_t tx_hash[32], char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+
+/* A verified, final anchor (the anchors table) of a batch holding a
+ * report, with where its InstallsAnchored log is (the events table). */
+struct store_install_anchor {
+	uint8_t gateway[20];
+	uint8_t root[32];
+	uint64_t first_seq, count;
+	uint64_t block_number;
+	uint8_t block_hash[32];
+	uint64_t tx_index, log_index;
+};
+
+/* The anchors whose batch holds seq, those of gateway first (NULL: no
+ * preference), then by block: at most max into out, *n of them (a batch's
+ * first_seq counts in its own gateway's sequence, so the caller checks
+ * which one the report is really in).  Returns 1, or 0 with err. */
+int store_install_anchors(struct store *s, uint64_t seq,
+    const uint8_t *gateway, struct store_install_anchor *out, size_t max,
+    size_t *n, char *err, size_t errsz) __attribute__((warn_unused_result));
+
 /* A stored report as licgatectl installs shows it (v_installs); the
  * strings are hex or ISO 8601 UTC, valid until the callback returns;
  * replaced and cti are NULL when the report has none. */

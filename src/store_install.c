@@ -6,13 +6,16 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sqlite3.h>
 
+#include "chain/hex.h"
 #include "merkle.h"
 #include "store.h"
 #include "store_int.h"
+#include "xmalloc.h"
 
 /* Binds the optional columns: NULL where the report has nothing. */
 static void
@@ -125,4 +128,170 @@ store_installs(struct store *s, uint64_t since,
 	    "replaced, attestation_cti, coalesce(attestation_block, 0), "
 	    "reported_at, received_at, leaf FROM v_installs WHERE seq >= ?1 "
 	    "ORDER BY seq", since, install_row, &cb, err, errsz);
+}
+
+/* Column i as exactly n bytes of 0x hex. */
+static int
+column_fixed(uint8_t *out, size_t n, sqlite3_stmt *st, int i)
+{
+	const char *why, *t = column_text(st, i);
+
+	return t != NULL && hex_decode_fixed(out, n, t, &why);
+}
+
+int
+store_install_get(struct store *s, uint64_t seq, uint8_t **report,
+    size_t *len, uint8_t leaf[32], int *found, char *err, size_t errsz)
+{
+	sqlite3_stmt *st;
+	int rc, n;
+
+	*report = NULL;
+	*len = 0;
+	*found = 0;
+	if (!store_prepare(s, &st, "SELECT report, leaf FROM installs "
+	    "WHERE seq = ?1", err, errsz))
+		return 0;
+	store_bind_u64(st, 1, seq);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n = sqlite3_column_bytes(st, 0);
+		*report = xmalloc(n > 0 ? (size_t)n : 1);
+		memcpy(*report, sqlite3_column_blob(st, 0), (size_t)n);
+		*len = (size_t)n;
+		*found = column_fixed(leaf, 32, st, 1);
+	}
+	store_done(s, st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(err, errsz, "reading a report", s->db);
+	if (rc == SQLITE_ROW && !*found) {
+		snprintf(err, errsz, "report %llu: its leaf is not 32 bytes of "
+		    "hex", (unsigned long long)seq);
+		free(*report);
+		*report = NULL;
+		return 0;
+	}
+	return 1;
+}
+
+int
+store_install_leaves(struct store *s, uint64_t first, uint64_t n,
+    uint8_t (*leaves)[32], int *complete, char *err, size_t errsz)
+{
+	sqlite3_stmt *st;
+	uint64_t k = 0;
+	int rc;
+
+	*complete = 0;
+	if (!store_prepare(s, &st, "SELECT seq, leaf FROM installs WHERE seq "
+	    ">= ?1 AND seq < ?1 + ?2 ORDER BY seq", err, errsz))
+		return 0;
+	store_bind_u64(st, 1, first);
+	store_bind_u64(st, 2, n);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && k < n &&
+	    (uint64_t)sqlite3_column_int64(st, 0) == first + k &&
+	    column_fixed(leaves[k], 32, st, 1))
+		k++;
+	store_done(s, st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(err, errsz, "reading leaves", s->db);
+	*complete = k == n;
+	return 1;
+}
+
+/* One row of store_install_anchors' query. */
+static int
+anchor_row(struct store_install_anchor *a, sqlite3_stmt *st)
+{
+	a->first_seq = (uint64_t)sqlite3_column_int64(st, 2);
+	a->count = (uint64_t)sqlite3_column_int64(st, 3);
+	a->block_number = (uint64_t)sqlite3_column_int64(st, 4);
+	a->tx_index = (uint64_t)sqlite3_column_int64(st, 6);
+	a->log_index = (uint64_t)sqlite3_column_int64(st, 7);
+	return column_fixed(a->gateway, 20, st, 0) &&
+	    column_fixed(a->root, 32, st, 1) &&
+	    column_fixed(a->block_hash, 32, st, 5);
+}
+
+/* The anchors table keeps a batch's first anchor; its log is the first
+ * InstallsAnchored event of that block with the same gateway and root. */
+int
+store_install_anchors(struct store *s, uint64_t seq, const uint8_t *gateway,
+    struct store_install_anchor *out, size_t max, size_t *n, char *err,
+    size_t errsz)
+{
+	sqlite3_stmt *st;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	if (!store_prepare(s, &st, "SELECT a.gateway, a.root, a.first_seq, "
+	    "a.count, a.block, e.block_hash, e.tx_index, e.log_index "
+	    "FROM anchors a JOIN events e ON e.seq = (SELECT min(seq) FROM "
+	    "events WHERE block_number = a.block AND kind = 'InstallsAnchored' "
+	    "AND json_extract(args, '$.gateway') = a.gateway "
+	    "AND json_extract(args, '$.root') = a.root) "
+	    "WHERE ?1 >= a.first_seq AND ?1 < a.first_seq + a.count "
+	    "ORDER BY a.gateway IS ?2 DESC, a.block, e.log_index",
+	    err, errsz))
+		return 0;
+	store_bind_u64(st, 1, seq);
+	if (gateway != NULL)
+		store_bind_hex(st, 2, gateway, 20);
+	else
+		sqlite3_bind_null(st, 2);
+	while (*n < max && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (anchor_row(&out[*n], st))
+			(*n)++;
+	store_done(s, st);
+	if (*n < max && rc != SQLITE_DONE)
+		return store_fail(err, errsz, "reading anchors", s->db);
+	return 1;
+}
+
+/* The batch's transaction hash, when the file has anchor_batches (made by
+ * the licgated that anchors; an older file has none). */
+static int
+batch_tx(struct store *s, uint64_t batch, int *has_tx, uint8_t tx_hash[32],
+    char *err, size_t errsz)
+{
+	sqlite3_stmt *st;
+	int64_t n;
+	int rc;
+
+	*has_tx = 0;
+	if (!store_query_int(s, "SELECT count(*) FROM sqlite_master WHERE "
+	    "name = 'anchor_batches'", &n, err, errsz))
+		return 0;
+	if (n == 0)
+		return 1;
+	if (!store_prepare(s, &st, "SELECT tx_hash FROM anchor_batches WHERE "
+	    "batch = ?1", err, errsz))
+		return 0;
+	store_bind_u64(st, 1, batch);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*has_tx = column_fixed(tx_hash, 32, st, 0);
+	store_done(s, st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(err, errsz, "reading a batch", s->db);
+	return 1;
+}
+
+int
+store_install_batch(struct store *s, uint64_t seq, uint64_t *batch,
+    int *has_tx, uint8_t tx_hash[32], char *err, size_t errsz)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*batch = 0;
+	*has_tx = 0;
+	if (!store_prepare(s, &st, "SELECT coalesce(batch, 0) FROM installs "
+	    "WHERE seq = ?1", err, errsz))
+		return 0;
+	store_bind_u64(st, 1, seq);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*batch = (uint64_t)sqlite3_column_int64(st, 0);
+	store_done(s, st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(err, errsz, "reading a report", s->db);
+	return *batch == 0 || batch_tx(s, *batch, has_tx, tx_hash, err, errsz);
 }

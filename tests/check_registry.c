@@ -464,6 +464,41 @@ START_TEST(registry_anchor_calldata)
 }
 END_TEST
 
+/* The mapping slots as Solidity places them, keccak256(abi.encode(key,
+ * slot)) computed by ethers 6.17.0; and a Device word (vendor in the low
+ * 20 bytes, then role, then revoked) read back. */
+START_TEST(registry_mapping_slots)
+{
+	uint8_t dev[20], slot[32], want[32], word[22];
+	const char *why;
+	int reg, rev;
+
+	ck_assert(hex_decode_fixed(dev, 20,
+	    "0x6d186c92faa57a59429336145d7c9eb91564a624", &why));
+	registry_slot_device(slot, dev);
+	ck_assert(hex_decode_fixed(want, 32, "0x0f6bc1ecf259da3deec49a958d52e13"
+	    "04296e446e93ca318b47bf7c28ae873b6", &why));
+	ck_assert_mem_eq(slot, want, 32);
+	registry_slot_gateway(slot, dev);
+	ck_assert(hex_decode_fixed(want, 32, "0x6adadfff087ff7a13068f6a3f8733ef"
+	    "f1307e48efefc1be0bc84b2b43e58e336", &why));
+	ck_assert_mem_eq(slot, want, 32);
+	word[0] = 1;			/* revoked */
+	word[1] = 2;			/* role */
+	memcpy(word + 2, dev, 20);	/* vendor */
+	ck_assert(registry_device_word(&reg, &rev, word, 22));
+	ck_assert(reg && rev);
+	ck_assert(registry_device_word(&reg, &rev, word + 1, 21));
+	ck_assert(reg && !rev);
+	ck_assert(registry_device_word(&reg, &rev, word, 0));
+	ck_assert(!reg && !rev);
+	memset(word + 2, 0, 20);	/* no vendor: never registered */
+	ck_assert(registry_device_word(&reg, &rev, word, 22));
+	ck_assert(!reg && rev);
+	ck_assert(!registry_device_word(&reg, &rev, slot, 33));
+}
+END_TEST
+
 /* Each event's statement runs on the state tables and binds only the
  * event's own arguments and the block; a license id is kept as an integer
  * and one past SQLite's integers is refused, not aliased. */
@@ -537,6 +572,7 @@ registry_suite(void)
 	tcase_add_test(tc, registry_digest_rule);
 	tcase_add_test(tc, registry_apply_statements);
 	tcase_add_test(tc, registry_anchor_calldata);
+	tcase_add_test(tc, registry_mapping_slots);
 	suite_add_tcase(s, tc);
 	return s;
 }
