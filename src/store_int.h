@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "store.h"
@@ -93,6 +94,11 @@ int store_read_cursor(struct store *s, struct store_cursor *c, char *err,
 /* Brings a schema 1 database at path to this schema, in one transaction.
  * Returns 1, or 0 with err. */
 int store_migrate(struct store *s, const char *path, char *err,
+    size_t errsz);
+
+/* Status's "anchoring" object into out (store_anchor.c), left out for a
+ * file without anchor batches.  Returns 1, or 0 with err. */
+int store_anchor_status(struct store *s, json_t *out, char *err,
     size_t errsz);
 
 #endif
