@@ -109,4 +109,16 @@ void daemon_install_stop(void);
 void daemon_install(void *arg, const uint8_t *body, size_t len,
     struct http_deferred *later);
 
+/* Anchoring install reports (daemon_anchor.c). */
+/* Opens the loop's own connection and RPC client and starts its thread;
+ * after the HTTP server (it reads daemon_web_gw_state).  Returns 1, or 0
+ * with err. */
+int daemon_anchor_start(struct daemon *d, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+/* SIGHUP: the anchor.* options and the RPC endpoints, from d. */
+void daemon_anchor_reload(struct daemon *d);
+/* Stops the loop (after its current step) and closes what it opened;
+ * before the HTTP server stops. */
+void daemon_anchor_stop(void);
+
 #endif
