@@ -307,6 +307,7 @@ send_tx(const struct store_anchor_batch *b)
 		/* Mined already (ours, or another of this nonce): the next
 		 * look after anchor.resend_after tells which. */
 		log_debug("anchor: batch %" PRIu64 ": %s", b->id, e.msg);
+		anchor.resent = 1;
 		return 0;
 	} else if (!e.answer || (strcasestr(e.msg, "already known") == NULL &&
 	    strcasestr(e.msg, "already imported") == NULL &&
