@@ -1,6 +1,7 @@
-/* store_int.h: what store.c, store_open.c, store_apply.c and store_query.c
- * share: the handle and its statement helpers.  No other module includes
- * it: the rest of licgate sees only store.h. */
+/* store_int.h: what store.c, store_open.c, store_apply.c, store_query.c,
+ * store_install.c and store_anchor.c share: the handle and its statement
+ * helpers.  No other module includes it: the rest of licgate sees only
+ * store.h. */
 #ifndef LICGATE_STORE_INT_H
 #define LICGATE_STORE_INT_H
 
