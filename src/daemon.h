@@ -42,8 +42,9 @@ int daemon_engine(struct engine **out, const struct conf *c,
     __attribute__((warn_unused_result));
 
 /* SIGHUP: reloads what can change while running (RPC endpoints and their
- * limits, poll interval, batch size, attestation TTL and staleness, log
- * verbosity) and says which changed options need a restart. */
+ * limits, poll interval, batch size, attestation TTL and staleness, the
+ * anchor.* options, log verbosity) and says which changed options need a
+ * restart. */
 void daemon_reload(struct daemon *d);
 
 /* The follower failed a step (counted in /metrics). */
