@@ -125,6 +125,28 @@ check "its ten reports anchored once, at the anchor's block" \
 	 [ "$(q "SELECT anchor_block FROM installs WHERE batch = $b LIMIT 1")" = "$(last block)" ]'
 rpc evm_setAutomine '[true]' >/dev/null
 
+# 2b. kill -9 once the anchor is kept and before the node has it: a proxy
+# (tests/chain/liar.mjs) withholds eth_sendRawTransaction from anvil.
+node "$chain/liar.mjs" --upstream "$ANVIL_URL" --registry "$REG" --mode drop-send \
+	> "$GW_TMP/liar.out" 2> "$GW_TMP/liar.log" &
+for i in $(seq 1 200); do grep -q '^liar listening' "$GW_TMP/liar.out" && break; sleep 0.05; done
+gw_stop
+GW_RPC=$(sed -n 's/^liar listening on //p' "$GW_TMP/liar.out") gw_conf "${opts[@]}" "anchor.interval = 1h"
+gw_start
+for i in $(seq 1 10); do report $((11 + i % 3 + (i % 3 == 2))); done > /dev/null
+check "the batch is kept signed, and the node (behind the proxy) never got it" \
+	'gw_wait_log "the node refused the anchor of batch" && [ "$(last state)" = signed ] && [ "$(last sends)" = 0 ]'
+b=$(last batch) root=$(last root) hash=$(last tx_hash)
+check "... its transaction unknown to anvil" '[ "$(rpc eth_getTransactionByHash "[\"$hash\"]")" = null ]'
+kill -9 "$GW_PID"; wait "$GW_PID" 2>/dev/null; GW_PID=
+gw_conf "${opts[@]}" "anchor.interval = 1h"
+gw_start
+check "restarted with the node reachable, licgated sends the kept bytes (the same transaction)" \
+	'gw_wait_log "anchor: batch $b .*sent: transaction $hash"'
+check "batch $b ends anchored, once, by that transaction" \
+	'until_mined "[ \$(unanchored) = 0 ]" && [ "$(anchor_logs "$root")" = 1 ] &&
+	 [ "$(rpc eth_getTransactionReceipt "[\"$hash\"]" | jget status)" = 0x1 ]'
+
 # 3. A reorg drops the anchoring block before it is final.
 for i in $(seq 1 10); do report $((11 + i % 3 + (i % 3 == 2))); done > /dev/null
 for i in $(seq 1 300); do [ "$(last state)" = sent ] && [ "$(anchor_logs "$(last root)")" = 1 ] && break; sleep 0.1; done
