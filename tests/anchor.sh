@@ -146,6 +146,8 @@ check "restarted with the node reachable, licgated sends the kept bytes (the sam
 check "batch $b ends anchored, once, by that transaction" \
 	'until_mined "[ \$(unanchored) = 0 ]" && [ "$(anchor_logs "$root")" = 1 ] &&
 	 [ "$(rpc eth_getTransactionReceipt "[\"$hash\"]" | jget status)" = 0x1 ]'
+echo "# an anchor of 10 reports used $(node -e 'console.log(parseInt(process.argv[1],16))' \
+	"$(rpc eth_getTransactionReceipt "[\"$hash\"]" | jget gasUsed)") gas"
 
 # 3. A reorg drops the anchoring block before it is final.
 for i in $(seq 1 10); do report $((11 + i % 3 + (i % 3 == 2))); done > /dev/null
