@@ -152,7 +152,7 @@ echo "# an anchor of 10 reports used $(node -e 'console.log(parseInt(process.arg
 # 3. A reorg drops the anchoring block before it is final.
 for i in $(seq 1 10); do report $((11 + i % 3 + (i % 3 == 2))); done > /dev/null
 for i in $(seq 1 300); do [ "$(last state)" = sent ] && [ "$(anchor_logs "$(last root)")" = 1 ] && break; sleep 0.1; done
-b=$(last batch) root=$(last root) top=$(chain_head)
+b=$(last batch) root=$(last root) top=$(chain_head) fee1=$(last max_fee) nonce1=$(last nonce)
 check "batch $b mined (automine) at block $top, not final yet" '[ "$(anchor_logs "$root")" = 1 ] && [ "$(last state)" = sent ]'
 # Blocks are mined only when the test says so again, so that the anchor
 # sent again waits in the pool until the check below has looked.
@@ -163,6 +163,8 @@ check "batch $b is anchored again and ends anchored" 'until_mined "[ \$(unanchor
 check "the follower saw the reorg, and licgated sent the batch again" \
 	'grep -q "reorg: rolled back" "$GW_LOG" && grep -q "anchor: batch $b not mined after 2 s: sending it again" "$GW_LOG"'
 check "exactly one InstallsAnchored for its root in the final chain" '[ "$(anchor_logs "$root")" = 1 ]'
+check "sent again with the same nonce and a fee at least 12.5% higher (a replacement geth and Besu take)" \
+	'[ "$(last nonce)" = "$nonce1" ] && [ $(( $(last max_fee) * 8 )) -ge $(( fee1 * 9 )) ] && [ "$(last sends)" -ge 2 ]'
 rpc evm_setAutomine '[true]' >/dev/null
 
 # SIGHUP applies anchor.interval: three reports wait for it.
