@@ -286,6 +286,16 @@ u128_dec(char out[48], unsigned __int128 v)
 
 /* the batch in flight ------------------------------------------------- */
 
+/* Whether a node's refusal says it has the transaction already (geth,
+ * Besu, anvil word it each their way). */
+static int
+known_answer(const char *msg)
+{
+	return strcasestr(msg, "already known") != NULL ||
+	    strcasestr(msg, "already imported") != NULL ||
+	    strcasestr(msg, "known transaction") != NULL;
+}
+
 /* Sends b's kept transaction.  Returns 1 when the node has it (took it,
  * or knew it already). */
 static int
@@ -308,9 +318,7 @@ send_tx(const struct store_anchor_batch *b)
 		log_debug("anchor: batch %" PRIu64 ": %s", b->id, e.msg);
 		anchor.resent = 1;
 		return 0;
-	} else if (!e.answer || (strcasestr(e.msg, "already known") == NULL &&
-	    strcasestr(e.msg, "already imported") == NULL &&
-	    strcasestr(e.msg, "known transaction") == NULL)) {
+	} else if (!e.answer || !known_answer(e.msg)) {
 		anchor.resent = 0;	/* the same bytes, next tick */
 		anchor_error(e.answer && no_funds_answer(e.msg), "the node "
 		    "refused the anchor of batch %" PRIu64 ": %s", b->id, e.msg);
@@ -516,12 +524,31 @@ may_send(void)
 	return state == STORE_GW_AUTHORISED;
 }
 
+/* The follower verified b's anchor at block, final: b and its reports
+ * are anchored. */
+static void
+mark_anchored(const struct store_anchor_batch *b, uint64_t block)
+{
+	char err[256], hex[67];
+
+	if (!store_anchor_mark(anchor.db, b->id, block, now_s(), err,
+	    sizeof(err))) {
+		anchor_error(0, "%s", err);
+		return;
+	}
+	log_info("anchor: batch %" PRIu64 " (reports %" PRIu64 "..%" PRIu64
+	    ", root %s) anchored at block %" PRIu64, b->id, b->first_seq,
+	    b->first_seq + b->count - 1, hex_encode(hex, b->root, 32), block);
+	anchor.next_check = 0;
+	anchor_clear_error();
+}
+
 /* The batch in flight: anchored once verified, else sent (again) when
  * its time has come. */
 static void
 in_flight(struct store_anchor_batch *b, const struct anchor_opts *o)
 {
-	char err[256], hex[67];
+	char err[256];
 	uint64_t block, now = now_s();
 	int found;
 
@@ -531,17 +558,7 @@ in_flight(struct store_anchor_batch *b, const struct anchor_opts *o)
 		return;
 	}
 	if (found) {
-		if (!store_anchor_mark(anchor.db, b->id, block, now, err,
-		    sizeof(err))) {
-			anchor_error(0, "%s", err);
-			return;
-		}
-		log_info("anchor: batch %" PRIu64 " (reports %" PRIu64 "..%"
-		    PRIu64 ", root %s) anchored at block %" PRIu64, b->id,
-		    b->first_seq, b->first_seq + b->count - 1,
-		    hex_encode(hex, b->root, 32), block);
-		anchor.next_check = 0;
-		anchor_clear_error();
+		mark_anchored(b, block);
 		return;
 	}
 	if (!may_send())
