@@ -51,6 +51,10 @@ struct conf {
 	uint64_t max_staleness;			/* seconds */
 	int require_device_auth;
 	uint64_t request_window;		/* seconds */
+	uint64_t anchor_interval;		/* seconds; 0: off */
+	uint64_t anchor_max_pending;		/* reports */
+	uint64_t anchor_max_batch;		/* reports */
+	uint64_t anchor_resend_after;		/* seconds */
 	int log_verbose;
 };
 

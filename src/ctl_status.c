@@ -1,6 +1,6 @@
 /* ctl_status.c: `licgatectl status`: the gateway's verified head, lag,
- * counts, engine and last error, from its database opened read-only (safe
- * beside a running licgated). */
+ * counts, engine, anchoring and last error, from its database opened
+ * read-only (safe beside a running licgated). */
 #include "config.h"
 
 #include <inttypes.h>
@@ -163,6 +163,39 @@ proved_print(const json_t *o, const struct store_cursor *c)
 	printf("\n");
 }
 
+/* Anchoring install reports: what waits, what is in flight, the last
+ * anchored block and, on its own line, the anchoring's error. */
+static void
+anchoring_print(const json_t *a)
+{
+	const json_t *f = json_object_get(a, "in_flight");
+	char t[32];
+
+	if (a == NULL)
+		return;
+	printf("anchoring   %" JSON_INTEGER_FORMAT " reports not anchored, %"
+	    JSON_INTEGER_FORMAT " batches anchored", json_integer_value(
+	    json_object_get(a, "unanchored")), json_integer_value(
+	    json_object_get(a, "anchored_batches")));
+	if (json_integer_value(json_object_get(a, "last_block")) > 0)
+		printf(" (last at block %" JSON_INTEGER_FORMAT ")",
+		    json_integer_value(json_object_get(a, "last_block")));
+	if (json_is_object(f))
+		printf(", batch %" JSON_INTEGER_FORMAT " in flight (reports %"
+		    JSON_INTEGER_FORMAT "..%" JSON_INTEGER_FORMAT ", sent %"
+		    JSON_INTEGER_FORMAT " times)", json_integer_value(
+		    json_object_get(f, "batch")), json_integer_value(
+		    json_object_get(f, "first_seq")), json_integer_value(
+		    json_object_get(f, "first_seq")) + json_integer_value(
+		    json_object_get(f, "count")) - 1, json_integer_value(
+		    json_object_get(f, "sends")));
+	printf("\n");
+	if (json_is_string(json_object_get(a, "error")))
+		printf("anchor error %s (%s)\n", json_string_value(
+		    json_object_get(a, "error")), ctl_iso(t, (uint64_t)
+		    json_integer_value(json_object_get(a, "error_time"))));
+}
+
 static void
 status_print(const json_t *o, const struct store_cursor *c)
 {
@@ -201,6 +234,7 @@ status_print(const json_t *o, const struct store_cursor *c)
 	    json_integer_value(json_object_get(n, "events")));
 	engine_print(json_object_get(o, "engine"));
 	gateway_print(json_object_get(o, "authorisation"));
+	anchoring_print(json_object_get(o, "anchoring"));
 	if (json_is_string(json_object_get(o, "last_error")))
 		printf("last error  %s (%s)\n",
 		    json_string_value(json_object_get(o, "last_error")),

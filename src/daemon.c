@@ -216,6 +216,8 @@ daemon_start(struct daemon **out, const char *conf_file, int foreground,
 	    !daemon_http_start(d, err, errsz))
 		goto fail;
 	gateway_refresh(d);
+	if (!daemon_anchor_start(d, err, errsz))
+		goto fail;
 	log_info("started: chain %llu, registry %s, database %s",
 	    (unsigned long long)d->conf.chain_id,
 	    hex_encode(addr, d->conf.registry, 20), d->conf.db_path);
@@ -238,6 +240,7 @@ daemon_stop(struct daemon *d)
 {
 	if (d == NULL)
 		return;
+	daemon_anchor_stop();
 	daemon_http_stop(d);
 	follow_free(d->follower);
 	store_close(d->store);
@@ -293,6 +296,7 @@ daemon_reload(struct daemon *d)
 	conf_free(&n);
 	log_set_verbose(d->conf.log_verbose);
 	daemon_web_reload(d);
+	daemon_anchor_reload(d);
 	log_info("reloaded %s", d->conf_file);
 }
 

@@ -42,8 +42,9 @@ int daemon_engine(struct engine **out, const struct conf *c,
     __attribute__((warn_unused_result));
 
 /* SIGHUP: reloads what can change while running (RPC endpoints and their
- * limits, poll interval, batch size, attestation TTL and staleness, log
- * verbosity) and says which changed options need a restart. */
+ * limits, poll interval, batch size, attestation TTL and staleness, the
+ * anchor.* options, log verbosity) and says which changed options need a
+ * restart. */
 void daemon_reload(struct daemon *d);
 
 /* The follower failed a step (counted in /metrics). */
@@ -108,5 +109,17 @@ void daemon_install_stop(void);
  * report; answered through later once stored, or at once if refused. */
 void daemon_install(void *arg, const uint8_t *body, size_t len,
     struct http_deferred *later);
+
+/* Anchoring install reports (daemon_anchor.c). */
+/* Opens the loop's own connection and RPC client and starts its thread;
+ * after the HTTP server (it reads daemon_web_gw_state).  Returns 1, or 0
+ * with err. */
+int daemon_anchor_start(struct daemon *d, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+/* SIGHUP: the anchor.* options and the RPC endpoints, from d. */
+void daemon_anchor_reload(struct daemon *d);
+/* Stops the loop (after its current step) and closes what it opened;
+ * before the HTTP server stops. */
+void daemon_anchor_stop(void);
 
 #endif

@@ -5,7 +5,7 @@ src_liblicgate_a_SOURCES += src/follow.c src/follow.h src/fetch.c src/fetch.h \
 sbin_PROGRAMS += src/licgated
 src_licgated_SOURCES = src/licgated.c src/daemon.c src/daemon.h \
 	src/daemon_web.c src/daemon_http.c src/daemon_attest.c \
-	src/daemon_install.c
+	src/daemon_install.c src/daemon_anchor.c
 src_licgated_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
 src_licgated_LDADD = $(LG_LIBS) -lpthread
 
@@ -29,6 +29,8 @@ TESTS += tests/init.sh
 EXTRA_DIST += tests/init.sh
 TESTS += tests/pruned.sh
 EXTRA_DIST += tests/pruned.sh
+TESTS += tests/anchor.sh
+EXTRA_DIST += tests/anchor.sh
 TESTS += tests/hint_lie.sh
 EXTRA_DIST += tests/hint_lie.sh tests/chain/hintliar.mjs
 # The follower against a node replaying recorded answers (tests/data/follow).

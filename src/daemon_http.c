@@ -194,6 +194,41 @@ rpc_metrics(void)
 	metrics_gauge(rpc_families[4].name, (double)st.batch_limit);
 }
 
+/* Anchoring install reports (licgated(8) METRICS), from status's
+ * "anchoring", which licgatectl status shows too. */
+static const struct { const char *name, *key, *type, *help; }
+    anchor_families[] = {
+	{ "licgate_installs_unanchored", "unanchored", "gauge",
+	  "Install reports not anchored on chain yet" },
+	{ "licgate_anchor_batches_total", "anchored_batches", "counter",
+	  "Batches of install reports anchored (verified in a final block)" },
+	{ "licgate_anchor_sends_total", "sends", "counter",
+	  "Anchoring transactions the node took, resends included" },
+	{ "licgate_anchor_last_block", "last_block", "gauge",
+	  "Block of the last anchored batch (0: none)" },
+	{ "licgate_anchor_no_funds", "no_funds", "gauge",
+	  "1 while the gateway's account cannot pay for an anchor" },
+	{ "licgate_anchor_error", "error", "gauge",
+	  "1 while anchoring has an error (licgatectl status says which)" },
+};
+
+static void
+anchor_metrics(const json_t *status)
+{
+	const json_t *a = json_object_get(status, "anchoring"), *v;
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < sizeof(anchor_families) / sizeof(anchor_families[0]);
+	    i++) {
+		v = json_object_get(a, anchor_families[i].key);
+		metrics_gauge(anchor_families[i].name, json_is_integer(v) ?
+		    (double)json_integer_value(v) : json_is_true(v) ||
+		    json_is_string(v) ? 1 : 0);
+	}
+}
+
 static void
 on_metrics(void *arg)
 {
@@ -228,6 +263,7 @@ on_metrics(void *arg)
 			    (json_int_t)c.head_number) : 0);
 		metrics_gauge("licgate_pending_events", (double)
 		    json_integer_value(json_object_get(o, "pending_events")));
+		anchor_metrics(o);
 		json_decref(o);
 	}
 }
@@ -250,6 +286,10 @@ daemon_http_start(struct daemon *d, char *err, size_t errsz)
 	for (size_t i = 0; i < sizeof(rpc_families) / sizeof(rpc_families[0]); i++)
 		metrics_help(rpc_families[i].name, rpc_families[i].type,
 		    rpc_families[i].help);
+	for (size_t i = 0; i < sizeof(anchor_families) /
+	    sizeof(anchor_families[0]); i++)
+		metrics_help(anchor_families[i].name, anchor_families[i].type,
+		    anchor_families[i].help);
 	/* One reader now, so that a database that cannot be read stops the
 	 * start instead of every request. */
 	if (daemon_web_store(d, err, errsz) == NULL ||

@@ -259,7 +259,10 @@ json_t *store_row_json(struct store *s, const char *table, const char *key,
  * licenses and events, as a JSON object; meta's node_head, checked_at,
  * last_error and last_error_time when present; and "authorisation" (address,
  * state "authorised", "withdrawn" or "not-authorised", label, block) and
- * "engine" (name, node_is_trusted) once licgated has noted them. */
+ * "engine" (name, node_is_trusted) once licgated has noted them; and
+ * "anchoring" (unanchored, batches, anchored_batches, sends, last_block,
+ * in_flight, error, error_time, no_funds) when the database has install
+ * reports' batches. */
 json_t *store_status_json(struct store *s, char *err, size_t errsz);
 
 /* A stored event as licgatectl events shows it; the strings are valid
@@ -369,5 +372,82 @@ struct store_install_row {
 int store_installs(struct store *s, uint64_t since,
     int (*fn)(void *, const struct store_install_row *), void *arg,
     char *err, size_t errsz) __attribute__((warn_unused_result));
+
+/* Anchoring install reports (store_anchor.c) ----------------------------- */
+
+/* A signed anchoring transaction holds 100 bytes of call data and its
+ * fields; this is room to spare. */
+#define STORE_ANCHOR_RAW_MAX 512
+
+/* The transaction that anchors a batch, kept before it is sent. */
+struct store_anchor_tx {
+	int type;			/* 0 legacy, 2 EIP-1559 */
+	uint64_t nonce;
+	uint64_t gas_limit;
+	uint64_t gas_price;		/* legacy */
+	uint64_t max_fee;		/* EIP-1559 */
+	uint64_t max_priority_fee;	/* EIP-1559 */
+	uint8_t hash[32];
+	uint8_t raw[STORE_ANCHOR_RAW_MAX];
+	size_t raw_len;
+};
+
+/* A batch: reports first_seq .. first_seq + count - 1 and their root. */
+struct store_anchor_batch {
+	uint64_t id;
+	uint64_t first_seq;
+	uint64_t count;
+	uint8_t root[32];
+	int has_tx;			/* tx signed and kept */
+	struct store_anchor_tx tx;
+	uint64_t since_block;		/* node head when tx was signed */
+	uint64_t sends;			/* times the node took a send */
+	uint64_t sent_at;		/* last send; 0: never */
+};
+
+/* The reports not in a batch yet: how many, and when the oldest came
+ * (0 when none).  Returns 1, or 0 with err. */
+int store_anchor_pending(struct store *s, uint64_t *n, uint64_t *oldest,
+    char *err, size_t errsz) __attribute__((warn_unused_result));
+
+/* Forms, in one transaction, the next batch of at most max reports:
+ * those after the last batch, in seq order, without a gap; sets their
+ * installs.batch.  *formed is 0 when no report waits.  Returns 1, or 0
+ * with err and nothing changed. */
+int store_anchor_form(struct store *s, uint64_t max, uint64_t now,
+    struct store_anchor_batch *b, int *formed, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+
+/* The oldest batch not anchored yet (*found 0 when none).  Returns 1, or
+ * 0 with err. */
+int store_anchor_open(struct store *s, struct store_anchor_batch *b,
+    int *found, char *err, size_t errsz) __attribute__((warn_unused_result));
+
+/* Keeps b->tx (signed, not sent yet) and b->since_block as the batch's
+ * transaction, replacing any earlier one.  Returns 1 once committed. */
+int store_anchor_set_tx(struct store *s, const struct store_anchor_batch *b,
+    char *err, size_t errsz) __attribute__((warn_unused_result));
+
+/* The node took the batch's transaction at now (sends + 1, sent_at). */
+int store_anchor_sent(struct store *s, uint64_t id, uint64_t now, char *err,
+    size_t errsz) __attribute__((warn_unused_result));
+
+/* Whether the verified, final state holds gateway's anchor of b (root,
+ * first_seq and count); *block is its block.  Returns 1, or 0 with err. */
+int store_anchor_verified(struct store *s, const uint8_t gateway[20],
+    const struct store_anchor_batch *b, int *found, uint64_t *block,
+    char *err, size_t errsz) __attribute__((warn_unused_result));
+
+/* Marks batch id and its reports anchored at block, in one transaction. */
+int store_anchor_mark(struct store *s, uint64_t id, uint64_t block,
+    uint64_t now, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
+
+/* Records (msg NULL: clears) the anchoring's error, with time and
+ * whether it is a lack of funds (meta anchor_error, anchor_error_time,
+ * anchor_no_funds). */
+int store_anchor_set_error(struct store *s, const char *msg, int no_funds,
+    uint64_t now, char *err, size_t errsz)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -1,12 +1,14 @@
-/* store_int.h: what store.c, store_open.c, store_apply.c and store_query.c
- * share: the handle and its statement helpers.  No other module includes
- * it: the rest of licgate sees only store.h. */
+/* store_int.h: what store.c, store_open.c, store_apply.c, store_query.c,
+ * store_install.c and store_anchor.c share: the handle and its statement
+ * helpers.  No other module includes it: the rest of licgate sees only
+ * store.h. */
 #ifndef LICGATE_STORE_INT_H
 #define LICGATE_STORE_INT_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "store.h"
@@ -93,6 +95,11 @@ int store_read_cursor(struct store *s, struct store_cursor *c, char *err,
 /* Brings a schema 1 database at path to this schema, in one transaction.
  * Returns 1, or 0 with err. */
 int store_migrate(struct store *s, const char *path, char *err,
+    size_t errsz);
+
+/* Status's "anchoring" object into out (store_anchor.c), left out for a
+ * file without anchor batches.  Returns 1, or 0 with err. */
+int store_anchor_status(struct store *s, json_t *out, char *err,
     size_t errsz);
 
 #endif

@@ -1,6 +1,7 @@
 /* store_open.c: opening a database: is it ours, of a schema this build
  * reads, made for this chain, registry and checkpoint; creating the
- * schema the store owns (meta, blocks, events, engine_state, installs)
+ * schema the store owns (meta, blocks, events, engine_state, installs,
+ * anchor_batches)
  * beside the registry's state tables; bringing an older schema up to
  * date. */
 #include "config.h"
@@ -69,6 +70,27 @@ static const char store_installs_schema[] =
 	"  AS reported_at,"
 	"  strftime('%Y-%m-%dT%H:%M:%SZ', received_at, 'unixepoch')"
 	"  AS received_at, leaf, batch, anchor_block FROM installs;";
+
+/* Batches of install reports licgated anchors on chain (store_anchor.c),
+ * written ahead: a batch, its root and the signed transaction are
+ * committed before the transaction is sent, so that a restart sends the
+ * same bytes again rather than another batch.  Added like installs. */
+static const char store_anchor_schema[] =
+	"CREATE TABLE IF NOT EXISTS anchor_batches ("
+	"  batch INTEGER PRIMARY KEY, first_seq INTEGER NOT NULL UNIQUE,"
+	"  count INTEGER NOT NULL, root TEXT NOT NULL, state TEXT NOT NULL,"
+	"  formed_at INTEGER NOT NULL, tx_type INTEGER, nonce INTEGER,"
+	"  gas_limit INTEGER, gas_price INTEGER, max_fee INTEGER,"
+	"  max_priority_fee INTEGER, tx_hash TEXT, raw_tx BLOB,"
+	"  since_block INTEGER, sends INTEGER NOT NULL DEFAULT 0,"
+	"  sent_at INTEGER, anchored_at INTEGER, block INTEGER) STRICT;"
+	"CREATE VIEW IF NOT EXISTS v_anchor_batches AS SELECT batch, first_seq,"
+	"  first_seq + count - 1 AS last_seq, count, root, state, nonce,"
+	"  tx_hash, sends,"
+	"  strftime('%Y-%m-%dT%H:%M:%SZ', formed_at, 'unixepoch') AS formed_at,"
+	"  strftime('%Y-%m-%dT%H:%M:%SZ', sent_at, 'unixepoch') AS sent_at,"
+	"  strftime('%Y-%m-%dT%H:%M:%SZ', anchored_at, 'unixepoch')"
+	"  AS anchored_at, block FROM anchor_batches;";
 
 /* Is this our database, of a schema this build reads?  *fresh is set for
  * an empty file. */
@@ -240,12 +262,13 @@ store_open(struct store **out, const char *path,
 		goto fail;
 	if (fresh && !create_schema(s, id, err, errsz))
 		goto fail;
-	/* Engine snapshots, the registry's anchors and install reports came
-	 * after schema 1; an older file gains their tables on its first open
+	/* Engine snapshots, the registry's anchors, install reports and
+	 * their batches came after schema 1; an older file gains their tables on its first open
 	 * for writing. */
 	if (!store_exec(s, store_engine_schema, err, errsz) ||
 	    !store_exec(s, registry_tables_added_sql, err, errsz) ||
-	    !store_exec(s, store_installs_schema, err, errsz))
+	    !store_exec(s, store_installs_schema, err, errsz) ||
+	    !store_exec(s, store_anchor_schema, err, errsz))
 		goto fail;
 	if (!fresh && !check_identity(s, path, id, err, errsz))
 		goto fail;

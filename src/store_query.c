@@ -261,7 +261,8 @@ store_status_json(struct store *s, char *err, size_t errsz)
 	}
 	if (!status_gateway(s, out, err, errsz) ||
 	    !status_engine(s, out, err, errsz) ||
-	    !status_proved(s, out, err, errsz))
+	    !status_proved(s, out, err, errsz) ||
+	    !store_anchor_status(s, out, err, errsz))
 		goto fail;
 	return out;
 fail:

@@ -11,6 +11,7 @@
 
 #include "chain/hash.h"
 #include "chain/hex.h"
+#include "merkle.h"
 #include "registry.h"
 #include "store.h"
 #include "testutil.h"
@@ -935,6 +936,160 @@ START_TEST(test_installs)
 }
 END_TEST
 
+/* Anchor batches: formed of the reports after the last batch in seq
+ * order, at most max, with the RFC 9162 root of their leaves; the signed
+ * transaction kept across a reopen (a restart sends the same bytes);
+ * anchored only when the anchors table holds the same root, first seq
+ * and count; status counts what waits and keeps the error. */
+static void
+add_reports(struct store *s, size_t n, uint8_t (*bytes)[4],
+    uint8_t (*leaves)[32])
+{
+	struct store_install r;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memcpy(bytes[i], (uint8_t[4]){ 0xd2, 0x84, 0x01, (uint8_t)i },
+		    4);
+		merkle_leaf(leaves[i], bytes[i], 4);
+		install_row(&r, 1, (uint8_t)(i + 1), bytes[i], 4);
+		ck_assert_msg(store_installs_add(s, &r, 1, err, sizeof(err)),
+		    "%s", err);
+		ck_assert_uint_eq(r.seq, i + 1);
+	}
+}
+
+static json_t *
+anchoring(struct store *s)
+{
+	char err[256];
+	json_t *o = store_status_json(s, err, sizeof(err)), *a;
+
+	ck_assert_msg(o != NULL, "%s", err);
+	a = json_incref(json_object_get(o, "anchoring"));
+	json_decref(o);
+	ck_assert_ptr_nonnull(a);
+	return a;
+}
+
+/* The one text value sql gives, as SQLite itself reads the file. */
+static const char *
+raw_text(const char *sql, char *out, size_t outsz)
+{
+	sqlite3 *db = raw_open();
+	sqlite3_stmt *st;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db, sql, -1, &st, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	snprintf(out, outsz, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return out;
+}
+
+static void
+keep_tx(struct store *s, struct store_anchor_batch *b)
+{
+	char err[256];
+
+	b->has_tx = 1;
+	b->tx.type = 2;
+	b->tx.nonce = 7;
+	b->tx.gas_limit = 47000;
+	b->tx.max_fee = 2000000000;
+	b->tx.max_priority_fee = 1;
+	memset(b->tx.hash, 0xab, 32);
+	memset(b->tx.raw, 0x5c, 120);
+	b->tx.raw_len = 120;
+	b->since_block = 40;
+	ck_assert_msg(store_anchor_set_tx(s, b, err, sizeof(err)), "%s", err);
+}
+
+START_TEST(test_anchor_batches)
+{
+	static const uint8_t gw[20] = { [19] = 0x99 };
+	uint8_t bytes[25][4], leaves[25][32], root[32];
+	struct store_anchor_batch b, c;
+	char err[256], sql[256], hex[67];
+	uint64_t n, oldest, block;
+	struct store *s = open_new();
+	int found;
+	json_t *a;
+
+	add_reports(s, 25, bytes, leaves);
+	ck_assert(store_anchor_pending(s, &n, &oldest, err, sizeof(err)));
+	ck_assert(n == 25 && oldest == NOW + 1);
+	ck_assert_msg(store_anchor_form(s, 10, NOW + 5, &b, &found, err,
+	    sizeof(err)), "%s", err);
+	merkle_root(root, (const uint8_t (*)[32])leaves, 10);
+	ck_assert(found && b.id == 1 && b.first_seq == 1 && b.count == 10);
+	ck_assert_mem_eq(b.root, root, 32);
+	ck_assert(store_anchor_pending(s, &n, &oldest, err, sizeof(err)));
+	ck_assert_uint_eq(n, 15);
+	keep_tx(s, &b);
+	ck_assert(store_anchor_sent(s, b.id, NOW + 6, err, sizeof(err)));
+	store_close(s);
+	s = open_new();
+	ck_assert(store_anchor_open(s, &c, &found, err, sizeof(err)) && found);
+	ck_assert(c.id == 1 && c.has_tx && c.tx.nonce == 7 &&
+	    c.tx.raw_len == 120 && c.tx.max_fee == 2000000000 &&
+	    c.sends == 1 && c.sent_at == NOW + 6 && c.since_block == 40);
+	ck_assert_mem_eq(c.tx.raw, b.tx.raw, 120);
+	ck_assert_mem_eq(c.tx.hash, b.tx.hash, 32);
+	ck_assert(store_anchor_verified(s, gw, &c, &found, &block, err,
+	    sizeof(err)) && !found);
+	/* Another count for the same root is not this batch's anchor. */
+	snprintf(sql, sizeof(sql), "INSERT INTO anchors VALUES ('%s', '%s', "
+	    "1, 9, 77)", "0x0000000000000000000000000000000000000099",
+	    hex_encode(hex, root, 32));
+	raw_sql(sql);
+	ck_assert(store_anchor_verified(s, gw, &c, &found, &block, err,
+	    sizeof(err)) && !found);
+	raw_sql("UPDATE anchors SET count = 10");
+	ck_assert(store_anchor_verified(s, gw, &c, &found, &block, err,
+	    sizeof(err)) && found && block == 77);
+	ck_assert(store_anchor_mark(s, c.id, 77, NOW + 9, err, sizeof(err)));
+	ck_assert(store_anchor_open(s, &c, &found, err, sizeof(err)) &&
+	    !found);
+	ck_assert_msg(store_anchor_form(s, 100, NOW + 10, &b, &found, err,
+	    sizeof(err)), "%s", err);
+	merkle_root(root, (const uint8_t (*)[32])leaves + 10, 15);
+	ck_assert(found && b.id == 2 && b.first_seq == 11 && b.count == 15);
+	ck_assert_mem_eq(b.root, root, 32);
+	ck_assert(store_anchor_form(s, 100, NOW + 10, &c, &found, err,
+	    sizeof(err)) && !found);
+	ck_assert(store_anchor_set_error(s, "no funds: 0 wei", 1, NOW + 11,
+	    err, sizeof(err)));
+	a = anchoring(s);
+	ck_assert_int_eq(json_integer_value(json_object_get(a, "unanchored")),
+	    15);
+	ck_assert_int_eq(json_integer_value(json_object_get(a, "batches")), 2);
+	ck_assert_int_eq(json_integer_value(json_object_get(a,
+	    "anchored_batches")), 1);
+	ck_assert_int_eq(json_integer_value(json_object_get(a, "last_block")),
+	    77);
+	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(a,
+	    "in_flight"), "first_seq")), 11);
+	ck_assert_str_eq(json_string_value(json_object_get(a, "error")),
+	    "no funds: 0 wei");
+	ck_assert(json_is_true(json_object_get(a, "no_funds")));
+	json_decref(a);
+	ck_assert(store_anchor_set_error(s, NULL, 0, 0, err, sizeof(err)));
+	a = anchoring(s);
+	ck_assert(json_is_null(json_object_get(a, "error")) &&
+	    json_is_false(json_object_get(a, "no_funds")));
+	json_decref(a);
+	store_close(s);
+	ck_assert_str_eq(raw_text("SELECT count(*) || ' ' || min(seq) || ' ' "
+	    "|| max(seq) FROM installs WHERE batch = 1 AND anchor_block = 77",
+	    sql, sizeof(sql)), "10 1 10");
+	ck_assert_str_eq(raw_text("SELECT count(*) FROM installs WHERE batch "
+	    "= 2 AND anchor_block IS NULL", sql, sizeof(sql)), "15");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -959,6 +1114,7 @@ main(void)
 	tcase_add_test(tc, test_schema1_upgraded);
 	tcase_add_test(tc, test_anchors_table_added);
 	tcase_add_test(tc, test_installs);
+	tcase_add_test(tc, test_anchor_batches);
 	suite_add_tcase(su, tc);
 	return tu_run(su);
 }

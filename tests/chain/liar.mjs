@@ -20,6 +20,8 @@
 //                           older block whose eventCount differs
 //   other-slots             eth_getProof(B) answered with the real proof of
 //                           slots 0x100 and 0x101 (last bytes as asked)
+//   drop-send               eth_sendRawTransaction answered with an error,
+//                           never forwarded (the node is gone at that moment)
 import http from 'node:http';
 
 function opt(name, def) {
@@ -160,6 +162,10 @@ async function forward(body) {
 
 async function handle(body) {
   const req = JSON.parse(body);
+  if (mode === 'drop-send' && req.method === 'eth_sendRawTransaction') {
+    lie('withheld a transaction from the node');
+    return JSON.stringify({ jsonrpc: '2.0', id: req.id, error: { code: -32000, message: 'liar: transaction withheld' } });
+  }
   const raw = await forward(body);
   if (mode === 'honest') return raw;
   const ans = JSON.parse(raw);
