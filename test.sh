@@ -46,7 +46,7 @@ tests_pick() {
 	done
 	echo $out
 }
-LG_SLOW="ganache contract device lying registry_rules attest installs verify_block engines crash"
+LG_SLOW="ganache contract device lying install_proof anchor registry_rules attest installs verify_block engines crash"
 
 
 # build DIR CONFIGURE-ARGS...: configure out of tree, make, make check
@@ -60,7 +60,7 @@ build() {
 	echo "==> $dir: make"
 	make -C "$dir" -j"$jobs" >"$dir/make.out" 2>&1 ||
 		{ tail -50 "$dir/make.out"; return 1; }
-	echo "==> $dir: make check${LG_PICK:+ (${LG_PICK% *}: ${LG_PICK#* })}"
+	echo "==> $dir: make check${LG_PICK:+ (${LG_PICK%% *}: ${LG_PICK#* })}"
 	# shellcheck disable=SC2086
 	make -C "$dir" -j"$jobs" check ${LG_PICK:+TESTS="$(tests_pick "$dir" $LG_PICK)"} 2>&1 |
 		grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP):'

@@ -27,7 +27,7 @@ done
 gwaddr=$("$ctl" key-info -k "$GW_TMP/gw.key" | awk '/^address/ {print $2}')
 $R gateway add "$gwaddr" "hall 3" >/dev/null 2>&1
 F=0x$(printf 'image-2' | sha256sum | cut -c1-64)
-gw_conf "chain.confirmations = 2"
+gw_conf "chain.confirmations = 2" "anchor.interval = 0"
 gw_start
 gw_settle 2
 db=$GW_TMP/gw.db conf=$GW_TMP/gw.conf
@@ -82,13 +82,14 @@ check "two batches anchored by the gateway (1..3, 4..5) are verified by licgated
 out=$("$ctl" install-proof 6 -c "$conf" 2>&1); rc=$?
 check "a report not anchored yet gets no proof: exit 1, saying so" \
 	'[ $rc = 1 ] && grep -q "report 6 is not anchored yet.*; it waits for a batch$" <<<"$out" || { echo "# $rc $out"; false; }'
-# The same once licgated's anchoring has put it in a batch and sent it:
-# a copy of the file where installs.batch and anchor_batches (the columns
-# install-proof reads of it) say so.
+# The same once licgated's anchoring has put it in a batch and sent it
+# (this test anchors by hand; its licgated has anchoring off): a copy
+# of the file where installs.batch and anchor_batches say so.
 sqlite3 "$db" ".backup '$GW_TMP/copy.db'"
 sqlite3 "$GW_TMP/copy.db" "UPDATE installs SET batch = 3 WHERE seq = 6;
-	CREATE TABLE anchor_batches (batch INTEGER PRIMARY KEY, tx_hash TEXT);
-	INSERT INTO anchor_batches VALUES (3, '0x$(printf '%064x' 7)')"
+	INSERT INTO anchor_batches (batch, first_seq, count, root, state,
+	formed_at, tx_hash) VALUES (3, 6, 1, '0x$(printf '%064x' 6)', 'sent',
+	0, '0x$(printf '%064x' 7)')"
 out=$("$ctl" install-proof 6 --db "$GW_TMP/copy.db" 2>&1); rc=$?
 check "... and once it is in a batch sent: which batch and the transaction" \
 	'[ $rc = 1 ] && grep -q "; it is in batch 3, sent in tx 0x0*7$" <<<"$out" || { echo "# $rc $out"; false; }'
