@@ -310,6 +310,15 @@ daemon_install(void *arg, const uint8_t *body, size_t len,
 	struct install_job *job;
 	struct lgv_install q;
 
+	/* A withdrawn gateway could never anchor the report: storing it
+	 * would promise the device a proof that cannot come. */
+	if (daemon_web_withdrawn(d)) {
+		refuse(&rep, 503, "gateway-withdrawn", "the registry has "
+		    "withdrawn this gateway's key; it takes no install report "
+		    "until authorised again");
+		http_deferred_reply(later, &rep);
+		return;
+	}
 	if (!report_check(d, body, len, now, &q, &rep)) {
 		http_deferred_reply(later, &rep);
 		return;
