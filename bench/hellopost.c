@@ -118,13 +118,14 @@ db_insert(const struct req *r)
 {
 	uint8_t h[32];
 	char hex[67];
+	int rc;
 
 	sha256(h, r->body, r->len);
 	hex_encode(hex, h, 32);
 	sqlite3_bind_text(writer.insert, 1, hex, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_blob(writer.insert, 2, r->body, (int)r->len,
 	    SQLITE_TRANSIENT);
-	int rc = sqlite3_step(writer.insert);
+	rc = sqlite3_step(writer.insert);
 	sqlite3_reset(writer.insert);
 	return rc == SQLITE_DONE;
 }
@@ -209,7 +210,7 @@ answer(void *cls, struct MHD_Connection *c, const char *url,
     size_t *upload_size, void **ptr)
 {
 	struct req *r = *ptr;
-	int store = cls != NULL;
+	int store = cls != NULL;	/* main passes the writer for store */
 
 	(void)url; (void)method; (void)version;
 	if (r == NULL) {
