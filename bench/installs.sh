@@ -10,7 +10,16 @@
 # BENCH_SECONDS per run, default 3) at BENCH_CONNECTIONS (default 64);
 # prints the medians, the ratio, licgated's CPU time per answer (which says
 # whether a rate is bound by CPU or by waiting), and how many reports
-# shared a commit.
+# shared a commit.  Beside them, in the same rounds, yardsticks: bare
+# libmicrohttpd servers of licgated's threading model answering a GET
+# with one signature (bench/hello sign, what a nonce attestation must
+# do), a POST with one verification (bench/hellopost verify, what a report
+# must do) and that plus a group-committed SQLite insert (bench/hellopost
+# store).  verify/sign is the ceiling this machine allows the ratio;
+# verify+store/sign what a bare server reaches that also keeps each
+# report durably.  The printout says plainly whether the goal lies above
+# each.  The ratios are printed by CPU time per answer too, and the load
+# average before and after: other work on the machine weighs on rates.
 # Run from a build directory: make bench-installs.
 set -u
 conns=${BENCH_CONNECTIONS:-64}
@@ -23,7 +32,7 @@ ctl=$build/src/licgatectl
 command -v wrk >/dev/null || { echo "bench/installs.sh: wrk is missing (scripts/deps.sh installs it)" >&2; exit 1; }
 . "$src/tests/chain/anvil.sh"
 tmp=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/installs.XXXXXX")
-cleanup() { kill -9 ${pid:-} 2>/dev/null; chain_stop; rm -rf "$tmp"; }
+cleanup() { kill -9 ${pid:-} ${ypids[@]:-} 2>/dev/null; chain_stop; rm -rf "$tmp"; }
 trap cleanup EXIT
 # anvil keeps old blocks' state (the follower proves the registry's digest
 # at them), in this run's directory.
@@ -90,45 +99,101 @@ run() {	# run [wrk args]: "rps p99"
 	wrk -t"$wrk_threads" -c"$conns" -d"${secs}s" --latency "$@" 2>&1 |
 		awk '/Requests\/sec/ {r=$2} / 99%/ {p=$2} END {print r, p}'
 }
-# licgated's CPU time so far, in clock ticks.
-ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
-# figure a|r: one run: "F rate p99 us", the rate of nonce attestations or
-# of reports accepted (rows stored during the run over its length), and
-# licgated's CPU microseconds per answer (per accepted report).
+# A process's CPU time so far, in clock ticks (licgated's by default).
+ticks() { awk '{print $14 + $15}' "/proc/${1:-$pid}/stat"; }
+# fresh: more new reports than a server could take: none is sent twice.
+fresh() { "$build/bench/installgen" "$tmp/reports" $((secs * ${BENCH_MAX_RATE:-20000})) "$gw" "$fw" "${keys[@]}" || exit 1; }
+# yardstick OUT ARGS...: a bare server (bench/hello or bench/hellopost
+# ARGS) with licgated's thread count; sets ypid and yport.
+yardstick() {
+	local out=$tmp/$1
+	shift
+	"$build/bench/$1" "$ncpu" "${@:2}" > "$out" &
+	ypid=$!
+	until grep -q '^port' "$out"; do
+		kill -0 "$ypid" 2>/dev/null || { echo "bench/installs.sh: bench/$1 failed" >&2; exit 1; }
+		sleep 0.05
+	done
+	yport=$(awk '{print $2}' "$out")
+	ypids+=("$ypid")
+}
+# figure a|r|s|v|w: one run: "F rate p99 us", the rate of nonce
+# attestations, of reports accepted (rows stored during the run over its
+# length), of the yardsticks' answers (s sign, v verify, w verify and
+# store), and the server's CPU microseconds per answer (per accepted
+# report).
 figure() {
-	local n0 out t0 rate hz=$(getconf CLK_TCK)
-	if [ "$1" = a ]; then
-		t0=$(ticks)
+	local n0 out t0 rate hz=$(getconf CLK_TCK) p=$pid
+	case $1 in
+	a)	t0=$(ticks)
 		out=$(run -s "$tmp/nonce.lua" "http://127.0.0.1:$port")
-		rate=${out%% *}
-	else
-		# More reports than the daemon could take: none is sent twice.
-		"$build/bench/installgen" "$tmp/reports" $((secs * ${BENCH_MAX_RATE:-20000})) "$gw" "$fw" "${keys[@]}" || exit 1
+		rate=${out%% *} ;;
+	r)	fresh
 		n0=$(rows) t0=$(ticks)
 		out=$(run -s "$src/bench/installs.lua" "http://127.0.0.1:$port" -- "$tmp/reports" "$wrk_threads")
-		rate=$(( ($(rows) - n0) / secs ))
-	fi
-	echo "$1 $rate ${out#* } $(awk -v t=$(( $(ticks) - t0 )) -v hz="$hz" -v n="$rate" -v s="$secs" 'BEGIN {printf "%.0f", (n > 0) ? t / hz * 1e6 / (n * s) : 0}')"
+		rate=$(( ($(rows) - n0) / secs )) ;;
+	s)	p=$spid t0=$(ticks "$p")
+		out=$(run "http://127.0.0.1:$sport/")
+		rate=${out%% *} ;;
+	v|w)	[ "$1" = v ] && p=$vpid || p=$wpid
+		fresh
+		t0=$(ticks "$p")
+		out=$(run -s "$src/bench/installs.lua" "http://127.0.0.1:$([ "$1" = v ] && echo "$vport" || echo "$wport")/" -- "$tmp/reports" "$wrk_threads")
+		rate=${out%% *} ;;
+	esac
+	echo "$1 ${rate%.*} ${out#* } $(awk -v t=$(( $(ticks "$p") - t0 )) -v hz="$hz" -v n="${rate%.*}" -v s="$secs" 'BEGIN {printf "%.0f", (n > 0) ? t / hz * 1e6 / (n * s) : 0}')"
 }
-echo "licgated on $ncpu CPU(s), http.threads = $ncpu; wrk -t$wrk_threads -c$conns, ${secs}s per run, $rounds round(s); database on $(df -P "$tmp" | awk 'NR == 2 {print $1}')"
+ypids=()
+yardstick hello.out hello sign; spid=$ypid sport=$yport
+yardstick hellopost-v.out hellopost verify; vpid=$ypid vport=$yport
+yardstick hellopost-w.out hellopost store "$tmp/hellopost.db"; wpid=$ypid wport=$yport
+echo "licgated and the yardsticks on $ncpu CPU(s), $ncpu HTTP threads each; wrk -t$wrk_threads -c$conns, ${secs}s per run, $rounds round(s); database on $(df -P "$tmp" | awk 'NR == 2 {print $1}')"
+echo "load before: $(uptime | sed 's/.*load average/load average/')"
 : > "$tmp/rounds"
 c0=$(metric licgate_install_commits_total); c0=${c0:-0}
 for ((i = 1; i <= rounds; i++)); do
-	for f in a r r a; do figure "$f"; done > "$tmp/round"
-	awk '{n[$1]++; s[$1] += $2; u[$1] += $4} END {printf "%.0f %.0f %.0f %.0f\n", s["a"] / n["a"], s["r"] / n["r"], u["a"] / n["a"], u["r"] / n["r"]}' "$tmp/round" >> "$tmp/rounds"
-	echo "  round $i: $(tail -1 "$tmp/rounds" | awk '{printf "attestations %s/s (%s us CPU each), reports %s/s (%s us)", $1, $3, $2, $4}');  p99 $(awk '{printf "%s %s  ", $1, $3}' "$tmp/round")"
+	# Each figure twice, in mirrored order: a drift of the machine's
+	# speed during the round weighs on every figure alike.
+	for f in a r s v w w v s r a; do figure "$f"; done > "$tmp/round"
+	# Per figure, in the order a r s v w: the mean rate, then the mean
+	# CPU per answer.
+	awk '{n[$1]++; s[$1] += $2; u[$1] += $4} END {
+		for (k = 1; k <= 5; k++) { f = substr("arsvw", k, 1); printf "%.0f ", s[f] / n[f] }
+		for (k = 1; k <= 5; k++) { f = substr("arsvw", k, 1); printf "%.0f ", u[f] / n[f] }
+		print "" }' "$tmp/round" >> "$tmp/rounds"
+	echo "  round $i: $(tail -1 "$tmp/rounds" | awk '{printf "attestations %s/s (%s us CPU each), reports %s/s (%s us); sign %s/s (%s us), verify %s/s (%s us), verify+store %s/s (%s us)", $1, $6, $2, $7, $3, $8, $4, $9, $5, $10}')"
 done
+echo "load after: $(uptime | sed 's/.*load average/load average/')"
 stored=$(rows)
 commits=$(( $(metric licgate_install_commits_total) - c0 ))
-kill -TERM "$pid"; wait "$pid"; pid=
+kill -TERM "$pid" "${ypids[@]}"; wait "$pid" "${ypids[@]}" 2>/dev/null; pid= ypids=()
 node -e '
-  const rounds = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => l.split(" ").map(Number));
+  const rounds = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => l.trim().split(" ").map(Number));
   const med = (v) => { v = [...v].sort((x, y) => x - y); const m = v.length >> 1; return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2; };
   const range = (v) => v.length < 2 ? "" : ` (${Math.min(...v).toFixed(2)}..${Math.max(...v).toFixed(2)})`;
-  const a = rounds.map((r) => r[0]), r = rounds.map((x) => x[1]), q = rounds.map((x) => x[1] / x[0]);
-  const ua = rounds.map((x) => x[2]), ur = rounds.map((x) => x[3]);
+  const col = (i) => rounds.map((x) => x[i]);
+  const ratio = (i, j) => rounds.map((x) => x[i] / x[j]);
+  const show = (v) => `${med(v).toFixed(2)}${range(v)}`;
+  const [a, r, s, v, w] = [0, 1, 2, 3, 4].map(col), [ua, ur, us, uv, uw] = [5, 6, 7, 8, 9].map(col);
+  const q = ratio(1, 0), cv = ratio(3, 2), cw = ratio(4, 2);
   console.log(`  nonce attestations   ${med(a).toFixed(0).padStart(6)} /s, licgated ${med(ua).toFixed(0)} us CPU each (verdict ${process.argv[2]})`);
   console.log(`  install reports      ${med(r).toFixed(0).padStart(6)} accepted/s, licgated ${med(ur).toFixed(0)} us CPU each`);
-  console.log(`  reports/attestations = ${med(q).toFixed(2)}${range(q)} (goal >= 0.5)`);
+  console.log(`  reports/attestations = ${show(q)} (goal >= 0.5)`);
   console.log(`  ${process.argv[3]} reports stored in ${process.argv[4]} commits: ${(process.argv[3] / Math.max(1, process.argv[4])).toFixed(1)} per fsync`);
+  console.log(`  yardsticks, bare libmicrohttpd servers on the same CPUs:`);
+  console.log(`    GET + one signature          ${med(s).toFixed(0).padStart(6)} /s, ${med(us).toFixed(0)} us CPU each (bench/hello sign)`);
+  console.log(`    POST + one verification      ${med(v).toFixed(0).padStart(6)} /s, ${med(uv).toFixed(0)} us CPU each (bench/hellopost verify)`);
+  console.log(`    POST + verification + commit ${med(w).toFixed(0).padStart(6)} /s, ${med(uw).toFixed(0)} us CPU each (bench/hellopost store)`);
+  console.log(`  ceiling verify/sign = ${show(cv)}, verify+store/sign = ${show(cw)}; licgated reaches ${show(rounds.map((x) => (x[1] / x[0]) / (x[4] / x[2])))} times the latter`);
+  // CPU time per answer moves less than a rate when others load the
+  // machine: the same ratios by it, a rate being 1 / CPU per answer on a
+  // machine the server has to itself.
+  const cpu = (i, j) => rounds.map((x) => x[i] / x[j]);
+  console.log(`  by CPU time per answer: reports/attestations = ${show(cpu(5, 6))}, ceiling verify/sign = ${show(cpu(7, 8))}, verify+store/sign = ${show(cpu(7, 9))}`);
+  // The goal against each yardstick, said plainly either way.
+  const goal = (x, what) => console.log(x < 0.5 ?
+    `  THE GOAL 0.5 IS ABOVE ${what.toUpperCase()} (${x.toFixed(2)})` :
+    `  the goal 0.5 is within ${what} (${x.toFixed(2)})`);
+  goal(med(cv), "the ceiling on this machine for a verification against a signature, verify/sign");
+  goal(med(cw), "what a bare server reaches here that also stores each report durably, verify+store/sign");
 ' "$tmp/rounds" "$verdict" "$stored" "$commits"

@@ -154,8 +154,8 @@ gateway_refresh(struct daemon *d)
 		return;
 	if (g.state == STORE_GW_WITHDRAWN)
 		log_warnx("the registry withdrew this gateway's key at block "
-		    "%llu: attestations are refused until it is authorised "
-		    "again", (unsigned long long)g.block);
+		    "%llu: attestations and install reports are refused "
+		    "until it is authorised again", (unsigned long long)g.block);
 	else if (g.state == STORE_GW_AUTHORISED)
 		log_info("the registry authorises this gateway's key as \"%s\" "
 		    "(block %llu)", g.label, (unsigned long long)g.block);

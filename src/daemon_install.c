@@ -77,7 +77,9 @@ refuse(struct http_reply *rep, int status, const char *code, const char *msg)
 	http_reply_error(rep, status, code, "%s", msg);
 }
 
-/* Answers a job after its batch's commit (ok) or failure, and frees it. */
+/* Answers a job after its batch's commit (ok) or failure, and frees it.
+ * Accepted reports are counted by the caller, once a batch: the metrics'
+ * lock is the HTTP threads' too. */
 static void
 answer(struct install_job *job, int ok)
 {
@@ -89,12 +91,9 @@ answer(struct install_job *job, int ok)
 	else if (job->row.duplicate)
 		refuse(&rep, 409, "replay", "this report, or another with its "
 		    "device and nonce, is stored already");
-	else {
-		metrics_count("licgate_install_reports_total", "result",
-		    "accepted", NULL, NULL, 1);
+	else
 		http_reply_json(&rep, 201, json_pack("{s:I}", "seq",
 		    (json_int_t)job->row.seq));
-	}
 	http_deferred_reply(job->later, &rep);
 	free(job);
 }
@@ -104,7 +103,7 @@ static void
 commit_batch(struct install_job **jobs, size_t n, struct store_install *rows)
 {
 	char err[512];
-	size_t i;
+	size_t i, accepted = 0;
 	int ok;
 
 	for (i = 0; i < n; i++)
@@ -114,6 +113,13 @@ commit_batch(struct install_job **jobs, size_t n, struct store_install *rows)
 	else
 		metrics_count("licgate_install_commits_total", NULL, NULL, NULL,
 		    NULL, 1);
+	for (i = 0; ok && i < n; i++)
+		accepted += !rows[i].duplicate;
+	/* Counted before any answer, so that a device that reads /metrics
+	 * after its 201 finds its report there. */
+	if (accepted > 0)
+		metrics_count("licgate_install_reports_total", "result",
+		    "accepted", NULL, NULL, accepted);
 	for (i = 0; i < n; i++) {
 		jobs[i]->row.seq = rows[i].seq;
 		jobs[i]->row.duplicate = rows[i].duplicate;
@@ -310,6 +316,15 @@ daemon_install(void *arg, const uint8_t *body, size_t len,
 	struct install_job *job;
 	struct lgv_install q;
 
+	/* A withdrawn gateway could never anchor the report: storing it
+	 * would promise the device a proof that cannot come. */
+	if (daemon_web_withdrawn(d)) {
+		refuse(&rep, 503, "gateway-withdrawn", "the registry has "
+		    "withdrawn this gateway's key; it takes no install report "
+		    "until authorised again");
+		http_deferred_reply(later, &rep);
+		return;
+	}
 	if (!report_check(d, body, len, now, &q, &rep)) {
 		http_deferred_reply(later, &rep);
 		return;

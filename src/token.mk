@@ -40,11 +40,14 @@ bench-serve: src/licgated src/licgatectl bench/hello bench/signrate
 .PHONY: bench-serve
 # Install reports accepted per second against nonce attestations per
 # second, on the same licgated (bench/installs.sh; needs anvil and wrk).
-BENCH_TARGETS += bench/installgen
+BENCH_TARGETS += bench/installgen bench/hellopost
 bench_installgen_SOURCES = bench/installgen.c
 bench_installgen_LDADD = $(LG_LIBS)
+bench_hellopost_SOURCES = bench/hellopost.c
+bench_hellopost_LDADD = $(LG_LIBS) -lpthread
 EXTRA_DIST += bench/installs.sh bench/installs.lua
-bench-installs: src/licgated src/licgatectl bench/installgen
+bench-installs: src/licgated src/licgatectl bench/installgen bench/hello \
+    bench/hellopost
 	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/installs.sh
 .PHONY: bench-installs
 

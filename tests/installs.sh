@@ -7,6 +7,8 @@
 # gateway, out of attestation.request_window, altered, or sent again (also
 # after a restart) is refused with its error code and leaves nothing
 # stored.  A report acknowledged just before a kill -9 is there after it.
+# While the registry has withdrawn the gateway's key, a report is refused
+# (503 gateway-withdrawn) and nothing stored; authorised again, it is taken.
 . "${LICGATE_SRCDIR:-.}/tests/gw.sh"
 gw_chain
 V="$R --from 1"
@@ -153,6 +155,29 @@ for i in $(awk '$1 == 201 {print $2}' "$GW_TMP/acks"); do
 done
 echo "# $acked of 400 acknowledged before kill -9, $(($(wc -l < "$GW_TMP/stored") - 6)) stored"
 check "every report acknowledged before a kill -9 under load is stored after it" '[ "$acked" -ge 40 ] && [ "$lost" = 0 ] || { echo "# $lost lost"; false; }'
+
+# A withdrawn gateway could never anchor a report: it stores none.  The
+# HTTP side learns of the withdrawal just after the follower's commit:
+# poll /metrics for it (10 s at most).
+metric() { curl -sf "http://127.0.0.1:$GW_PORT/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
+metric_until() { local i; for i in $(seq 1 200); do [ "$(metric "$1")" = "$2" ] && return 0; sleep 0.05; done; return 1; }
+$R gateway add "$gwaddr" "hall 1" >/dev/null 2>&1
+gw_settle 2
+$R gateway remove "$gwaddr" >/dev/null 2>&1
+gw_settle 2
+check "licgated has applied the withdrawal of its key" 'metric_until licgate_gateway_withdrawn 1'
+before=$(rows)
+report 11; st=$(post "$GW_TMP/rep.$n")
+check "a withdrawn gateway refuses a good report: 503 gateway-withdrawn" \
+	'[ "$st" = 503 ] && [ "$(err)" = gateway-withdrawn ] && grep -q "withdrawn this gateway" "$GW_TMP/body"'
+check "... and stores nothing" '[ "$(rows)" = "$before" ] || { echo "# $before -> $(rows)"; false; }'
+$R gateway add "$gwaddr" "hall 1, again" >/dev/null 2>&1
+gw_settle 2
+check "licgated has applied the new authorisation" 'metric_until licgate_gateway_authorised 1'
+st=$(post "$GW_TMP/rep.$n")
+check "authorised again, the same report is accepted (201) and stored" \
+	'[ "$st" = 201 ] && [ "$(rows)" = "$((before + 1))" ]'
+
 gw_stop; rc=$?
 check "licgated stops cleanly on SIGTERM after serving reports (exit 0)" '[ $rc -eq 0 ]'
 exit $fail
