@@ -78,3 +78,9 @@ check_PROGRAMS += tests/notify_listen
 tests_notify_listen_SOURCES = tests/notify_listen.c
 TESTS += tests/sdnotify.sh
 EXTRA_DIST += tests/sdnotify.sh
+# The gas licgated pays per anchored install report at batch sizes 1, 100
+# and 10,000 (bench/anchor_gas.sh; needs anvil).
+EXTRA_DIST += bench/anchor_gas.sh
+bench-anchor-gas: src/licgated src/licgatectl bench/installgen
+	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/anchor_gas.sh
+.PHONY: bench-anchor-gas
