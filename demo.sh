@@ -83,6 +83,7 @@ db.path = $tmp/gateway.db
 http.listen = 127.0.0.1
 http.port = 0
 key.file = $tmp/gateway.key
+anchor.max_pending = 1
 EOC
 ./build/src/licgated -d -c "$tmp/gateway.conf" 2>"$tmp/licgated.log" &
 gwpid=$!
@@ -144,6 +145,32 @@ echo "    curl -H 'Content-Type: application/cose' --data-binary @- $base/v1/att
 	curl -sf -H 'Content-Type: application/cose' --data-binary @- -o "$tmp/token.post" "$base/v1/attestation" ||
 	die "no attestation for the signed request"
 "$ctl" verify "$tmp/token.post" --gateway-key "$gwpub" --device "${dev[1]}" --nonce "$nonce" --firmware "${fw[1]}" | sed 's/^/  /'
+
+step "device 1 reports its install; licgated anchors it on chain; an auditor proves it"
+# The gateway pays for its anchors: anvil's first account funds it.
+rpc eth_sendTransaction "[{\"from\":\"$(R account 0 | J d.address)\",\"to\":\"$gateway\",\"value\":\"0xde0b6b3a7640000\"}]" >/dev/null
+echo "\$ licgatectl install-report -k device1.key --gateway $gateway --firmware ${fw[1]} --version 9 |"
+echo "    curl -H 'Content-Type: application/cose' --data-binary @- $base/v1/installs"
+"$ctl" install-report -k "$tmp/device1.key" --gateway "$gateway" --firmware "${fw[1]}" --version 9 |
+	curl -sf -H 'Content-Type: application/cose' --data-binary @- "$base/v1/installs" | sed 's/^/  /' ||
+	die "the install report was refused"
+echo
+# licgated sends the anchor at once (anchor.max_pending = 1) and marks it
+# anchored once its own follower has verified it with its confirmations.
+for i in $(seq 1 300); do
+	[ "$(sqlite3 "$tmp/gateway.db" 'SELECT count(*) FROM installs WHERE anchor_block IS NOT NULL')" = 1 ] && break
+	kill -0 $gwpid 2>/dev/null || { cat "$tmp/licgated.log"; die "licgated stopped"; }
+	rpc anvil_mine '["0x1"]' >/dev/null
+	sleep 0.1
+done
+grep -E "anchor" "$tmp/licgated.log" | sed 's/^/  /'
+echo "\$ licgatectl installs -c gateway.conf"
+"$ctl" installs -c "$tmp/gateway.conf" | sed 's/^/  /'
+echo "\$ licgatectl install-proof 1 -c gateway.conf -o proof.json"
+"$ctl" install-proof 1 -c "$tmp/gateway.conf" -o "$tmp/proof.json" | sed 's/^/  /' || die "no install proof"
+echo "\$ licgatectl verify-install proof.json --rpc $ANVIL_URL --conf gateway.conf"
+"$ctl" verify-install "$tmp/proof.json" --rpc "$ANVIL_URL" --conf "$tmp/gateway.conf" | sed 's/^/  /' ||
+	die "the install proof did not verify"
 
 step "and a node that lies is caught"
 blk=$(printf '"0x%x"' "$revblock")
