@@ -65,32 +65,6 @@ ip_args(struct ip_opts *o, int argc, char **argv)
 	return ctl_parse_u64(&o->seq, "SEQ", argv[optind]) ? 1 : 0;
 }
 
-/* Opens the database of --db, or of the configuration (whose rpc.url
- * serves when --rpc is not given; *url_owned is then its copy). */
-static int
-ip_open(struct store **s, struct store_identity *id, struct ip_opts *o,
-    char **url_owned)
-{
-	struct conf c;
-	char err[1024];
-	int ok;
-
-	*url_owned = NULL;
-	if (o->db != NULL)
-		ok = store_open_ro(s, o->db, id, err, sizeof(err));
-	else if (!conf_load(&c, o->conf, err, sizeof(err)))
-		ok = 0;
-	else {
-		ok = store_open_ro(s, c.db_path, id, err, sizeof(err));
-		if (o->rpc == NULL && c.rpc_nurl > 0)
-			o->rpc = *url_owned = xstrdup(c.rpc_url[0]);
-		conf_free(&c);
-	}
-	if (!ok)
-		fprintf(stderr, "licgatectl: %s\n", err);
-	return ok;
-}
-
 /* Whether anchor a's batch is the one the report (leaf) is in: its
  * leaves all stored, leaf at seq's place and their root a's.  The path
  * goes to p. */
@@ -296,8 +270,10 @@ install_proof_run(const struct ctl_verb *self, int argc, char **argv)
 
 	if ((rc = ip_args(&o, argc, argv)) != 1)
 		return rc < 0 ? ctl_verb_help(self) : ctl_usage(self);
-	if (!ip_open(&s, &id, &o, &url))
+	if (!ctl_db_open(&s, &id, o.db, o.conf, o.rpc == NULL ? &url : NULL))
 		return CTL_BADINPUT;
+	if (o.rpc == NULL)
+		o.rpc = url;
 	memset(&p, 0, sizeof(p));
 	p.seq = o.seq;
 	p.chain_id = id.chain_id;

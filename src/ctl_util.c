@@ -20,6 +20,7 @@
 #include "file.h"
 #include "key.h"
 #include "rpc.h"
+#include "xmalloc.h"
 
 int
 ctl_load_json(json_t **out, const char *file)
@@ -189,21 +190,24 @@ db_args(struct ctl_db_opts *o, int argc, char **argv, int with_since)
 	return optind == argc;
 }
 
-/* Opens the database named by --db, or by db.path in the configuration. */
-static int
-open_db(struct store **s, struct store_identity *id,
-    const struct ctl_db_opts *o)
+int
+ctl_db_open(struct store **s, struct store_identity *id, const char *db,
+    const char *conf, char **rpc_url)
 {
 	struct conf c;
 	char err[1024];
 	int ok;
 
-	if (o->db != NULL)
-		ok = store_open_ro(s, o->db, id, err, sizeof(err));
-	else if (!conf_load(&c, o->conf, err, sizeof(err)))
+	if (rpc_url != NULL)
+		*rpc_url = NULL;
+	if (db != NULL)
+		ok = store_open_ro(s, db, id, err, sizeof(err));
+	else if (!conf_load(&c, conf, err, sizeof(err)))
 		ok = 0;
 	else {
 		ok = store_open_ro(s, c.db_path, id, err, sizeof(err));
+		if (ok && rpc_url != NULL && c.rpc_nurl > 0)
+			*rpc_url = xstrdup(c.rpc_url[0]);
 		conf_free(&c);
 	}
 	if (!ok)
@@ -222,7 +226,7 @@ ctl_db_verb(struct store **s, struct store_identity *id,
 		*rc = r < 0 ? ctl_verb_help(self) : ctl_usage(self);
 		return 0;
 	}
-	if (!open_db(s, id, o)) {
+	if (!ctl_db_open(s, id, o->db, o->conf, NULL)) {
 		*rc = CTL_BADINPUT;
 		return 0;
 	}

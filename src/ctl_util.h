@@ -55,7 +55,15 @@ struct rpc_client;
  * or 0 after saying why. */
 int ctl_rpc_open(struct rpc_client **c, const char *url, const char *verb);
 
+/* Opens (read-only) the database at db, or at db.path in the
+ * configuration file conf; with rpc_url, a copy of that configuration's
+ * first rpc.url goes there (NULL without one; the caller frees it).
+ * Returns 1, or 0 having said why on stderr. */
+int ctl_db_open(struct store **s, struct store_identity *id, const char *db,
+    const char *conf, char **rpc_url) __attribute__((warn_unused_result));
+
 /* The options of the verbs that read a gateway's database. */
+
 struct ctl_db_opts {
 	const char *conf;
 	const char *db;
