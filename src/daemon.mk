@@ -29,8 +29,8 @@ TESTS += tests/init.sh
 EXTRA_DIST += tests/init.sh
 TESTS += tests/pruned.sh
 EXTRA_DIST += tests/pruned.sh
-TESTS += tests/anchor.sh
-EXTRA_DIST += tests/anchor.sh
+TESTS += tests/anchor.sh tests/anchor_legacy.sh
+EXTRA_DIST += tests/anchor.sh tests/anchor_legacy.sh
 TESTS += tests/hint_lie.sh
 EXTRA_DIST += tests/hint_lie.sh tests/chain/hintliar.mjs
 # The follower against a node replaying recorded answers (tests/data/follow).

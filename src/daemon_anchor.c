@@ -203,6 +203,13 @@ bump(uint64_t fee)
 	return sat_add(fee, fee / 8 + (fee % 8 != 0));
 }
 
+/* The fee per gas t offers at most: its gas price, or its max fee. */
+static uint64_t
+tx_fee(const struct store_anchor_tx *t)
+{
+	return t->type == TX_LEGACY ? t->gas_price : t->max_fee;
+}
+
 /* t's fees: at least prev's raised by 12.5 %, at least the chain's now. */
 static void
 bump_fees(struct store_anchor_tx *t, const struct store_anchor_tx *prev)
@@ -331,7 +338,7 @@ send_tx(const struct store_anchor_batch *b)
 	    ") sent: transaction %s, nonce %" PRIu64 ", fee %" PRIu64 " wei/gas",
 	    b->id, b->first_seq, b->first_seq + b->count - 1,
 	    hex_encode(hex, b->tx.hash, 32), b->tx.nonce,
-	    b->tx.type == TX_LEGACY ? b->tx.gas_price : b->tx.max_fee);
+	    tx_fee(&b->tx));
 	anchor_clear_error();
 	return 1;
 }
@@ -396,6 +403,17 @@ tx_fields(struct store_anchor_tx *t, struct store_anchor_batch *b,
 	if (prev != NULL) {
 		t->nonce = prev->nonce;
 		bump_fees(t, prev);
+		if (tx_fee(t) == 0) {
+			/* No fee to raise (a chain without fees): prev
+			 * again, not a new gas estimate, since a node takes
+			 * another transaction of this nonce only for a
+			 * higher fee. */
+			log_info("anchor: batch %" PRIu64 ": no fee to raise "
+			    "(the chain asks none): the same transaction "
+			    "again", b->id);
+			*t = *prev;
+			return 1;
+		}
 	}
 	if (!node_gas(&t->gas_limit, call, sizeof(call), &e)) {
 		anchor_error(e.answer && no_funds_answer(e.msg), "the registry "
@@ -479,11 +497,12 @@ stale(struct store_anchor_batch *b, const struct anchor_opts *o)
 	}
 	if (latest <= b->tx.nonce) {
 		/* Not mined: stuck for its fee, dropped, or its block gone
-		 * in a reorg.  The same nonce with a higher fee: whichever
+		 * in a reorg.  The same nonce with a higher fee (or, on a
+		 * chain without fees, the same transaction): whichever
 		 * version is mined, only one is. */
 		log_info("anchor: batch %" PRIu64 " not mined after %" PRIu64
-		    " s: sending it again with a higher fee", b->id,
-		    o->resend_after);
+		    " s: sending it again%s", b->id, o->resend_after,
+		    tx_fee(&b->tx) == 0 ? "" : " with a higher fee");
 		sign_and_send(b, &b->tx);
 		return;
 	}

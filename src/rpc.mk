@@ -36,4 +36,4 @@ fuzz_fuzz_tx_hashes_LDADD = $(JANSSON_LIBS) $(CURL_LIBS)
 TESTS += tests/noreceipts.sh
 EXTRA_DIST += tests/noreceipts.sh tests/chain/noblockreceipts.mjs
 TESTS += tests/ganache.sh
-EXTRA_DIST += tests/ganache.sh
+EXTRA_DIST += tests/ganache.sh tests/chain/ganache.sh
