@@ -46,9 +46,11 @@ bench_installgen_LDADD = $(LG_LIBS)
 bench_hellopost_SOURCES = bench/hellopost.c
 bench_hellopost_LDADD = $(LG_LIBS) -lpthread
 EXTRA_DIST += bench/installs.sh bench/installs.lua
+# Then the gas per anchored report (bench-anchor-gas, src/daemon.mk).
 bench-installs: src/licgated src/licgatectl bench/installgen bench/hello \
     bench/hellopost
 	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/installs.sh
+	LICGATE_SRCDIR='$(abs_top_srcdir)' $(abs_top_srcdir)/bench/anchor_gas.sh
 .PHONY: bench-installs
 
 # Device requests: POST /v1/attestation signed by the device.
