@@ -46,7 +46,7 @@ tests_pick() {
 	done
 	echo $out
 }
-LG_SLOW="ganache contract device lying install_proof anchor registry_rules attest installs verify_block engines crash"
+LG_SLOW="ganache contract device anchor_legacy lying install_proof anchor registry_rules attest installs verify_block engines crash"
 
 
 # build DIR CONFIGURE-ARGS...: configure out of tree, make, make check

@@ -174,19 +174,31 @@ kill -HUP "$GW_PID"
 check "after a reload with anchor.interval = 1s, three waiting reports are anchored" \
 	'until_mined "[ \$(unanchored) = 0 ]" && [ "$(last count)" = 3 ]'
 
-# 5. A withdrawn gateway sends nothing and says why.
+# 5. A withdrawn gateway sends nothing and says why.  Five reports wait
+# (anchor.interval back at 1h) when the registry withdraws it; then a
+# reload asks for anchors within a second, which a withdrawn gateway must
+# not send.  New reports are refused (installs.sh checks that in full).
+reloads=$(grep -c 'reloaded' "$GW_LOG")
+gw_conf "${opts[@]}" "anchor.interval = 1h"
+kill -HUP "$GW_PID"
+until_mined "[ \$(grep -c 'reloaded' \"\$GW_LOG\") -gt $reloads ]"
+for i in $(seq 1 5); do report 11; done > "$GW_TMP/codes"
+check "five reports accepted, waiting for anchor.interval" \
+	'[ "$(sort -u "$GW_TMP/codes")" = 201 ] && [ "$(unanchored)" = 5 ]'
 $R gateway remove "$gwaddr" >/dev/null 2>&1
 check "the follower sees the withdrawal" 'until_mined "grep -q \"withdrew this gateway.s key\" \"\$GW_LOG\""'
 nb=$(q "SELECT count(*) FROM anchor_batches") sent=$(nonce)
-for i in $(seq 1 10); do report 11; done > "$GW_TMP/codes"
+gw_conf "${opts[@]}" "anchor.interval = 1s"
+kill -HUP "$GW_PID"
 check "withdrawn: licgatectl status says the reports are not anchored and why" \
 	'until_mined "status | grep -q \"^anchor error the registry withdrew this gateway.s key: install reports are kept, not anchored\""'
-check "... /metrics: licgate_anchor_error 1, ten reports unanchored" \
-	'[ "$(metric licgate_anchor_error)" = 1 ] && [ "$(metric licgate_installs_unanchored)" = 10 ]'
-check "... no batch formed, no transaction sent" \
-	'[ "$(q "SELECT count(*) FROM anchor_batches")" = "$nb" ] && [ "$(nonce)" = "$sent" ]'
+check "... /metrics: licgate_anchor_error 1, five reports unanchored" \
+	'[ "$(metric licgate_anchor_error)" = 1 ] && [ "$(metric licgate_installs_unanchored)" = 5 ]'
+check "... no batch formed, no transaction sent, a second after the reload" \
+	'sleep 1.5; [ "$(q "SELECT count(*) FROM anchor_batches")" = "$nb" ] && [ "$(nonce)" = "$sent" ]'
 check "/v1/status says it too" \
 	'curl -sf "http://127.0.0.1:$GW_PORT/v1/status" | jget anchoring.error | grep -q "withdrew"'
+check "a new report is refused: 503" '[ "$(report 12)" = 503 ]'
 gw_stop; rc=$?
 check "licgated stops cleanly with the anchor loop running (exit 0)" '[ $rc -eq 0 ]'
 exit $fail
