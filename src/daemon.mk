@@ -30,7 +30,7 @@ EXTRA_DIST += tests/init.sh
 TESTS += tests/pruned.sh
 EXTRA_DIST += tests/pruned.sh
 TESTS += tests/anchor.sh tests/anchor_legacy.sh
-EXTRA_DIST += tests/anchor.sh tests/anchor_legacy.sh
+EXTRA_DIST += tests/anchor.sh tests/anchor_legacy.sh tests/anchor_lib.sh
 TESTS += tests/hint_lie.sh
 EXTRA_DIST += tests/hint_lie.sh tests/chain/hintliar.mjs
 # The follower against a node replaying recorded answers (tests/data/follow).

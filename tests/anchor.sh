@@ -20,8 +20,6 @@ gwaddr=$("$ctl" key-info -k "$GW_TMP/gw.key" | awk '/^address/ {print $2}')
 $R gateway add "$gwaddr" "hall 1" >/dev/null 2>&1
 F=0x$(printf 'image-1' | sha256sum | cut -c1-64)
 db=$GW_TMP/gw.db
-topic0=$(node -e 'const {ethers}=require(process.argv[1]);console.log(ethers.id("InstallsAnchored(address,bytes32,uint64,uint64)"))' "$chain/node_modules/ethers")
-gwtopic=0x000000000000000000000000${gwaddr#0x}
 # Batches are formed of ten (anchor.max_pending) until the end, where a
 # reload shortens anchor.interval.
 conf="chain.confirmations = 2|anchor.max_pending = 10|anchor.max_batch = 10|anchor.resend_after = 2s"
@@ -29,38 +27,7 @@ IFS='|' read -ra opts <<<"$conf"
 gw_conf "${opts[@]}" "anchor.interval = 1h"
 gw_start
 gw_settle 2
-n=0
-
-# report KEYNO: a report by device KEYNO for this gateway, posted; prints
-# the HTTP status.
-report() {
-	n=$((n + 1))
-	"$ctl" install-report -k "$GW_TMP/dev$1.key" --gateway "$gwaddr" \
-		--firmware "$F" --version "$n" -o "$GW_TMP/rep.$n" &&
-	curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/cose' \
-		--data-binary "@$GW_TMP/rep.$n" "http://127.0.0.1:$GW_PORT/v1/installs"
-}
-q() { sqlite3 "$db" "$1"; }
-status() { "$ctl" status --db "$db" "$@"; }
-metric() { curl -sf "http://127.0.0.1:$GW_PORT/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
-# until_mined COND: mines a block and looks again, until COND holds (30 s).
-until_mined() {
-	local i
-	for i in $(seq 1 150); do
-		eval "$1" && return 0
-		kill -0 "$GW_PID" 2>/dev/null || return 1
-		curl -sf -H 'Content-Type: application/json' --data \
-			'{"jsonrpc":"2.0","id":1,"method":"evm_mine","params":[]}' "$ANVIL_URL" >/dev/null
-		sleep 0.1
-	done
-	return 1
-}
-# anchor_logs ROOT: InstallsAnchored events of this gateway for ROOT in the chain.
-anchor_logs() {
-	rpc eth_getLogs "[{\"address\":\"$REG\",\"fromBlock\":\"0x0\",\"topics\":[\"$topic0\",\"$gwtopic\",\"$1\"]}]" |
-		node -e 'console.log(JSON.parse(require("fs").readFileSync(0)).length)'
-}
-unanchored() { q 'SELECT count(*) FROM installs WHERE anchor_block IS NULL'; }
+. "${LICGATE_SRCDIR:-.}/tests/anchor_lib.sh"
 nonce() { node -e 'console.log(parseInt(process.argv[1],16))' "$(rpc eth_getTransactionCount "[\"$gwaddr\",\"latest\"]")"; }
 
 # 4. No funds: the key was just made, its account is empty.
@@ -108,7 +75,6 @@ check "/metrics counts them" '[ "$(metric licgate_anchor_batches_total)" = "$nb"
 # only when the test says so.
 rpc evm_setAutomine '[false]' >/dev/null
 for i in $(seq 1 10); do report $((11 + i % 3 + (i % 3 == 2))); done > /dev/null
-last() { q "SELECT $1 FROM anchor_batches ORDER BY batch DESC LIMIT 1"; }
 for i in $(seq 1 300); do [ "$(last state)" = sent ] && break; sleep 0.1; done
 b=$(last batch) root=$(last root) hash=$(last tx_hash)
 check "batch $b sent, its transaction in the pool, not mined" \

@@ -39,8 +39,6 @@ node --input-type=module -e '
 REG=$(cat "$GW_TMP/reg")
 F=0x$(printf 'image-1' | sha256sum | cut -c1-64)
 db=$GW_TMP/gw.db
-topic0=$(node -e 'const {ethers}=require(process.argv[1]);console.log(ethers.id("InstallsAnchored(address,bytes32,uint64,uint64)"))' "$chain/node_modules/ethers")
-gwtopic=0x000000000000000000000000${gwaddr#0x}
 rpc evm_setAccountBalance "[\"$gwaddr\",\"0xde0b6b3a7640000\"]" >/dev/null	# 1 ether
 # ganache mines a block for each transaction and no other: the test mines
 # the confirmations (until_mined).
@@ -49,37 +47,8 @@ opts=("chain.id = 1337" "chain.engine = none" "chain.confirmations = 1"
 	"anchor.resend_after = 2s")
 gw_conf "${opts[@]}"
 gw_start
-n=0
-
-# report KEYNO: a report by device KEYNO for this gateway, posted; prints
-# the HTTP status.
-report() {
-	n=$((n + 1))
-	"$ctl" install-report -k "$GW_TMP/dev$1.key" --gateway "$gwaddr" \
-		--firmware "$F" --version "$n" -o "$GW_TMP/rep.$n" &&
-	curl -s -o /dev/null -w '%{http_code}\n' -H 'Content-Type: application/cose' \
-		--data-binary "@$GW_TMP/rep.$n" "http://127.0.0.1:$GW_PORT/v1/installs"
-}
-q() { sqlite3 "$db" "$1"; }
-status() { "$ctl" status --db "$db"; }
-metric() { curl -sf "http://127.0.0.1:$GW_PORT/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
-unanchored() { q 'SELECT count(*) FROM installs WHERE anchor_block IS NULL'; }
-# until_mined COND: mines a block and looks again, until COND holds (30 s).
-until_mined() {
-	local i
-	for i in $(seq 1 150); do
-		eval "$1" && return 0
-		kill -0 "$GW_PID" 2>/dev/null || return 1
-		rpc evm_mine '[]' >/dev/null
-		sleep 0.2
-	done
-	return 1
-}
-anchor_logs() {	# ROOT: InstallsAnchored events of this gateway for ROOT
-	rpc eth_getLogs "[{\"address\":\"$REG\",\"fromBlock\":\"0x0\",\"topics\":[\"$topic0\",\"$gwtopic\",\"$1\"]}]" |
-		node -e 'console.log(JSON.parse(require("fs").readFileSync(0)).length)'
-}
-last() { q "SELECT $1 FROM anchor_batches ORDER BY batch DESC LIMIT 1"; }
+. "${LICGATE_SRCDIR:-.}/tests/anchor_lib.sh"
+MINE_PAUSE=0.2
 tx() { rpc eth_getTransactionByHash "[\"$(last tx_hash)\"]" 2>/dev/null | jget "$1" 2>/dev/null; }
 # EIP-155: v = chain id * 2 + 35 or 36; 1337 * 2 + 35 = 2709 = 0xa95.
 eip155() { case $(tx v) in 0xa95|0xa96) return 0;; esac; echo "# v = $(tx v)"; return 1; }

@@ -42,6 +42,9 @@ rpc() {	# rpc METHOD PARAMS-JSON -> result JSON on stdout
 		console.log(typeof r.result==="string"?r.result:JSON.stringify(r.result))})'
 }
 
+# metric NAME: its value in licgated's /metrics.
+metric() { curl -sf "http://127.0.0.1:$GW_PORT/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
+
 jget() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{
 	let v=JSON.parse(s);for(const k of process.argv[1].split(".").filter(Boolean))v=v==null?v:v[k];
 	console.log(typeof v==="object"?JSON.stringify(v):String(v))})' "$1"; }

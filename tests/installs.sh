@@ -159,7 +159,6 @@ check "every report acknowledged before a kill -9 under load is stored after it"
 # A withdrawn gateway could never anchor a report: it stores none.  The
 # HTTP side learns of the withdrawal just after the follower's commit:
 # poll /metrics for it (10 s at most).
-metric() { curl -sf "http://127.0.0.1:$GW_PORT/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
 metric_until() { local i; for i in $(seq 1 200); do [ "$(metric "$1")" = "$2" ] && return 0; sleep 0.05; done; return 1; }
 $R gateway add "$gwaddr" "hall 1" >/dev/null 2>&1
 gw_settle 2
