@@ -57,22 +57,6 @@ struct vi {
 	json_t *lines;			/* --json: what was verified */
 };
 
-/* One thing verified: a line, or (--json) an element of v->lines. */
-static void
-vi_ok(struct vi *v, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (v->lines != NULL)
-		json_array_append_new(v->lines, json_string(line));
-	else
-		printf("ok %s\n", line);
-}
-
 /* --json's answer: what was verified, and what was refused (a string,
  * stolen) or null. */
 static void
@@ -86,20 +70,42 @@ vi_json(struct vi *v, json_t *refused)
 	json_decref(o);
 }
 
-/* The first thing that failed; returns CTL_MISMATCH. */
-static int
-vi_refuse(struct vi *v, const char *fmt, ...)
+/* A line of what was verified, or the first thing that failed: printed,
+ * or (--json) kept in v->lines, or for a refusal the answer's "refused". */
+static void
+vi_sayv(struct vi *v, int refused, const char *fmt, va_list ap)
 {
 	char line[512];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (v->lines == NULL)
+		printf("%s%s\n", refused ? "refused: " : "ok ", line);
+	else if (refused)
+		vi_json(v, json_string(line));
+	else
+		json_array_append_new(v->lines, json_string(line));
+}
+
+/* One thing verified. */
+static void __attribute__((format(printf, 2, 3)))
+vi_ok(struct vi *v, const char *fmt, ...)
+{
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	vi_sayv(v, 0, fmt, ap);
 	va_end(ap);
-	if (v->lines != NULL)
-		vi_json(v, json_string(line));
-	else
-		printf("refused: %s\n", line);
+}
+
+/* The first thing that failed; returns CTL_MISMATCH. */
+static int __attribute__((format(printf, 2, 3)))
+vi_refuse(struct vi *v, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vi_sayv(v, 1, fmt, ap);
+	va_end(ap);
 	return CTL_MISMATCH;
 }
 
