@@ -136,6 +136,25 @@ store_query_int(struct store *s, const char *sql, int64_t *v, char *err,
 	return 1;
 }
 
+int
+store_has_table(struct store *s, const char *name, int *has, char *err,
+    size_t errsz)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!store_prepare(s, &st, "SELECT count(*) FROM sqlite_master "
+	    "WHERE type = 'table' AND name = ?1", err, errsz))
+		return 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*has = rc == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0;
+	store_done(s, st);
+	if (rc != SQLITE_ROW)
+		return store_fail(err, errsz, "database", s->db);
+	return 1;
+}
+
 /* meta --------------------------------------------------------------- */
 
 /* The statement that sets meta.key, key bound; ?2 is the value. */

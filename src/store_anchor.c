@@ -402,12 +402,11 @@ store_anchor_status(struct store *s, json_t *out, char *err, size_t errsz)
 		  "anchor_batches" },
 	};
 	json_t *o;
-	int64_t v, has;
+	int64_t v;
 	size_t i;
-	int ok;
+	int ok, has;
 
-	if (!store_query_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-	    "name = 'anchor_batches'", &has, err, errsz))
+	if (!store_has_table(s, "anchor_batches", &has, err, errsz))
 		return 0;
 	if (!has)
 		return 1;	/* a file licgated has not opened since */

@@ -340,14 +340,12 @@ store_engine_get(struct store *s, uint64_t number, uint8_t *out, size_t cap,
     size_t *len, int *found, char *err, size_t errsz)
 {
 	sqlite3_stmt *st;
-	int64_t has;
-	int rc, ok = 1;
+	int rc, has, ok = 1;
 
 	*len = 0;
 	*found = 0;
 	/* A file no licgated of this version has written to lacks it. */
-	if (!store_query_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-	    "name = 'engine_state'", &has, err, errsz))
+	if (!store_has_table(s, "engine_state", &has, err, errsz))
 		return 0;
 	if (!has)
 		return 1;

@@ -254,14 +254,12 @@ batch_tx(struct store *s, uint64_t batch, int *has_tx, uint8_t tx_hash[32],
     char *err, size_t errsz)
 {
 	sqlite3_stmt *st;
-	int64_t n;
-	int rc;
+	int rc, has;
 
 	*has_tx = 0;
-	if (!store_query_int(s, "SELECT count(*) FROM sqlite_master WHERE "
-	    "name = 'anchor_batches'", &n, err, errsz))
+	if (!store_has_table(s, "anchor_batches", &has, err, errsz))
 		return 0;
-	if (n == 0)
+	if (!has)
 		return 1;
 	if (!store_prepare(s, &st, "SELECT tx_hash FROM anchor_batches WHERE "
 	    "batch = ?1", err, errsz))

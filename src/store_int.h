@@ -88,6 +88,12 @@ int store_meta_get_hex(struct store *s, const char *key, int *found,
 int store_query_int(struct store *s, const char *sql, int64_t *v, char *err,
     size_t errsz);
 
+/* Whether the file has the table name: tables added after schema 2
+ * (engine_state, installs, anchor_batches, anchors) are made on the first
+ * open for writing, so a file only read since lacks them. */
+int store_has_table(struct store *s, const char *name, int *has, char *err,
+    size_t errsz) __attribute__((warn_unused_result));
+
 /* The committed cursor, from meta.  Returns 1, or 0 with err. */
 int store_read_cursor(struct store *s, struct store_cursor *c, char *err,
     size_t errsz);

@@ -57,13 +57,9 @@ dump_table(struct store *s, const struct registry_dump_table *t, char *err,
 	json_t *obj = json_object(), *row;
 	sqlite3_stmt *st;
 	const struct registry_dump_col *c;
-	char sql[128];
-	int64_t have;
-	int rc, i;
+	int rc, i, have;
 
-	snprintf(sql, sizeof(sql), "SELECT count(*) FROM sqlite_master "
-	    "WHERE type = 'table' AND name = '%s'", t->member);
-	if (!store_query_int(s, sql, &have, err, errsz)) {
+	if (!store_has_table(s, t->member, &have, err, errsz)) {
 		json_decref(obj);
 		return NULL;
 	}
