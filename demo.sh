@@ -88,14 +88,19 @@ EOC
 ./build/src/licgated -d -c "$tmp/gateway.conf" 2>"$tmp/licgated.log" &
 gwpid=$!
 [ $keep -eq 1 ] || trap 'kill $gwpid 2>/dev/null; chain_stop; rm -rf "$tmp"' EXIT
-for i in $(seq 1 600); do
-	grep -q "caught up" "$tmp/licgated.log" && break
-	kill -0 $gwpid 2>/dev/null || { cat "$tmp/licgated.log"; die "licgated stopped"; }
-	sleep 0.05
-done
-grep -q "caught up" "$tmp/licgated.log" || die "licgated did not catch up"
+# caught_up LOG PID NAME: waits (30 s at most) until the licgated of PID,
+# logging to LOG, has caught up with the chain; prints its HTTP port.
+caught_up() {
+	for i in $(seq 1 600); do
+		grep -q "caught up" "$1" && break
+		kill -0 "$2" 2>/dev/null || { cat "$1" >&2; die "$3 stopped"; }
+		sleep 0.05
+	done
+	grep -q "caught up" "$1" || die "$3 did not catch up"
+	sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$1"
+}
+port=$(caught_up "$tmp/licgated.log" $gwpid licgated) || exit 1
 sed 's/^/  /' "$tmp/licgated.log"
-port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/licgated.log")
 base=http://127.0.0.1:$port
 echo "\$ licgatectl status"
 "$ctl" status --db "$tmp/gateway.db" | sed 's/^/  /'
@@ -119,12 +124,7 @@ echo "attestation.alg = ES256" >> "$tmp/es256.conf"
 ./build/src/licgated -d -c "$tmp/es256.conf" 2>"$tmp/es256.log" &
 espid=$!
 [ $keep -eq 1 ] || trap 'kill $gwpid $espid 2>/dev/null; chain_stop; rm -rf "$tmp"' EXIT
-for i in $(seq 1 600); do
-	grep -q "caught up" "$tmp/es256.log" && break
-	kill -0 $espid 2>/dev/null || { cat "$tmp/es256.log"; die "the ES256 licgated stopped"; }
-	sleep 0.05
-done
-esport=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/es256.log")
+esport=$(caught_up "$tmp/es256.log" $espid "the ES256 licgated") || exit 1
 [ -n "$esport" ] || die "the ES256 licgated did not start"
 espub=$("$ctl" key-info -k "$tmp/es256.key" | awk '/^public key/ {print $3}')
 nonce=0x$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
