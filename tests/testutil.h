@@ -47,6 +47,20 @@ tu_hex(const char *s, size_t *len)
 	return out;
 }
 
+/* s = n - s, 32-byte big-endian numbers: a signature's s in its other
+ * form (high for low and back), n being the curve's order. */
+static inline void
+tu_negate(uint8_t s[32], const uint8_t n[32])
+{
+	int i, borrow = 0, d;
+
+	for (i = 31; i >= 0; i--) {
+		d = n[i] - s[i] - borrow;
+		borrow = d < 0;
+		s[i] = (uint8_t)(d + (borrow ? 256 : 0));
+	}
+}
+
 /* Runs a suite and returns the process exit status. */
 static inline int
 tu_run(Suite *s)
