@@ -42,43 +42,15 @@ $R gateway add "$gw" "bench gateway" >/dev/null 2>&1
 # Funds by a transfer from anvil's first account: after anvil_setBalance,
 # anvil's eth_getProof answers do not match its blocks' state roots.
 rpc eth_sendTransaction "[{\"from\":\"$($R account 0 | jget address)\",\"to\":\"$gw\",\"value\":\"0x56bc75e2d63100000\"}]" >/dev/null
-h0=$(rpc eth_getBlockByNumber '["0x0",false]' | jget result.hash)
+. "$src/bench/gateway.sh"
 # conf SIZE: the configuration, batches of SIZE.
 conf() {
-	cat > "$tmp/gw.conf" <<EOC
-rpc.url = $ANVIL_URL
-chain.id = 31337
-chain.checkpoint_number = 0
-chain.checkpoint_hash = $h0
-chain.confirmations = 0
-registry.address = $reg
-db.path = $tmp/gw.db
-http.port = 0
-key.file = $tmp/key
-sync.poll_interval = 1s
-anchor.interval = 1h
-anchor.max_pending = $1
-anchor.max_batch = $1
-EOC
+	bench_conf "anchor.interval = 1h" "anchor.max_pending = $1" \
+	    "anchor.max_batch = $1"
 }
 conf 1
-"$build/src/licgated" -d -c "$tmp/gw.conf" 2>"$tmp/log" &
-pid=$!
-for i in $(seq 1 600); do
-	grep -q 'listening on http://' "$tmp/log" && break
-	kill -0 "$pid" 2>/dev/null || { cat "$tmp/log"; exit 1; }
-	sleep 0.05
-done
-port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/log")
-# The devices and the gateway's authorisation must be verified first.
-head=$(( $(rpc eth_blockNumber '[]' | jget result) ))
-eff() { "$ctl" status --db "$tmp/gw.db" --json 2>/dev/null | jget effective_block | grep -x '[0-9]*' || echo 0; }
-for i in $(seq 1 600); do
-	[ "$(eff)" -ge "$head" ] && break
-	kill -0 "$pid" 2>/dev/null || { cat "$tmp/log"; exit 1; }
-	sleep 0.1
-done
-[ "$(eff)" -ge "$head" ] || { echo "bench/anchor_gas.sh: licgated did not reach block $head" >&2; cat "$tmp/log"; exit 1; }
+# The devices and the gateway's authorisation are verified first.
+bench_start
 q() { sqlite3 "$tmp/gw.db" "$1"; }
 echo "anchoring on anvil (EIP-1559 fees), licgated's own transactions; gas from their receipts"
 printf '  %8s  %9s  %12s  %s\n' "batch" "gas" "gas/report" "last report to verified anchor"

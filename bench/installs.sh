@@ -57,31 +57,9 @@ dev=$($R devkey 21 | jget address)
 $V license issue "$dev" 1 10 0 2000000000 7 >/dev/null 2>&1
 "$ctl" keygen -o "$tmp/key" >/dev/null
 gw=$("$ctl" key-info -k "$tmp/key" | awk '/^address/ {print $2}')
-h0=$(curl -sf -H 'Content-Type: application/json' --data \
-	'{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["0x0",false]}' "$ANVIL_URL" | jget result.hash)
-cat > "$tmp/gw.conf" <<EOC
-rpc.url = $ANVIL_URL
-chain.id = 31337
-chain.checkpoint_number = 0
-chain.checkpoint_hash = $h0
-chain.confirmations = 0
-registry.address = $reg
-db.path = $tmp/gw.db
-http.port = 0
-http.threads = $ncpu
-key.file = $tmp/key
-sync.poll_interval = 1s
-EOC
-"$build/src/licgated" -d -c "$tmp/gw.conf" 2>"$tmp/log" &
-pid=$!
-head=$(curl -sf -H 'Content-Type: application/json' --data \
-	'{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}' "$ANVIL_URL" | jget result)
-eff() { "$ctl" status --db "$tmp/gw.db" --json 2>/dev/null | jget effective_block | grep -x '[0-9]*' || echo 0; }
-until [ "$(eff)" -ge "$((head))" ]; do
-	kill -0 "$pid" 2>/dev/null || { cat "$tmp/log"; exit 1; }
-	sleep 0.1
-done
-port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/log")
+. "$src/bench/gateway.sh"
+bench_conf "http.threads = $ncpu"
+bench_start
 verdict=$(curl -sf -H 'Accept: application/json' "http://127.0.0.1:$port/v1/attestation?device=$dev&firmware=$fw" | jget verdict)
 [ "$verdict" = valid ] || { echo "bench/installs.sh: the benchmark's device is not licensed ($verdict)" >&2; exit 1; }
 cat > "$tmp/nonce.lua" <<EOL

@@ -45,7 +45,7 @@ bench_installgen_SOURCES = bench/installgen.c
 bench_installgen_LDADD = $(LG_LIBS)
 bench_hellopost_SOURCES = bench/hellopost.c
 bench_hellopost_LDADD = $(LG_LIBS) -lpthread
-EXTRA_DIST += bench/installs.sh bench/installs.lua
+EXTRA_DIST += bench/installs.sh bench/installs.lua bench/gateway.sh
 # Then the gas per anchored report (bench-anchor-gas, src/daemon.mk).
 bench-installs: src/licgated src/licgatectl bench/installgen bench/hello \
     bench/hellopost
